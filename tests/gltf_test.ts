@@ -1,0 +1,162 @@
+import { Document, NodeIO, Primitive } from "@gltf-transform/core";
+import { encode } from "fast-png";
+import { mat4 } from "wgpu-matrix";
+import { loadGltf } from "../engine/gltf.ts";
+import { TEST_GLB, testTexel, writeTestGlb } from "./fixtures/make_gltf.ts";
+
+function assert(condition: boolean, message = "assertion failed"): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+function equal(actual: unknown, expected: unknown, message = ""): void {
+  const a = JSON.stringify(actual);
+  const b = JSON.stringify(expected);
+  assert(a === b, `${message} expected ${b}, got ${a}`);
+}
+
+function near(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-6): void {
+  const ok = actual.length === expected.length &&
+    Array.from(actual).every((x, i) => Math.abs(x - expected[i]) <= tolerance);
+  assert(ok, `expected ${Array.from(expected)}, got ${Array.from(actual)}`);
+}
+
+async function rejects(promise: Promise<unknown>, ...fragments: string[]): Promise<void> {
+  try {
+    await promise;
+  } catch (e) {
+    assert(e instanceof Error, `not an Error: ${e}`);
+    for (const f of fragments) assert(e.message.includes(f), `"${e.message}" lacks "${f}"`);
+    return;
+  }
+  throw new Error("expected a rejection");
+}
+
+/** Writes a one-node GLB holding a single triangle that `edit` may change. */
+async function writeTriangleGlb(
+  path: string,
+  edit: (doc: Document, prim: Primitive) => void,
+): Promise<void> {
+  const doc = new Document();
+  const buffer = doc.createBuffer();
+  const positions = new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]);
+  const prim = doc.createPrimitive()
+    .setAttribute("POSITION", doc.createAccessor().setType("VEC3").setArray(positions));
+  edit(doc, prim);
+  for (const accessor of doc.getRoot().listAccessors()) accessor.setBuffer(buffer);
+  const mesh = doc.createMesh("tri").addPrimitive(prim);
+  doc.createScene().addChild(doc.createNode("only").setMesh(mesh));
+  await Deno.writeFile(path, await new NodeIO().writeBinary(doc));
+}
+
+Deno.test("loadGltf reads the fixture hierarchy, material and texture", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/box.glb`;
+    await writeTestGlb(path);
+    const asset = await loadGltf(path);
+    equal(asset.parts.length, 1);
+    const part = asset.parts[0];
+    equal(part.name, "child");
+
+    const expected = mat4.multiply(
+      mat4.translation(TEST_GLB.parentTranslation),
+      mat4.multiply(mat4.fromQuat(TEST_GLB.childRotation), mat4.scaling(TEST_GLB.childScale)),
+    );
+    near(part.matrix, expected);
+
+    near(part.baseColor, TEST_GLB.baseColor);
+    near([part.roughness, part.metalness], [TEST_GLB.roughness, TEST_GLB.metalness]);
+    assert(part.texture !== undefined, "texture missing");
+    equal([part.texture.width, part.texture.height], [4, 4]);
+    const o = (2 * 4 + 1) * 4;
+    equal(Array.from(part.texture.data.subarray(o, o + 4)), testTexel(1, 2));
+
+    equal(part.mesh.positions.length, 24 * 3);
+    equal(part.mesh.indices.length, 36);
+    equal(part.mesh.convex, true);
+    // Unit box scaled by 2, turned about Y, moved by (1, 2, 3).
+    near(asset.bounds.min, [0, 1, 2], 1e-5);
+    near(asset.bounds.max, [2, 3, 4], 1e-5);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadGltf names the file when it is not glTF", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/notes.glb`;
+    await Deno.writeTextFile(path, "this is not a model");
+    await rejects(loadGltf(path), path);
+    await rejects(loadGltf(`${dir}/missing.gltf`), `${dir}/missing.gltf`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadGltf rejects non-triangle primitives naming file and mesh", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/lines.glb`;
+    await writeTriangleGlb(path, (_, prim) => prim.setMode(Primitive.Mode.LINES));
+    await rejects(loadGltf(path), path, `"tri"`, "TRIANGLES");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadGltf rejects JPEG textures saying only PNG is supported", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/jpeg.glb`;
+    await writeTriangleGlb(path, (doc, prim) => {
+      const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+      const texture = doc.createTexture("photo").setImage(jpeg).setMimeType("image/jpeg");
+      prim.setMaterial(doc.createMaterial().setBaseColorTexture(texture));
+    });
+    await rejects(loadGltf(path), path, "image/jpeg", "only PNG");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadGltf fills in normals, uvs, indices and the default material", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/bare.glb`;
+    await writeTriangleGlb(path, () => {});
+    const [part] = (await loadGltf(path)).parts;
+    equal(Array.from(part.mesh.indices), [0, 1, 2]);
+    equal(Array.from(part.mesh.normals), [0, 0, 1, 0, 0, 1, 0, 0, 1]);
+    equal(Array.from(part.mesh.uvs), [0, 0, 0, 0, 0, 0]);
+    equal(part.mesh.convex, false); // a lone triangle is not a closed solid
+    equal([part.baseColor, part.roughness, part.metalness], [[1, 1, 1, 1], 1, 1]);
+    equal(part.texture, undefined);
+    near(part.matrix, mat4.identity());
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadGltf expands 16-bit grey PNG textures to RGBA8", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/grey.glb`;
+    const grey = new Uint16Array([0, 0x8000, 0xffff, 0x1234]);
+    await writeTriangleGlb(path, (doc, prim) => {
+      const png = encode({ width: 2, height: 2, data: grey, channels: 1, depth: 16 });
+      const texture = doc.createTexture().setImage(png).setMimeType("image/png");
+      prim.setMaterial(doc.createMaterial().setBaseColorTexture(texture));
+    });
+    const texture = (await loadGltf(path)).parts[0].texture;
+    assert(texture !== undefined, "texture missing");
+    equal(Array.from(texture.data), [
+      ...[0, 0, 0, 255],
+      ...[0x80, 0x80, 0x80, 255],
+      ...[255, 255, 255, 255],
+      ...[0x12, 0x12, 0x12, 255],
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
