@@ -1,0 +1,65 @@
+/** An immutable snapshot of everything the renderer needs for one frame. */
+import { mat4 } from "wgpu-matrix";
+import { type Intrinsics, projectionFromIntrinsics } from "./camera.ts";
+import type { Light, Material, Rgba, Scene, Vec3 } from "./scene.ts";
+
+export interface ObjectState {
+  id: number;
+  name: string;
+  cls: string;
+  mesh: string;
+  /** Column-major object-to-world 4×4. */
+  model: Float32Array;
+  material: Material;
+}
+
+export interface FrameState {
+  width: number;
+  height: number;
+  intrinsics: Intrinsics;
+  /** Camera-from-world in the renderer frame (−z forward). */
+  view: Float32Array;
+  proj: Float32Array;
+  worldFromCamera: Float32Array;
+  cameraPosition: Vec3;
+  /** Visible objects in id order. */
+  objects: ObjectState[];
+  lights: Light[];
+  ambient: { color: Vec3; intensity: number };
+  background: Rgba;
+}
+
+export function snapshot(scene: Scene, width: number, height: number): FrameState {
+  const camera = scene.camera;
+  const intrinsics = camera.intrinsics(width, height);
+  const worldFromCamera = camera.worldFromCamera(new Float32Array(16));
+  const objects: ObjectState[] = [];
+  for (const o of scene.objects) {
+    if (!o.visible) continue;
+    const model = mat4.translation(o.position, new Float32Array(16));
+    mat4.multiply(model, mat4.fromQuat(o.rotation), model);
+    mat4.scale(model, o.scale, model);
+    objects.push({
+      id: o.id,
+      name: o.name,
+      cls: o.cls,
+      mesh: o.mesh,
+      model: model as Float32Array,
+      material: structuredClone(o.material),
+    });
+  }
+  objects.sort((a, b) => a.id - b.id);
+  return {
+    width,
+    height,
+    intrinsics,
+    view: mat4.inverse(worldFromCamera, new Float32Array(16)) as Float32Array,
+    proj: projectionFromIntrinsics(intrinsics, camera.near, camera.far),
+    worldFromCamera,
+    cameraPosition: [...camera.position],
+    objects,
+    lights: structuredClone(scene.lights),
+    ambient: structuredClone(scene.ambient),
+    background: [...scene.background],
+  };
+}

@@ -1,0 +1,316 @@
+/**
+ * Turns the id and depth targets into per-instance labels on the GPU:
+ * visible pixel count, tight 2D box, min/max depth, and unoccluded area.
+ */
+import type { Draw } from "./gbuffer_pass.ts";
+import { MeshStore } from "./mesh_store.ts";
+
+/** u32 fields per instance in the labels buffer (see shaders/labels.wgsl). */
+export const LABEL_WORDS = 8;
+
+export interface InstanceLabel {
+  id: number;
+  /** Visible pixels. */
+  pixels: number;
+  /** Pixels the instance would cover if nothing occluded it (inside the frame). */
+  unoccluded: number;
+  /** [x0, y0, x1, y1] in pixel-edge coordinates (x1, y1 exclusive); null when not visible. */
+  bbox: [number, number, number, number] | null;
+  /** [min, max] metric depth over visible pixels; null when not visible. */
+  depth: [number, number] | null;
+}
+
+/** Draws grouped by how their unoccluded area can be counted. */
+export interface CoverageDraws {
+  convex: Draw[];
+  flat: Draw[];
+  /** Non-convex meshes: rendered alone, one instance id at a time. */
+  isolated: { id: number; draws: Draw[] }[];
+}
+
+const ISOLATED_STRIDE = 256; // minUniformBufferOffsetAlignment
+
+export class LabelPass {
+  buffer: GPUBuffer;
+  capacity = 0;
+  readonly #reducePipeline: GPUComputePipeline;
+  readonly #countPipeline: GPUComputePipeline;
+  readonly #convexPipeline: GPURenderPipeline;
+  readonly #flatPipeline: GPURenderPipeline;
+  readonly #idPipeline: GPURenderPipeline;
+  readonly #computeLayout: GPUBindGroupLayout;
+  readonly #isolatedLayout: GPUBindGroupLayout;
+  readonly #counterLayout: GPUBindGroupLayout;
+  #computeGroup!: GPUBindGroup;
+  #counterGroup!: GPUBindGroup;
+  #isolatedGroup!: GPUBindGroup;
+  #isolatedUniform!: GPUBuffer;
+  #isolatedCapacity = 0;
+  readonly #scratchId: GPUTexture;
+  readonly #scratchDepth: GPUTexture;
+  readonly #countDepth: GPUTexture;
+  readonly #views: { scratchId: GPUTextureView; scratchDepth: GPUTextureView; countDepth: GPUTextureView };
+
+  constructor(
+    private readonly device: GPUDevice,
+    readonly width: number,
+    readonly height: number,
+    labelsModule: GPUShaderModule,
+    amodalModule: GPUShaderModule,
+    frameLayout: GPUBindGroupLayout,
+    private readonly idTarget: GPUTexture,
+    private readonly depthTarget: GPUTexture,
+  ) {
+    this.#computeLayout = device.createBindGroupLayout({
+      label: "LabelPass.computeLayout",
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: "uint" } },
+        { binding: 1, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: "uint" } },
+        { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: "storage" } },
+      ],
+    });
+    this.#isolatedLayout = device.createBindGroupLayout({
+      label: "LabelPass.isolatedLayout",
+      entries: [{
+        binding: 0,
+        visibility: GPUShaderStage.COMPUTE,
+        buffer: { type: "uniform", hasDynamicOffset: true },
+      }],
+    });
+    const computeLayout = device.createPipelineLayout({
+      bindGroupLayouts: [this.#computeLayout, this.#isolatedLayout],
+    });
+    this.#reducePipeline = device.createComputePipeline({
+      label: "LabelPass.reduce",
+      layout: computeLayout,
+      compute: { module: labelsModule, entryPoint: "reduce" },
+    });
+    this.#countPipeline = device.createComputePipeline({
+      label: "LabelPass.countIsolated",
+      layout: computeLayout,
+      compute: { module: labelsModule, entryPoint: "count_isolated" },
+    });
+
+    this.#counterLayout = device.createBindGroupLayout({
+      label: "LabelPass.counterLayout",
+      entries: [{ binding: 0, visibility: GPUShaderStage.FRAGMENT, buffer: { type: "storage" } }],
+    });
+    const counting = (cullMode: GPUCullMode) =>
+      device.createRenderPipeline({
+        label: `LabelPass.unoccluded.${cullMode}`,
+        layout: device.createPipelineLayout({
+          bindGroupLayouts: [frameLayout, this.#counterLayout],
+        }),
+        vertex: { module: amodalModule, entryPoint: "vs_main", buffers: [MeshStore.layout] },
+        fragment: { module: amodalModule, entryPoint: "fs_count", targets: [] },
+        primitive: { topology: "triangle-list", cullMode },
+        depthStencil: { format: "depth32float", depthWriteEnabled: false, depthCompare: "always" },
+      });
+    this.#convexPipeline = counting("back");
+    this.#flatPipeline = counting("none");
+    this.#idPipeline = device.createRenderPipeline({
+      label: "LabelPass.isolatedId",
+      layout: device.createPipelineLayout({ bindGroupLayouts: [frameLayout] }),
+      vertex: { module: amodalModule, entryPoint: "vs_main", buffers: [MeshStore.layout] },
+      fragment: { module: amodalModule, entryPoint: "fs_id", targets: [{ format: "r32uint" }] },
+      primitive: { topology: "triangle-list", cullMode: "none" },
+      depthStencil: { format: "depth32float", depthWriteEnabled: true, depthCompare: "less" },
+    });
+
+    const texture = (label: string, format: GPUTextureFormat, extra = 0) =>
+      device.createTexture({
+        label: `LabelPass.${label}`,
+        size: [width, height],
+        format,
+        usage: GPUTextureUsage.RENDER_ATTACHMENT | extra,
+      });
+    this.#scratchId = texture("scratchId", "r32uint", GPUTextureUsage.TEXTURE_BINDING);
+    this.#scratchDepth = texture("scratchDepth", "depth32float");
+    this.#countDepth = texture("countDepth", "depth32float");
+    this.#views = {
+      scratchId: this.#scratchId.createView(),
+      scratchDepth: this.#scratchDepth.createView(),
+      countDepth: this.#countDepth.createView(),
+    };
+    this.buffer = this.#allocate(1024);
+    this.#ensureIsolated(16);
+  }
+
+  /** Grows the labels buffer to hold ids 0..maxId. Returns true when it was reallocated. */
+  reserve(maxId: number): boolean {
+    if (maxId < this.capacity) return false;
+    this.buffer.destroy();
+    this.buffer = this.#allocate(Math.max(this.capacity * 2, maxId + 1));
+    return true;
+  }
+
+  get byteSize(): number {
+    return this.capacity * LABEL_WORDS * 4;
+  }
+
+  run(
+    encoder: GPUCommandEncoder,
+    frameGroup: GPUBindGroup,
+    meshes: MeshStore,
+    coverage: CoverageDraws,
+  ): void {
+    encoder.clearBuffer(this.buffer);
+    const groupsX = Math.ceil(this.width / 8);
+    const groupsY = Math.ceil(this.height / 8);
+    const compute = encoder.beginComputePass({ label: "LabelPass.reduce" });
+    compute.setPipeline(this.#reducePipeline);
+    compute.setBindGroup(0, this.#computeGroup);
+    compute.setBindGroup(1, this.#isolatedGroup, [0]);
+    compute.dispatchWorkgroups(groupsX, groupsY);
+    compute.end();
+
+    if (coverage.convex.length + coverage.flat.length > 0) {
+      const pass = encoder.beginRenderPass({
+        label: "LabelPass.unoccluded",
+        colorAttachments: [],
+        depthStencilAttachment: {
+          view: this.#views.countDepth,
+          depthLoadOp: "clear",
+          depthStoreOp: "discard",
+          depthClearValue: 1,
+        },
+      });
+      pass.setBindGroup(0, frameGroup);
+      pass.setBindGroup(1, this.#counterGroup);
+      pass.setVertexBuffer(0, meshes.vertexBuffer);
+      pass.setIndexBuffer(meshes.indexBuffer, "uint32");
+      for (const [pipeline, draws] of [[this.#convexPipeline, coverage.convex], [this.#flatPipeline, coverage.flat]] as const) {
+        if (draws.length === 0) continue;
+        pass.setPipeline(pipeline);
+        for (const d of draws) drawIndexed(pass, d);
+      }
+      pass.end();
+    }
+
+    if (coverage.isolated.length > 0) {
+      this.#ensureIsolated(coverage.isolated.length);
+      const ids = new Uint32Array(coverage.isolated.length * (ISOLATED_STRIDE / 4));
+      coverage.isolated.forEach((c, i) => ids[i * (ISOLATED_STRIDE / 4)] = c.id);
+      this.device.queue.writeBuffer(this.#isolatedUniform, 0, ids);
+      coverage.isolated.forEach((c, i) => {
+        const pass = encoder.beginRenderPass({
+          label: `LabelPass.isolated${c.id}`,
+          colorAttachments: [{
+            view: this.#views.scratchId,
+            loadOp: "clear",
+            storeOp: "store",
+            clearValue: [0, 0, 0, 0],
+          }],
+          depthStencilAttachment: {
+            view: this.#views.scratchDepth,
+            depthLoadOp: "clear",
+            depthStoreOp: "discard",
+            depthClearValue: 1,
+          },
+        });
+        pass.setPipeline(this.#idPipeline);
+        pass.setBindGroup(0, frameGroup);
+        pass.setVertexBuffer(0, meshes.vertexBuffer);
+        pass.setIndexBuffer(meshes.indexBuffer, "uint32");
+        for (const d of c.draws) drawIndexed(pass, d);
+        pass.end();
+        const count = encoder.beginComputePass({ label: `LabelPass.countIsolated${c.id}` });
+        count.setPipeline(this.#countPipeline);
+        count.setBindGroup(0, this.#isolatedComputeGroup());
+        count.setBindGroup(1, this.#isolatedGroup, [i * ISOLATED_STRIDE]);
+        count.dispatchWorkgroups(groupsX, groupsY);
+        count.end();
+      });
+    }
+  }
+
+  destroy(): void {
+    this.buffer.destroy();
+    this.#isolatedUniform.destroy();
+    this.#scratchId.destroy();
+    this.#scratchDepth.destroy();
+    this.#countDepth.destroy();
+  }
+
+  #isolatedGroupCache?: GPUBindGroup;
+  #isolatedComputeGroup(): GPUBindGroup {
+    return this.#isolatedGroupCache ??= this.device.createBindGroup({
+      label: "LabelPass.isolatedCompute",
+      layout: this.#computeLayout,
+      entries: [
+        { binding: 0, resource: this.#views.scratchId },
+        { binding: 1, resource: this.depthTarget.createView() },
+        { binding: 2, resource: { buffer: this.buffer } },
+      ],
+    });
+  }
+
+  #allocate(capacity: number): GPUBuffer {
+    this.capacity = capacity;
+    const buffer = this.device.createBuffer({
+      label: "LabelPass.labels",
+      size: capacity * LABEL_WORDS * 4,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    this.#isolatedGroupCache = undefined;
+    this.#computeGroup = this.device.createBindGroup({
+      label: "LabelPass.compute",
+      layout: this.#computeLayout,
+      entries: [
+        { binding: 0, resource: this.idTarget.createView() },
+        { binding: 1, resource: this.depthTarget.createView() },
+        { binding: 2, resource: { buffer } },
+      ],
+    });
+    this.#counterGroup = this.device.createBindGroup({
+      label: "LabelPass.counter",
+      layout: this.#counterLayout,
+      entries: [{ binding: 0, resource: { buffer } }],
+    });
+    return buffer;
+  }
+
+  #ensureIsolated(count: number) {
+    if (count <= this.#isolatedCapacity) return;
+    this.#isolatedUniform?.destroy();
+    this.#isolatedCapacity = Math.max(count, this.#isolatedCapacity * 2);
+    this.#isolatedUniform = this.device.createBuffer({
+      label: "LabelPass.isolatedIds",
+      size: this.#isolatedCapacity * ISOLATED_STRIDE,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    this.#isolatedGroup = this.device.createBindGroup({
+      label: "LabelPass.isolated",
+      layout: this.#isolatedLayout,
+      entries: [{ binding: 0, resource: { buffer: this.#isolatedUniform, size: 16 } }],
+    });
+  }
+}
+
+function drawIndexed(pass: GPURenderPassEncoder, d: Draw) {
+  pass.drawIndexed(d.indexCount, d.instanceCount, d.firstIndex, d.baseVertex, d.firstInstance);
+}
+
+/** Decodes the labels buffer (as read back) into one record per id 1..maxId. */
+export function decodeLabels(words: Uint32Array, maxId: number): InstanceLabel[] {
+  const out: InstanceLabel[] = [];
+  for (let id = 1; id <= maxId; id++) {
+    const w = words.subarray(id * LABEL_WORDS, id * LABEL_WORDS + LABEL_WORDS);
+    const pixels = w[0];
+    const visible = pixels > 0;
+    out.push({
+      id,
+      pixels,
+      unoccluded: w[7],
+      bbox: visible ? [0xffffffff - w[1], 0xffffffff - w[2], w[3], w[4]] : null,
+      depth: visible ? [bitsToFloat(0xffffffff - w[5]), bitsToFloat(w[6])] : null,
+    });
+  }
+  return out;
+}
+
+const scratch = new DataView(new ArrayBuffer(4));
+function bitsToFloat(bits: number): number {
+  scratch.setUint32(0, bits, true);
+  return scratch.getFloat32(0, true);
+}

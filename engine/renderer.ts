@@ -1,0 +1,409 @@
+/**
+ * Renders frame states into G-buffers and labels, with readback pipelined
+ * over a ring of staging buffers. One submit per frame; frames come back to
+ * the consumer strictly in order.
+ */
+import { mat4 } from "wgpu-matrix";
+import type { FrameState } from "./frame_state.ts";
+import { type Draw, GBufferPass, TARGET_NAMES, TARGETS, type TargetName } from "./gbuffer_pass.ts";
+import { type Gpu, loadShader } from "./gpu.ts";
+import { type CoverageDraws, decodeLabels, type InstanceLabel, LabelPass } from "./label_pass.ts";
+import { MeshStore } from "./mesh_store.ts";
+import { ReadbackRing } from "./readback.ts";
+import type { MeshPart, Scene } from "./scene.ts";
+import { TextureStore } from "./texture_store.ts";
+
+/** One frame as delivered to host memory. */
+export interface RenderedFrame {
+  /** Caller's tag for the frame (clip index, frame index, …). */
+  meta: FrameMeta;
+  width: number;
+  height: number;
+  /** RGBA8 sRGB, top row first. */
+  rgb: Uint8Array;
+  /** Metres along the viewing axis; +Infinity for background. */
+  depth: Float32Array;
+  /** Camera-space (OpenCV frame) unit normals as float16 bits, 4 per pixel (xyz, 0). */
+  normals: Uint16Array;
+  /** Instance id per pixel; 0 = background. */
+  instance: Uint32Array;
+  /** Forward flow to the next frame in pixels (dx, dy) per pixel. */
+  flow: Float32Array;
+  /** Per-instance labels for ids 1..maxId. */
+  labels: InstanceLabel[];
+}
+
+export interface FrameMeta {
+  clip: number;
+  frame: number;
+  maxId: number;
+}
+
+export type FrameConsumer = (frame: RenderedFrame) => Promise<void> | void;
+
+export interface RendererOptions {
+  width: number;
+  height: number;
+  /** Frames in flight between submit and readback (default 8). */
+  inFlight?: number;
+}
+
+const FRAME_UNIFORM_BYTES = 960;
+const INSTANCE_FLOATS = 60; // 3 mat4 + 3 vec4 (see Instance in common.wgsl)
+const MAX_LIGHTS = 8;
+
+const BYTES_PER_PIXEL: Record<TargetName, number> = {
+  rgb: 4,
+  depth: 4,
+  normals: 8,
+  instance: 4,
+  flow: 8,
+};
+
+interface Section {
+  offset: number;
+  bytesPerRow: number;
+}
+
+export class Renderer {
+  readonly width: number;
+  readonly height: number;
+  readonly #device: GPUDevice;
+  readonly #gbuffer: GBufferPass;
+  readonly #labels: LabelPass;
+  readonly #meshes: MeshStore;
+  readonly #textures: TextureStore;
+  readonly #frameUniform: GPUBuffer;
+  #instanceBuffer: GPUBuffer;
+  #instanceData = new Float32Array(INSTANCE_FLOATS * 64);
+  #frameGroup!: GPUBindGroup;
+  #ring!: ReadbackRing<FrameMeta>;
+  #sections!: Record<TargetName | "labels", Section>;
+  readonly #inFlight: number;
+  readonly #frameData = new Float32Array(FRAME_UNIFORM_BYTES / 4);
+  readonly #scratch = new Float32Array(16);
+
+  private constructor(
+    readonly gpu: Gpu,
+    options: RendererOptions,
+    modules: { gbuffer: GPUShaderModule; labels: GPUShaderModule; amodal: GPUShaderModule },
+  ) {
+    const device = gpu.device;
+    this.#device = device;
+    this.width = options.width;
+    this.height = options.height;
+    this.#inFlight = options.inFlight ?? 8;
+    this.#gbuffer = new GBufferPass(device, this.width, this.height, modules.gbuffer);
+    this.#labels = new LabelPass(
+      device,
+      this.width,
+      this.height,
+      modules.labels,
+      modules.amodal,
+      this.#gbuffer.frameLayout,
+      this.#gbuffer.targets.instance,
+      this.#gbuffer.targets.depth,
+    );
+    this.#meshes = new MeshStore(device);
+    this.#textures = new TextureStore(device);
+    this.#frameUniform = device.createBuffer({
+      label: "Renderer.frameUniform",
+      size: FRAME_UNIFORM_BYTES,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    this.#instanceBuffer = this.#createInstanceBuffer(64);
+    this.#rebuildRing();
+  }
+
+  static async create(gpu: Gpu, options: RendererOptions): Promise<Renderer> {
+    const compile = async (label: string, file: string, common: boolean) => {
+      const module = gpu.device.createShaderModule({ label, code: await loadShader(file, common) });
+      const info = await module.getCompilationInfo();
+      const errors = info.messages.filter((m) => m.type === "error");
+      if (errors.length > 0) {
+        throw new Error(`${file}: ${errors.map((e) => `${e.lineNum}:${e.linePos} ${e.message}`).join("\n")}`);
+      }
+      return module;
+    };
+    const modules = {
+      gbuffer: await compile("gbuffer.wgsl", "gbuffer.wgsl", true),
+      labels: await compile("labels.wgsl", "labels.wgsl", false),
+      amodal: await compile("amodal.wgsl", "amodal.wgsl", true),
+    };
+    const renderer = new Renderer(gpu, options, modules);
+    gpu.check();
+    return renderer;
+  }
+
+  /**
+   * Records and submits frame `now` (with `next` for forward flow). When the
+   * ring is full, the oldest frame in flight is read and given to `consume`.
+   */
+  async render(
+    scene: Scene,
+    now: FrameState,
+    next: FrameState,
+    meta: FrameMeta,
+    consume: FrameConsumer,
+  ): Promise<void> {
+    if (now.width !== this.width || now.height !== this.height) {
+      throw new RangeError(`Frame is ${now.width}×${now.height}, renderer is ${this.width}×${this.height}`);
+    }
+    if (this.#labels.capacity <= meta.maxId) {
+      await this.drain(consume);
+      this.#labels.reserve(meta.maxId);
+      this.#rebuildRing();
+    }
+    const { draws, coverage } = this.#upload(scene, now, next);
+    this.#meshes.flush();
+    await this.#ring.push(meta, (staging) => {
+      const encoder = this.#device.createCommandEncoder({ label: "Renderer.frame" });
+      const background = now.background;
+      this.#gbuffer.run(encoder, this.#frameGroup, this.#meshes, this.#textures, draws, [
+        srgbToLinear(background[0]),
+        srgbToLinear(background[1]),
+        srgbToLinear(background[2]),
+        background[3],
+      ]);
+      this.#labels.run(encoder, this.#frameGroup, this.#meshes, coverage);
+      this.#copyOut(encoder, staging);
+      this.#device.queue.submit([encoder.finish()]);
+    }, (bytes, m) => consume(this.#decode(bytes, m)));
+    this.gpu.check();
+  }
+
+  /** Reads every frame still in flight. */
+  async drain(consume: FrameConsumer): Promise<void> {
+    await this.#ring.drain((bytes, m) => consume(this.#decode(bytes, m)));
+    this.gpu.check();
+  }
+
+  destroy(): void {
+    this.#ring.destroy();
+    this.#gbuffer.destroy();
+    this.#labels.destroy();
+    this.#meshes.destroy();
+    this.#textures.destroy();
+    this.#frameUniform.destroy();
+    this.#instanceBuffer.destroy();
+  }
+
+  /** Writes the frame uniform and instance records; returns the draws. */
+  #upload(scene: Scene, now: FrameState, next: FrameState) {
+    this.#writeFrameUniform(now, next);
+    const nextModels = new Map(next.objects.map((o) => [o.id, o.model]));
+    // Group parts by mesh so each mesh is one instanced draw.
+    const groups = new Map<MeshPart["mesh"], { part: MeshPart; objectIndex: number }[]>();
+    now.objects.forEach((o, objectIndex) => {
+      const parts = scene.meshes.get(o.mesh);
+      if (!parts) throw new RangeError(`Object "${o.name}" uses unknown mesh "${o.mesh}"`);
+      for (const part of parts) {
+        let list = groups.get(part.mesh);
+        if (!list) groups.set(part.mesh, list = []);
+        list.push({ part, objectIndex });
+      }
+    });
+    let count = 0;
+    for (const list of groups.values()) count += list.length;
+    if (count * INSTANCE_FLOATS > this.#instanceData.length) {
+      const capacity = 2 ** Math.ceil(Math.log2(count));
+      this.#instanceData = new Float32Array(capacity * INSTANCE_FLOATS);
+      this.#instanceBuffer.destroy();
+      this.#instanceBuffer = this.#createInstanceBuffer(capacity);
+    }
+    const data = this.#instanceData;
+    const ids = new Uint32Array(data.buffer);
+    // An object's unoccluded area can be counted by fragments only when it is
+    // one convex (or flat) part; anything else is rendered alone and counted.
+    const isolated = new Set<number>();
+    for (const o of now.objects) {
+      const parts = scene.meshes.get(o.mesh)!;
+      if (parts.length > 1 || parts.some((p) => this.#meshes.range(p.mesh).coverage === "other")) {
+        isolated.add(o.id);
+      }
+    }
+    const draws: Draw[] = [];
+    const coverage: CoverageDraws = { convex: [], flat: [], isolated: [] };
+    const isolatedDraws = new Map<number, Draw[]>();
+    const m = this.#scratch;
+    let slot = 0;
+    for (const [mesh, list] of groups) {
+      const range = this.#meshes.range(mesh);
+      const draw: Draw = {
+        firstIndex: range.firstIndex,
+        indexCount: range.indexCount,
+        baseVertex: range.baseVertex,
+        firstInstance: slot,
+        instanceCount: list.length,
+      };
+      draws.push(draw);
+      const counted = range.coverage === "flat" ? coverage.flat : coverage.convex;
+      const allSimple = list.every(({ objectIndex }) => !isolated.has(now.objects[objectIndex].id));
+      if (allSimple) counted.push(draw);
+      for (const { part, objectIndex } of list) {
+        const o = now.objects[objectIndex];
+        const base = slot * INSTANCE_FLOATS;
+        const model = data.subarray(base, base + 16);
+        place(o.model, part.matrix, model);
+        place(nextModels.get(o.id) ?? o.model, part.matrix, data.subarray(base + 16, base + 32));
+        mat4.transpose(mat4.inverse(model, m), m);
+        data.set(m, base + 32);
+        const material = part.material ?? o.material;
+        data.set(material.color, base + 48);
+        data[base + 51] = 1;
+        const texture = material.texture ? scene.textures.get(material.texture) : undefined;
+        if (material.texture && !texture) {
+          throw new RangeError(`Object "${o.name}" uses unknown texture "${material.texture}"`);
+        }
+        data[base + 52] = material.roughness;
+        data[base + 53] = material.metalness;
+        data[base + 54] = texture ? this.#textures.layer(texture) : -1;
+        data[base + 55] = 0;
+        ids.fill(0, base + 56, base + 60);
+        ids[base + 56] = o.id;
+        const single: Draw = { ...draw, firstInstance: slot, instanceCount: 1 };
+        if (isolated.has(o.id)) {
+          let own = isolatedDraws.get(o.id);
+          if (!own) isolatedDraws.set(o.id, own = []);
+          own.push(single);
+        } else if (!allSimple) {
+          counted.push(single);
+        }
+        slot++;
+      }
+    }
+    for (const id of [...isolated].sort((a, b) => a - b)) {
+      coverage.isolated.push({ id, draws: isolatedDraws.get(id)! });
+    }
+    this.#device.queue.writeBuffer(this.#instanceBuffer, 0, data, 0, slot * INSTANCE_FLOATS);
+    return { draws, coverage };
+  }
+
+  #writeFrameUniform(now: FrameState, next: FrameState) {
+    const f = this.#frameData;
+    f.fill(0);
+    f.set(now.view, 0);
+    f.set(now.proj, 16);
+    f.set(next.view, 32);
+    f.set(next.proj, 48);
+    f.set(now.cameraPosition, 64);
+    f[68] = this.width;
+    f[69] = this.height;
+    const a = now.ambient;
+    f.set(a.color.map((c) => c * a.intensity), 72);
+    const lights = now.lights.slice(0, MAX_LIGHTS);
+    new Uint32Array(f.buffer)[76] = lights.length;
+    lights.forEach((light, i) => {
+      const base = 80 + i * 20;
+      const u = new Uint32Array(f.buffer);
+      u[base] = light.type === "directional" ? 0 : light.type === "point" ? 1 : 2;
+      u[base + 1] = light.castShadow ? 1 : 0;
+      f.set(light.position, base + 4);
+      f.set(light.direction, base + 8);
+      f.set(light.color.map((c) => c * light.intensity), base + 12);
+      const outer = (light.angle * Math.PI) / 180;
+      f[base + 16] = Math.cos(outer * 0.8);
+      f[base + 17] = Math.cos(outer);
+    });
+    this.#device.queue.writeBuffer(this.#frameUniform, 0, f);
+  }
+
+  #createInstanceBuffer(capacity: number): GPUBuffer {
+    const buffer = this.#device.createBuffer({
+      label: "Renderer.instances",
+      size: capacity * INSTANCE_FLOATS * 4,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+    this.#frameGroup = this.#device.createBindGroup({
+      label: "Renderer.frameGroup",
+      layout: this.#gbuffer.frameLayout,
+      entries: [
+        { binding: 0, resource: { buffer: this.#frameUniform } },
+        { binding: 1, resource: { buffer } },
+      ],
+    });
+    return buffer;
+  }
+
+  #rebuildRing() {
+    let offset = 0;
+    const sections = {} as Record<TargetName | "labels", Section>;
+    for (const name of TARGET_NAMES) {
+      const bytesPerRow = align(this.width * BYTES_PER_PIXEL[name], 256);
+      sections[name] = { offset, bytesPerRow };
+      offset += bytesPerRow * this.height;
+    }
+    sections.labels = { offset, bytesPerRow: 0 };
+    offset += this.#labels.byteSize;
+    this.#sections = sections;
+    this.#ring?.destroy();
+    this.#ring = new ReadbackRing(this.#device, offset, this.#inFlight);
+  }
+
+  #copyOut(encoder: GPUCommandEncoder, staging: GPUBuffer) {
+    for (const name of TARGET_NAMES) {
+      const s = this.#sections[name];
+      encoder.copyTextureToBuffer(
+        { texture: this.#gbuffer.targets[name] },
+        { buffer: staging, offset: s.offset, bytesPerRow: s.bytesPerRow },
+        [this.width, this.height],
+      );
+    }
+    encoder.copyBufferToBuffer(
+      this.#labels.buffer,
+      0,
+      staging,
+      this.#sections.labels.offset,
+      this.#labels.byteSize,
+    );
+  }
+
+  #decode(bytes: ArrayBuffer, meta: FrameMeta): RenderedFrame {
+    const rows = (name: TargetName) => {
+      const s = this.#sections[name];
+      const tight = this.width * BYTES_PER_PIXEL[name];
+      if (s.bytesPerRow === tight) return new Uint8Array(bytes, s.offset, tight * this.height);
+      const out = new Uint8Array(tight * this.height);
+      for (let y = 0; y < this.height; y++) {
+        out.set(new Uint8Array(bytes, s.offset + y * s.bytesPerRow, tight), y * tight);
+      }
+      return out;
+    };
+    const view = <T>(name: TargetName, Type: { new (b: ArrayBuffer, o: number, n: number): T }) => {
+      const r = rows(name);
+      return new Type(r.buffer as ArrayBuffer, r.byteOffset, r.byteLength / Type_BYTES(Type));
+    };
+    const labelWords = new Uint32Array(bytes, this.#sections.labels.offset, this.#labels.byteSize / 4);
+    return {
+      meta,
+      width: this.width,
+      height: this.height,
+      rgb: rows("rgb"),
+      depth: view("depth", Float32Array),
+      normals: view("normals", Uint16Array),
+      instance: view("instance", Uint32Array),
+      flow: view("flow", Float32Array),
+      labels: decodeLabels(labelWords, meta.maxId),
+    };
+  }
+}
+
+// deno-lint-ignore no-explicit-any
+function Type_BYTES(Type: any): number {
+  return Type.BYTES_PER_ELEMENT;
+}
+
+function align(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
+
+function place(objectModel: Float32Array, partMatrix: Float32Array | undefined, dst: Float32Array) {
+  if (partMatrix) mat4.multiply(objectModel, partMatrix, dst);
+  else dst.set(objectModel);
+}
+
+export function srgbToLinear(c: number): number {
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+}
+
+export { TARGETS };

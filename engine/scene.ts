@@ -1,0 +1,153 @@
+/** The scene a clip is rendered from: objects, camera, lights, background. */
+import { Camera } from "./camera.ts";
+import type { MeshData } from "./mesh.ts";
+
+export type Vec3 = [number, number, number];
+export type Quat = [number, number, number, number];
+export type Rgba = [number, number, number, number];
+
+export interface Material {
+  /** Linear RGB base colour in 0..1. */
+  color: Vec3;
+  roughness: number;
+  metalness: number;
+  /** Key of a texture in `Scene.textures`, multiplied with `color`. */
+  texture?: string;
+  /** Named physical preset ("wood", "metal", …) so captions and sounds can name it. */
+  preset?: string;
+  /** Human colour name ("red") when the colour came from a named palette. */
+  colorName?: string;
+}
+
+export interface Texture {
+  width: number;
+  height: number;
+  /** RGBA8, sRGB-encoded, top row first. */
+  data: Uint8Array;
+}
+
+/** One drawable piece of a mesh asset, placed in the asset's frame. */
+export interface MeshPart {
+  mesh: MeshData;
+  /** Column-major 4×4 from part to object space; identity when absent. */
+  matrix?: Float32Array;
+  /** Overrides the object's material (e.g. a glTF material). */
+  material?: Material;
+}
+
+export interface Light {
+  type: "directional" | "point" | "spot";
+  /** Linear RGB colour. */
+  color: Vec3;
+  intensity: number;
+  /** World position (point, spot). */
+  position: Vec3;
+  /** World direction the light travels (directional, spot). */
+  direction: Vec3;
+  /** Spot cone half-angle in degrees. */
+  angle: number;
+  castShadow: boolean;
+}
+
+export interface ObjectSpec {
+  name?: string;
+  class?: string;
+  mesh: string;
+  position?: Vec3;
+  rotation?: Quat;
+  scale?: Vec3;
+  material?: Partial<Material>;
+  /** Free-form attributes for labels and captions (shape, size, …). */
+  attributes?: Record<string, unknown>;
+}
+
+export class SceneObject {
+  position: Vec3;
+  rotation: Quat;
+  scale: Vec3;
+  material: Material;
+  visible = true;
+  attributes: Record<string, unknown>;
+
+  constructor(
+    /** Instance id in instance.npy; 0 is the background. */
+    readonly id: number,
+    public name: string,
+    public cls: string,
+    public mesh: string,
+    spec: ObjectSpec,
+  ) {
+    this.position = [...(spec.position ?? [0, 0, 0])] as Vec3;
+    this.rotation = [...(spec.rotation ?? [0, 0, 0, 1])] as Quat;
+    this.scale = [...(spec.scale ?? [1, 1, 1])] as Vec3;
+    this.material = { ...defaultMaterial(), ...spec.material };
+    this.attributes = { ...spec.attributes };
+  }
+}
+
+export function defaultMaterial(): Material {
+  return { color: [0.8, 0.8, 0.8], roughness: 0.5, metalness: 0 };
+}
+
+export function defaultLight(): Light {
+  return {
+    type: "directional",
+    color: [1, 1, 1],
+    intensity: 3,
+    position: [0, 5, 0],
+    direction: [-0.4, -1, -0.6],
+    angle: 30,
+    castShadow: false,
+  };
+}
+
+export class Scene {
+  readonly objects: SceneObject[] = [];
+  camera = new Camera();
+  lights: Light[] = [];
+  ambient: { color: Vec3; intensity: number } = { color: [1, 1, 1], intensity: 0.25 };
+  /** sRGB background colour with alpha, 0..1. */
+  background: Rgba = [0.05, 0.05, 0.07, 1];
+  /** Mesh assets by key: primitives ("cube") and imported files. */
+  readonly meshes = new Map<string, MeshPart[]>();
+  readonly textures = new Map<string, Texture>();
+  #nextId = 1;
+
+  add(spec: ObjectSpec): SceneObject {
+    if (!this.meshes.has(spec.mesh)) {
+      throw new RangeError(
+        `Cannot add object "${spec.name ?? "?"}": mesh "${spec.mesh}" is not registered ` +
+          `(known: ${[...this.meshes.keys()].join(", ")})`,
+      );
+    }
+    const id = this.#nextId++;
+    const name = spec.name ?? `${spec.class ?? spec.mesh}_${id}`;
+    if (this.objects.some((o) => o.name === name)) {
+      throw new RangeError(`Cannot add object: the name "${name}" is already used`);
+    }
+    const object = new SceneObject(id, name, spec.class ?? spec.mesh, spec.mesh, spec);
+    this.objects.push(object);
+    return object;
+  }
+
+  find(nameOrId: string | number): SceneObject | undefined {
+    return this.objects.find((o) => typeof nameOrId === "number" ? o.id === nameOrId : o.name === nameOrId);
+  }
+
+  /** Removes an object. Its id is never reused within the clip. */
+  remove(object: SceneObject): void {
+    const i = this.objects.indexOf(object);
+    if (i >= 0) this.objects.splice(i, 1);
+  }
+
+  addLight(light: Partial<Light>): Light {
+    const full = { ...defaultLight(), ...light };
+    this.lights.push(full);
+    return full;
+  }
+
+  /** Largest instance id handed out so far. */
+  get maxId(): number {
+    return this.#nextId - 1;
+  }
+}

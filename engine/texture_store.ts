@@ -1,0 +1,87 @@
+/** All textures of a scene as layers of one 2D array texture. */
+import type { Texture } from "./scene.ts";
+
+export const TEXTURE_SIZE = 256;
+
+export class TextureStore {
+  texture!: GPUTexture;
+  view!: GPUTextureView;
+  readonly sampler: GPUSampler;
+  readonly #layers = new Map<Texture, number>();
+  /** Bumped whenever the array is recreated, so bind groups know to follow. */
+  version = 0;
+
+  constructor(private readonly device: GPUDevice) {
+    this.sampler = device.createSampler({
+      label: "TextureStore.sampler",
+      magFilter: "linear",
+      minFilter: "linear",
+      addressModeU: "repeat",
+      addressModeV: "repeat",
+    });
+    this.#allocate(1);
+  }
+
+  /** Layer index of `texture`, uploading it (resampled to 256²) on first use. */
+  layer(texture: Texture): number {
+    let layer = this.#layers.get(texture);
+    if (layer !== undefined) return layer;
+    layer = this.#layers.size;
+    this.#layers.set(texture, layer);
+    if (layer >= this.texture.depthOrArrayLayers) {
+      this.texture.destroy();
+      this.#allocate(Math.max(4, layer * 2));
+      for (const [t, l] of this.#layers) if (l !== layer) this.#upload(t, l);
+    }
+    this.#upload(texture, layer);
+    return layer;
+  }
+
+  destroy(): void {
+    this.texture.destroy();
+  }
+
+  #allocate(layers: number) {
+    this.texture = this.device.createTexture({
+      label: "TextureStore.array",
+      size: [TEXTURE_SIZE, TEXTURE_SIZE, layers],
+      format: "rgba8unorm-srgb",
+      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
+    });
+    this.view = this.texture.createView({ label: "TextureStore.view", dimension: "2d-array" });
+    this.version++;
+  }
+
+  #upload(texture: Texture, layer: number) {
+    this.device.queue.writeTexture(
+      { texture: this.texture, origin: [0, 0, layer] },
+      resample(texture),
+      { bytesPerRow: TEXTURE_SIZE * 4 },
+      [TEXTURE_SIZE, TEXTURE_SIZE, 1],
+    );
+  }
+}
+
+/** Bilinear resample to TEXTURE_SIZE² (in sRGB space; fine for albedo previews). */
+function resample(t: Texture): Uint8Array<ArrayBuffer> {
+  if (t.width === TEXTURE_SIZE && t.height === TEXTURE_SIZE) return new Uint8Array(t.data);
+  const out = new Uint8Array(TEXTURE_SIZE * TEXTURE_SIZE * 4);
+  for (let y = 0; y < TEXTURE_SIZE; y++) {
+    const sy = Math.max(0, ((y + 0.5) * t.height) / TEXTURE_SIZE - 0.5);
+    const y0 = Math.min(Math.floor(sy), t.height - 1);
+    const y1 = Math.min(y0 + 1, t.height - 1);
+    const fy = sy - y0;
+    for (let x = 0; x < TEXTURE_SIZE; x++) {
+      const sx = Math.max(0, ((x + 0.5) * t.width) / TEXTURE_SIZE - 0.5);
+      const x0 = Math.min(Math.floor(sx), t.width - 1);
+      const x1 = Math.min(x0 + 1, t.width - 1);
+      const fx = sx - x0;
+      for (let c = 0; c < 4; c++) {
+        const a = t.data[(y0 * t.width + x0) * 4 + c] * (1 - fx) + t.data[(y0 * t.width + x1) * 4 + c] * fx;
+        const b = t.data[(y1 * t.width + x0) * 4 + c] * (1 - fx) + t.data[(y1 * t.width + x1) * 4 + c] * fx;
+        out[(y * TEXTURE_SIZE + x) * 4 + c] = Math.round(a * (1 - fy) + b * fy);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+// Shared declarations, prepended to every synthvid shader.
+
+const MAX_LIGHTS: u32 = 8u;
+
+struct Light {
+  // kind: 0 directional, 1 point, 2 spot
+  kind: u32,
+  cast_shadow: u32,
+  _pad0: u32,
+  _pad1: u32,
+  // world position (point, spot)
+  position: vec4f,
+  // world direction the light travels (directional, spot)
+  direction: vec4f,
+  // linear rgb * intensity
+  color: vec4f,
+  // x: cos(inner cone), y: cos(outer cone), z: range (0 = infinite)
+  spot: vec4f,
+}
+
+struct Frame {
+  view: mat4x4f,
+  proj: mat4x4f,
+  view_next: mat4x4f,
+  proj_next: mat4x4f,
+  // world-space camera position
+  camera_pos: vec4f,
+  // x: width, y: height
+  viewport: vec4f,
+  // linear rgb * intensity
+  ambient: vec4f,
+  light_count: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+  lights: array<Light, MAX_LIGHTS>,
+}
+
+// One drawn part of an object; several parts may share one instance id.
+struct Instance {
+  model: mat4x4f,
+  model_next: mat4x4f,
+  // inverse-transpose of model (upper 3x3 used)
+  normal_matrix: mat4x4f,
+  // linear rgba
+  base_color: vec4f,
+  // x: roughness, y: metalness, z: texture layer (-1 = none)
+  material: vec4f,
+  // x: instance id (0 = background)
+  ids: vec4u,
+}
+
+@group(0) @binding(0) var<uniform> frame: Frame;
+@group(0) @binding(1) var<storage, read> instances: array<Instance>;
+
+struct VertexIn {
+  @location(0) position: vec3f,
+  @location(1) normal: vec3f,
+  @location(2) uv: vec2f,
+  @builtin(instance_index) instance: u32,
+}
+
+struct VertexOut {
+  @builtin(position) clip: vec4f,
+  @location(0) world_pos: vec3f,
+  @location(1) view_pos: vec3f,
+  @location(2) world_normal: vec3f,
+  @location(3) uv: vec2f,
+  @location(4) clip_now: vec4f,
+  @location(5) clip_next: vec4f,
+  @location(6) @interpolate(flat) instance: u32,
+}
+
+@vertex
+fn vs_main(v: VertexIn) -> VertexOut {
+  let inst = instances[v.instance];
+  let world = inst.model * vec4f(v.position, 1.0);
+  let world_next = inst.model_next * vec4f(v.position, 1.0);
+  let view = frame.view * world;
+  var out: VertexOut;
+  out.clip = frame.proj * view;
+  out.clip_now = out.clip;
+  out.clip_next = frame.proj_next * (frame.view_next * world_next);
+  out.world_pos = world.xyz;
+  out.view_pos = view.xyz;
+  out.world_normal = (inst.normal_matrix * vec4f(v.normal, 0.0)).xyz;
+  out.uv = v.uv;
+  out.instance = v.instance;
+  return out;
+}
+
+// Pixel position (x right, y down, pixel-edge units) of a clip-space point.
+fn clip_to_pixel(c: vec4f) -> vec2f {
+  let ndc = c.xy / c.w;
+  return vec2f(ndc.x * 0.5 + 0.5, 0.5 - ndc.y * 0.5) * frame.viewport.xy;
+}
