@@ -1,0 +1,5 @@
+/** Plugins of this family, in the order they are registered. */
+import type { PluginDefinition } from "../../engine/plugin.ts";
+
+// deno-lint-ignore no-explicit-any
+export const audioPlugins: readonly PluginDefinition<any>[] = [];
