@@ -12,6 +12,7 @@ import { MeshStore } from "./mesh_store.ts";
 import { ReadbackRing } from "./readback.ts";
 import type { MeshPart, Scene } from "./scene.ts";
 import { TextureStore } from "./texture_store.ts";
+import { srgbToLinear } from "./color.ts";
 
 /** One frame as delivered to host memory. */
 export interface RenderedFrame {
@@ -400,10 +401,6 @@ function align(n: number, to: number): number {
 function place(objectModel: Float32Array, partMatrix: Float32Array | undefined, dst: Float32Array) {
   if (partMatrix) mat4.multiply(objectModel, partMatrix, dst);
   else dst.set(objectModel);
-}
-
-export function srgbToLinear(c: number): number {
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 }
 
 export { TARGETS };
