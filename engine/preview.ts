@@ -1,0 +1,150 @@
+// Contact sheet: one PNG that shows, for each frame, the RGB render next to its depth, normal
+// and instance labels, so a human can check at a glance that the labels line up with the image.
+
+import { encode } from "fast-png";
+
+export interface PreviewFrame {
+  /** RGBA8, width*height*4. */
+  rgb: Uint8Array;
+  /** Metres; 0, Infinity or NaN mean background. */
+  depth: Float32Array;
+  /** xyz per pixel in camera space; (0,0,0) is background. */
+  normals: Float32Array;
+  /** Instance id per pixel; 0 is background. */
+  instance: Uint32Array;
+}
+
+const GAP = 2;
+const COLUMNS = 4;
+const GAP_COLOR = [64, 64, 64]; // grey, so black backgrounds stay distinguishable from gaps
+
+// Viridis-like colour ramp (dark purple -> blue -> green -> yellow), sampled at even steps
+// and linearly interpolated; perceptually ordered, so brighter always means nearer here.
+const RAMP: [number, number, number][] = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
+
+function ramp(t: number): [number, number, number] {
+  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
+  const i = Math.min(RAMP.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = RAMP[i], b = RAMP[i + 1];
+  return [
+    Math.round(a[0] + (b[0] - a[0]) * f),
+    Math.round(a[1] + (b[1] - a[1]) * f),
+    Math.round(a[2] + (b[2] - a[2]) * f),
+  ];
+}
+
+/** 32-bit integer mix (xorshift-multiply); neighbouring ids get unrelated colours. */
+function hash32(id: number): number {
+  let h = id >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Stable false colour for an instance id: hue from a hash, kept saturated and bright so it can
+ * never be confused with the black background. Id 0 (background) is black.
+ */
+export function instanceColor(id: number): [number, number, number] {
+  if (id === 0) return [0, 0, 0];
+  const h = hash32(id);
+  const hue = (h % 360) / 60;
+  const saturation = 0.55 + ((h >>> 9) % 46) / 100; // 0.55 .. 1.0
+  const value = 0.75 + ((h >>> 16) % 26) / 100; // 0.75 .. 1.0
+  // HSV -> RGB
+  const c = value * saturation;
+  const x = c * (1 - Math.abs((hue % 2) - 1));
+  const m = value - c;
+  const sector = Math.floor(hue);
+  const [r, g, b] = sector === 0
+    ? [c, x, 0]
+    : sector === 1
+    ? [x, c, 0]
+    : sector === 2
+    ? [0, c, x]
+    : sector === 3
+    ? [0, x, c]
+    : sector === 4
+    ? [x, 0, c]
+    : [c, 0, x];
+  return [Math.round((r + m) * 255), Math.round((g + m) * 255), Math.round((b + m) * 255)];
+}
+
+function isForegroundDepth(d: number): boolean {
+  return Number.isFinite(d) && d > 0;
+}
+
+/** Contact sheet PNG: a row per frame; columns rgb | depth | normals | instance; 2 px gaps. */
+export function contactSheet(frames: PreviewFrame[], width: number, height: number): Uint8Array {
+  if (frames.length === 0) throw new RangeError("contactSheet: no frames");
+  const pixels = width * height;
+  for (const [i, f] of frames.entries()) {
+    if (
+      f.rgb.length !== pixels * 4 || f.depth.length !== pixels ||
+      f.normals.length !== pixels * 3 || f.instance.length !== pixels
+    ) {
+      throw new RangeError(`contactSheet: frame ${i} buffers do not match ${width}x${height}`);
+    }
+  }
+
+  // One depth range for the whole sheet, so colours compare across frames.
+  let near = Infinity, far = -Infinity;
+  for (const f of frames) {
+    for (const d of f.depth) {
+      if (!isForegroundDepth(d)) continue;
+      if (d < near) near = d;
+      if (d > far) far = d;
+    }
+  }
+  const span = far - near;
+
+  const sheetW = COLUMNS * width + (COLUMNS - 1) * GAP;
+  const sheetH = frames.length * height + (frames.length - 1) * GAP;
+  const out = new Uint8Array(sheetW * sheetH * 3);
+  for (let i = 0; i < sheetW * sheetH; i++) out.set(GAP_COLOR, i * 3);
+
+  const put = (col: number, row: number, p: number, r: number, g: number, b: number) => {
+    const x = col * (width + GAP) + (p % width);
+    const y = row * (height + GAP) + Math.floor(p / width);
+    const o = (y * sheetW + x) * 3;
+    out[o] = r;
+    out[o + 1] = g;
+    out[o + 2] = b;
+  };
+
+  frames.forEach((f, row) => {
+    for (let p = 0; p < pixels; p++) {
+      put(0, row, p, f.rgb[p * 4], f.rgb[p * 4 + 1], f.rgb[p * 4 + 2]);
+
+      const d = f.depth[p];
+      if (isForegroundDepth(d)) {
+        // Near = bright: t = 1 at the nearest depth on the sheet, 0 at the farthest.
+        const [r, g, b] = ramp(span > 0 ? (far - d) / span : 1);
+        put(1, row, p, r, g, b);
+      } else {
+        put(1, row, p, 0, 0, 0);
+      }
+
+      const nx = f.normals[p * 3], ny = f.normals[p * 3 + 1], nz = f.normals[p * 3 + 2];
+      const background = (nx === 0 && ny === 0 && nz === 0) || Number.isNaN(nx + ny + nz);
+      if (background) put(2, row, p, 0, 0, 0);
+      else put(2, row, p, toByte(nx * 0.5 + 0.5), toByte(ny * 0.5 + 0.5), toByte(nz * 0.5 + 0.5));
+
+      const [r, g, b] = instanceColor(f.instance[p]);
+      put(3, row, p, r, g, b);
+    }
+  });
+
+  return encode({ width: sheetW, height: sheetH, data: out, channels: 3, depth: 8 });
+}
+
+function toByte(v: number): number {
+  return Math.round(Math.min(1, Math.max(0, v)) * 255);
+}
