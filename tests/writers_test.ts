@@ -4,40 +4,11 @@
 // SYNTHVID_REQUIRE_READERS=1, where a missing reader is a failure.
 
 import { decode } from "fast-png";
+import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../engine/atomic.ts";
 import { decodeNpy, encodeNpy, type NpyArray, type NpyDtype } from "../engine/npy.ts";
 import { createVideoWriter, paddedSize } from "../engine/video.ts";
 import { contactSheet, instanceColor, type PreviewFrame } from "../engine/preview.ts";
-
-// ---------------------------------------------------------------- small assertions
-// (JSR's @std/assert is unreachable here and node:assert needs @types/node, so keep it local.)
-
-function assert(condition: unknown, message = "assertion failed"): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-/** Deep equality through JSON, with typed arrays compared element by element. */
-function assertEquals(actual: unknown, expected: unknown, message = ""): void {
-  const show = (v: unknown) =>
-    JSON.stringify(v, (_k, x) => ArrayBuffer.isView(x) ? Array.from(x as Uint8Array) : x);
-  const sameTyped = ArrayBuffer.isView(actual) && ArrayBuffer.isView(expected) &&
-    actual.constructor === expected.constructor &&
-    (actual as Uint8Array).length === (expected as Uint8Array).length &&
-    (actual as Uint8Array).every((v, i) => Object.is(v, (expected as Uint8Array)[i]));
-  if (sameTyped || (!ArrayBuffer.isView(actual) && show(actual) === show(expected))) return;
-  const text = `${show(actual)?.slice(0, 200)} != ${show(expected)?.slice(0, 200)}`;
-  throw new Error(`${message ? message + ": " : ""}${text}`);
-}
-
-function throws(fn: () => unknown, errorClass: new (...args: never[]) => Error): void {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof errorClass) return;
-    throw new Error(`expected ${errorClass.name}, got ${error}`);
-  }
-  throw new Error(`expected ${errorClass.name}, nothing was thrown`);
-}
 
 // ---------------------------------------------------------------- external readers
 
@@ -105,13 +76,7 @@ Deno.test("writeFileAtomic removes its temp file when the rename fails", async (
     // Renaming a file over a non-empty directory fails after the temp file was written.
     await Deno.mkdir(`${dir}/target`);
     await Deno.writeTextFile(`${dir}/target/keep`, "x");
-    let failed = false;
-    try {
-      await writeFileAtomic(`${dir}/target`, "data");
-    } catch {
-      failed = true;
-    }
-    assert(failed);
+    await assertRejects(() => writeFileAtomic(`${dir}/target`, "data"));
     const names = [];
     for await (const entry of Deno.readDir(dir)) names.push(entry.name);
     assertEquals(names, ["target"]);
@@ -139,14 +104,15 @@ Deno.test("encodeNpy round-trips every dtype through decodeNpy", () => {
     const back = decodeNpy(bytes);
     assertEquals(back.dtype, dtype);
     assertEquals(back.shape, shape);
+    assert(back.data.constructor === data.constructor, `${dtype} decodes to the same array type`);
     assertEquals(back.data, data);
   }
 });
 
 Deno.test("encodeNpy rejects a shape that does not match the data", () => {
-  throws(() => encodeNpy(new Float32Array(6), [2, 2]), RangeError);
-  throws(() => encodeNpy(new Float32Array(6), [2, -3]), RangeError);
-  throws(() => encodeNpy(new Float32Array(2), [2], "<f2"), TypeError);
+  assert(assertThrows(() => encodeNpy(new Float32Array(6), [2, 2])) instanceof RangeError);
+  assert(assertThrows(() => encodeNpy(new Float32Array(6), [2, -3])) instanceof RangeError);
+  assert(assertThrows(() => encodeNpy(new Float32Array(2), [2], "<f2")) instanceof TypeError);
 });
 
 Deno.test("encodeNpy writes a float32 T×H×W file numpy reads", async () => {
@@ -324,13 +290,8 @@ Deno.test("createVideoWriter output is byte-identical for identical frames", asy
 
 Deno.test("createVideoWriter rejects frames of the wrong size", async () => {
   const writer = await createVideoWriter({ width: 16, height: 16, fps: 10 });
-  let failed = false;
-  try {
-    await writer.addFrame(new Uint8Array(10));
-  } catch (error) {
-    failed = error instanceof RangeError;
-  }
-  assert(failed);
+  const error = await assertRejects(async () => await writer.addFrame(new Uint8Array(10)));
+  assert(error instanceof RangeError);
   await writer.addFrame(new Uint8Array(16 * 16 * 4)); // the writer is still usable
   assert((await writer.finish()).length > 0);
 });
@@ -402,9 +363,7 @@ Deno.test("createVideoWriter addAudio muxes an aac stream in sync with the video
 
 Deno.test("createVideoWriter refuses to finish without frames or without promised audio", async () => {
   const empty = await createVideoWriter({ width: 16, height: 16, fps: 10 });
-  let message = "";
-  await empty.finish().catch((error) => (message = String(error)));
-  assert(message.includes("no frames"), message);
+  await assertRejects(() => empty.finish(), "no frames");
 
   const silent = await createVideoWriter({
     width: 16,
@@ -413,9 +372,7 @@ Deno.test("createVideoWriter refuses to finish without frames or without promise
     audio: { sampleRate: 48000, channels: 1 },
   });
   await silent.addFrame(new Uint8Array(16 * 16 * 4));
-  message = "";
-  await silent.finish().catch((error) => (message = String(error)));
-  assert(message.includes("addAudio"), message);
+  await assertRejects(() => silent.finish(), "addAudio");
 });
 
 // ---------------------------------------------------------------- preview
