@@ -1,0 +1,79 @@
+/** `deno task render`: renders a scene into a dataset folder. */
+import { parseArgs, usage, UsageError } from "./args.ts";
+import { renderDataset } from "./runner.ts";
+import { SceneError } from "./scene_file.ts";
+
+const FLAGS = {
+  scene: { type: "string", description: "scene YAML file (default scenes/default.yaml)" },
+  out: { type: "string", description: "output folder (default ./out)" },
+  clips: { type: "integer", description: "number of clips (overrides the scene)" },
+  seed: { type: "integer", description: "run seed (overrides the scene)" },
+  frames: { type: "integer", description: "frames per clip (overrides the scene)" },
+  fps: { type: "integer", description: "frames per second (overrides the scene)" },
+  size: { type: "size", description: "frame size, e.g. 256x256 (overrides the scene)" },
+  only: { type: "list", description: "render only these clip indices, e.g. 0,3" },
+  "in-flight": { type: "integer", description: "frames in flight on the GPU (default 8)" },
+  quiet: { type: "boolean", description: "no progress bar" },
+  help: { type: "boolean", description: "show this help" },
+} as const;
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, FLAGS);
+    if (args._.length > 0) throw new UsageError(`Unexpected argument "${args._[0]}" (use --scene FILE)`);
+    for (const k of ["clips", "frames", "fps"] as const) {
+      if (args[k] === 0) throw new UsageError(`--${k} must be at least 1`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}\n\n${usage("deno task render", "", FLAGS).trim()}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args.help) {
+    console.log(usage("deno task render", "Render a labeled synthetic video dataset.", FLAGS));
+    return 0;
+  }
+  const size = args.size as [number, number] | undefined;
+  const quiet = Boolean(args.quiet) || !Deno.stderr.isTerminal();
+  const encoder = new TextEncoder();
+  try {
+    const summary = await renderDataset({
+      scene: (args.scene as string) ?? "scenes/default.yaml",
+      out: (args.out as string) ?? "out",
+      overrides: {
+        clips: args.clips as number | undefined,
+        seed: args.seed as number | undefined,
+        frames: args.frames as number | undefined,
+        fps: args.fps as number | undefined,
+        width: size?.[0],
+        height: size?.[1],
+      },
+      only: args.only as number[] | undefined,
+      inFlight: args["in-flight"] as number | undefined,
+      onClip(done, total, fps) {
+        const width = 30;
+        const filled = Math.round((done / total) * width);
+        const bar = `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total} clips · ${fps.toFixed(0)} fps`;
+        if (quiet) console.error(bar);
+        else Deno.stderr.writeSync(encoder.encode(`\r${bar}${done === total ? "\n" : ""}`));
+      },
+    });
+    const out = (args.out as string) ?? "out";
+    console.error(
+      `wrote ${summary.clips.length - summary.failed} clip(s), ${summary.frames} frames to ${out}/ in ${summary.seconds.toFixed(1)} s` +
+        (summary.failed ? ` · ${summary.failed} FAILED (see ${out}/manifest.jsonl)` : ""),
+    );
+    return summary.failed > 0 ? 1 : 0;
+  } catch (error) {
+    if (error instanceof SceneError || error instanceof RangeError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

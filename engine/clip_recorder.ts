@@ -1,0 +1,215 @@
+/**
+ * Collects one clip's rendered frames and writes its folder: rgb.mp4,
+ * depth/normals/instance/flow .npy, labels.json, captions.json, preview.png.
+ * Files go into a partial folder that the runner renames when the clip is whole.
+ */
+import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
+import { kMatrix, toOpenCvPose } from "./camera.ts";
+import type { FrameState } from "./frame_state.ts";
+import { halfToFloat } from "./half.ts";
+import type { InstanceLabel } from "./label_pass.ts";
+import { encodeNpy } from "./npy.ts";
+import type { ActionEvent, Caption } from "./plugin.ts";
+import { contactSheet, type PreviewFrame } from "./preview.ts";
+import type { RenderedFrame } from "./renderer.ts";
+import type { OutputName } from "./scene_file.ts";
+import type { SceneObject } from "./scene.ts";
+import { createVideoWriter, type VideoWriter } from "./video.ts";
+
+export const CONVENTIONS = {
+  world: "right-handed, +Y up, metres",
+  camera: "OpenCV: x right, y down, z forward; world_from_camera maps camera to world",
+  pixels: "pixel (i, j) covers [i, i+1) x [j, j+1); K maps camera points to these coordinates",
+  depth: "metres along the camera's viewing axis (z in the camera frame); +inf where no surface",
+  normals: "unit surface normals in the camera frame (OpenCV axes), float16; 0 on background",
+  instance: "instance id per pixel, 0 = background; ids match labels.json objects[].id",
+  flow: "forward optical flow in pixels (dx, dy) from frame t to frame t+1; 0 on background",
+  bbox: "[x0, y0, x1, y1] in pixel-edge coordinates, x1 and y1 exclusive; null when not visible",
+  visibility: "visible pixels / pixels the object would cover in frame if nothing occluded it",
+  pose: "world_from_object 4x4, row-major",
+  time: "frame t is shown at t / fps seconds",
+} as const;
+
+const PREVIEW_FRAMES = 4;
+
+export class ClipRecorder {
+  readonly depth: Float32Array;
+  readonly normals: Uint16Array;
+  readonly instance: Uint32Array;
+  readonly flow: Float32Array;
+  readonly labels: InstanceLabel[][] = [];
+  readonly #preview = new Map<number, PreviewFrame>();
+  readonly #previewAt: Set<number>;
+  #received = 0;
+
+  private constructor(
+    readonly dir: string,
+    readonly frames: number,
+    readonly width: number,
+    readonly height: number,
+    readonly outputs: ReadonlySet<OutputName>,
+    readonly video: VideoWriter | undefined,
+  ) {
+    const pixels = frames * width * height;
+    const want = (o: OutputName) => outputs.has(o);
+    this.depth = new Float32Array(want("depth") ? pixels : 0);
+    this.normals = new Uint16Array(want("normals") ? pixels * 3 : 0);
+    this.instance = new Uint32Array(want("instance") ? pixels : 0);
+    this.flow = new Float32Array(want("flow") ? pixels * 2 : 0);
+    const n = Math.min(PREVIEW_FRAMES, frames);
+    this.#previewAt = new Set(Array.from({ length: n }, (_, i) => Math.round((i * (frames - 1)) / Math.max(1, n - 1))));
+  }
+
+  static async create(
+    dir: string,
+    frames: number,
+    width: number,
+    height: number,
+    fps: number,
+    outputs: readonly OutputName[],
+    withAudio: boolean,
+  ): Promise<ClipRecorder> {
+    const set = new Set(outputs);
+    const video = set.has("rgb")
+      ? await createVideoWriter({
+        width,
+        height,
+        fps,
+        audio: withAudio ? { sampleRate: 48000, channels: 2 } : undefined,
+      })
+      : undefined;
+    return new ClipRecorder(dir, frames, width, height, set, video);
+  }
+
+  /** Takes frame t's pixels; frames must arrive in order. */
+  async add(frame: RenderedFrame): Promise<void> {
+    const t = frame.meta.frame;
+    if (t !== this.#received) {
+      throw new Error(`Clip recorder expected frame ${this.#received}, got ${t} (frames out of order)`);
+    }
+    this.#received++;
+    const n = this.width * this.height;
+    if (this.depth.length) this.depth.set(frame.depth, t * n);
+    if (this.instance.length) this.instance.set(frame.instance, t * n);
+    if (this.flow.length) this.flow.set(frame.flow, t * n * 2);
+    if (this.normals.length) {
+      const dst = this.normals;
+      const src = frame.normals;
+      for (let i = 0, o = t * n * 3; i < n; i++, o += 3) {
+        dst[o] = src[i * 4];
+        dst[o + 1] = src[i * 4 + 1];
+        dst[o + 2] = src[i * 4 + 2];
+      }
+    }
+    this.labels[t] = frame.labels;
+    if (this.#previewAt.has(t) && this.outputs.has("preview")) {
+      const normals = new Float32Array(n * 3);
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < 3; c++) normals[i * 3 + c] = halfToFloat(frame.normals[i * 4 + c]);
+      }
+      this.#preview.set(t, {
+        rgb: frame.rgb.slice(),
+        depth: frame.depth.slice(),
+        normals,
+        instance: frame.instance.slice(),
+      });
+    }
+    await this.video?.addFrame(frame.rgb);
+  }
+
+  get received(): number {
+    return this.#received;
+  }
+
+  /** Writes every file of the clip into `dir`. */
+  async finish(summary: ClipSummary, audio?: Float32Array): Promise<void> {
+    if (this.#received !== this.frames) {
+      throw new Error(`Clip has ${this.#received} of ${this.frames} frames`);
+    }
+    const { frames: T, width: W, height: H } = this;
+    const write = (name: string, data: Uint8Array) => writeFileAtomic(`${this.dir}/${name}`, data);
+    if (this.video) {
+      if (audio && this.video.addAudio) await this.video.addAudio(audio);
+      await write("rgb.mp4", await this.video.finish());
+    }
+    if (this.depth.length) await write("depth.npy", encodeNpy(this.depth, [T, H, W]));
+    if (this.normals.length) await write("normals.npy", encodeNpy(this.normals, [T, H, W, 3], "<f2"));
+    if (this.instance.length) {
+      const small = summary.maxId < 65536;
+      const ids = small ? Uint16Array.from(this.instance) : this.instance;
+      await write("instance.npy", encodeNpy(ids, [T, H, W]));
+    }
+    if (this.flow.length) await write("flow.npy", encodeNpy(this.flow, [T, H, W, 2]));
+    if (this.#preview.size > 0) {
+      const frames = [...this.#preview.keys()].sort((a, b) => a - b).map((t) => this.#preview.get(t)!);
+      await write("preview.png", contactSheet(frames, W, H));
+    }
+    await writeJsonAtomic(`${this.dir}/labels.json`, this.#labelsJson(summary));
+    await writeJsonAtomic(`${this.dir}/captions.json`, { clip: summary.clip, captions: summary.captions });
+  }
+
+  #labelsJson(s: ClipSummary) {
+    const rowMajor = (m: Float32Array) => [0, 1, 2, 3].map((r) => [m[r], m[4 + r], m[8 + r], m[12 + r]]);
+    const objectIds = [...s.objects.keys()].sort((a, b) => a - b);
+    const byId = s.states.map((st) => new Map(st.objects.map((o) => [o.id, o])));
+    return {
+      clip: s.clip,
+      seed: s.seed,
+      scene: s.scene,
+      frames: this.frames,
+      fps: s.fps,
+      size: [this.width, this.height],
+      conventions: CONVENTIONS,
+      camera: {
+        K: kMatrix(s.states[0].intrinsics),
+        frames: s.states.slice(0, this.frames).map((st) => ({
+          K: kMatrix(st.intrinsics),
+          world_from_camera: toOpenCvPose(st.worldFromCamera),
+        })),
+      },
+      objects: objectIds.map((id) => {
+        const o = s.objects.get(id)!;
+        return {
+          id,
+          name: o.name,
+          class: o.cls,
+          mesh: o.mesh,
+          material: o.material,
+          attributes: o.attributes,
+          frames: s.states.slice(0, this.frames).map((st, t) => {
+            const state = byId[t].get(id);
+            const label = this.labels[t]?.[id - 1];
+            return {
+              present: Boolean(state),
+              pose: state ? rowMajor(state.model) : null,
+              bbox: label?.bbox ?? null,
+              pixels: label?.pixels ?? 0,
+              unoccluded: label?.unoccluded ?? 0,
+              visibility: label && label.unoccluded > 0 ? Math.min(1, label.pixels / label.unoccluded) : 0,
+              depth: label?.depth ?? null,
+            };
+          }),
+        };
+      }),
+      events: s.events,
+      sampled: s.sampled,
+      plugins: s.records,
+    };
+  }
+}
+
+export interface ClipSummary {
+  clip: number;
+  seed: number;
+  scene: string;
+  fps: number;
+  maxId: number;
+  /** Frame states 0..frames (the last is the flow look-ahead). */
+  states: FrameState[];
+  /** Every object seen during the clip, by id. */
+  objects: Map<number, SceneObject>;
+  events: ActionEvent[];
+  captions: Caption[];
+  sampled: Record<string, unknown>;
+  records: Record<string, Record<string, unknown>>;
+}

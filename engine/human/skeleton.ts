@@ -1,0 +1,211 @@
+/**
+ * The human skeleton: joints, rest offsets from body proportions, joint
+ * limits and forward kinematics.
+ *
+ * Rest pose: standing upright, arms hanging at the sides, facing +Z, with the
+ * person's left on +X. Joint rotations are written anatomically as
+ * [flex, abduct, twist] in degrees (see `jointRotation`), so motions read like
+ * a physiotherapist's notes: positive flex bends a hip or shoulder forward, a
+ * knee or elbow into its bend, the spine forward; positive abduct moves a limb
+ * away from the body's midline (or bends the spine to the person's left);
+ * positive twist turns left, seen from above.
+ */
+import type { Quat, Vec3 } from "../scene.ts";
+import { add, axisAngle, DEG, IDENTITY, qmul, rotate } from "./math.ts";
+
+export const JOINTS = [
+  "pelvis", "spine", "chest", "neck", "head",
+  "nose", "left_eye", "right_eye", "left_ear", "right_ear",
+  "left_shoulder", "left_elbow", "left_wrist", "left_hand",
+  "right_shoulder", "right_elbow", "right_wrist", "right_hand",
+  "left_hip", "left_knee", "left_ankle", "left_heel", "left_toe",
+  "right_hip", "right_knee", "right_ankle", "right_heel", "right_toe",
+] as const; // deno-fmt-ignore
+export type JointName = typeof JOINTS[number];
+export const JOINT_INDEX: Record<JointName, number> = Object.fromEntries(
+  JOINTS.map((name, i) => [name, i]),
+) as Record<JointName, number>;
+
+export const PARENT: Record<JointName, JointName | null> = {
+  pelvis: null, spine: "pelvis", chest: "spine", neck: "chest", head: "neck",
+  nose: "head", left_eye: "head", right_eye: "head", left_ear: "head", right_ear: "head",
+  left_shoulder: "chest", left_elbow: "left_shoulder", left_wrist: "left_elbow",
+  left_hand: "left_wrist",
+  right_shoulder: "chest", right_elbow: "right_shoulder", right_wrist: "right_elbow",
+  right_hand: "right_wrist",
+  left_hip: "pelvis", left_knee: "left_hip", left_ankle: "left_knee", left_heel: "left_ankle",
+  left_toe: "left_ankle",
+  right_hip: "pelvis", right_knee: "right_hip", right_ankle: "right_knee",
+  right_heel: "right_ankle", right_toe: "right_ankle",
+}; // deno-fmt-ignore
+
+/** COCO-17 keypoints in COCO's order, as joints of this skeleton. */
+export const COCO17: readonly JointName[] = [
+  "nose", "left_eye", "right_eye", "left_ear", "right_ear",
+  "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
+  "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
+]; // deno-fmt-ignore
+
+/** Bones as [parent, child] joint pairs (every joint but the root). */
+export const BONES: readonly [JointName, JointName][] = JOINTS.filter((j) => PARENT[j]).map(
+  (j) => [PARENT[j]!, j],
+);
+
+/** Joints a motion may rotate; the rest (face, hands, heels, toes) are rigid sites. */
+export type ArticulatedJoint =
+  | "spine" | "chest" | "neck" | "head"
+  | "left_shoulder" | "left_elbow" | "left_wrist" | "right_shoulder" | "right_elbow" | "right_wrist"
+  | "left_hip" | "left_knee" | "left_ankle" | "right_hip" | "right_knee" | "right_ankle"; // deno-fmt-ignore
+
+/** [flex, abduct, twist] in degrees. */
+export type Angles = [number, number, number];
+
+/** Anatomical ranges in degrees, [min, max] for flex, abduct and twist. */
+export const LIMITS: Record<ArticulatedJoint, [number, number][]> = {
+  spine: [[-30, 60], [-30, 30], [-35, 35]],
+  chest: [[-25, 45], [-25, 25], [-35, 35]],
+  neck: [[-40, 50], [-35, 35], [-60, 60]],
+  head: [[-30, 30], [-20, 20], [-30, 30]],
+  left_shoulder: [[-60, 180], [-40, 180], [-90, 90]],
+  right_shoulder: [[-60, 180], [-40, 180], [-90, 90]],
+  left_elbow: [[0, 150], [0, 0], [-80, 80]],
+  right_elbow: [[0, 150], [0, 0], [-80, 80]],
+  left_wrist: [[-70, 70], [-25, 25], [0, 0]],
+  right_wrist: [[-70, 70], [-25, 25], [0, 0]],
+  left_hip: [[-30, 130], [-30, 60], [-40, 40]],
+  right_hip: [[-30, 130], [-30, 60], [-40, 40]],
+  left_knee: [[0, 150], [0, 0], [-10, 10]],
+  right_knee: [[0, 150], [0, 0], [-10, 10]],
+  left_ankle: [[-50, 30], [-20, 20], [-15, 15]],
+  right_ankle: [[-50, 30], [-20, 20], [-15, 15]],
+};
+export const ARTICULATED = Object.keys(LIMITS) as ArticulatedJoint[];
+
+/** Sign of the X rotation that makes a positive anatomical flex (limbs hang along −Y). */
+const FLEX_SIGN: Record<string, number> = {
+  shoulder: -1, elbow: -1, wrist: -1, hip: -1, knee: 1, ankle: -1,
+  spine: 1, chest: 1, neck: 1, head: 1,
+}; // deno-fmt-ignore
+
+/** Local rotation of `joint` for anatomical angles in degrees: twist · flex · abduct. */
+export function jointRotation(joint: ArticulatedJoint, [flex, abduct, twist]: Angles): Quat {
+  const kind = joint.replace(/^(left|right)_/, "");
+  // Abduction of a left limb rotates it toward +X; the spine's "abduct" bends to the left.
+  const side = joint.startsWith("right") ? -1 : 1;
+  const zSign = kind === "spine" || kind === "chest" || kind === "neck" || kind === "head" ? -1 : 1;
+  return qmul(
+    qmul(axisAngle([0, 1, 0], twist * DEG), axisAngle([1, 0, 0], FLEX_SIGN[kind] * flex * DEG)),
+    axisAngle([0, 0, 1], side * zSign * abduct * DEG),
+  );
+}
+
+export function clampAngles(joint: ArticulatedJoint, angles: Angles): Angles {
+  const lim = LIMITS[joint];
+  return angles.map((a, i) => Math.min(lim[i][1], Math.max(lim[i][0], a))) as Angles;
+}
+
+/** Body proportions of one person (metres). */
+export interface Proportions {
+  height: number;
+  /** Multipliers around 1. */
+  legs: number;
+  arms: number;
+  shoulders: number;
+  hips: number;
+  /** Girth multiplier for the body parts' radii (slim < 1 < heavy). */
+  build: number;
+}
+
+export const AVERAGE: Proportions = {
+  height: 1.75,
+  legs: 1,
+  arms: 1,
+  shoulders: 1,
+  hips: 1,
+  build: 1,
+};
+
+/** Rest offsets of every joint from its parent, in the parent's frame. */
+export function restOffsets(p: Proportions): Vec3[] {
+  const h = p.height;
+  const leg = p.legs;
+  // Leg lengths scale the whole standing height budget below the pelvis; the torso takes the rest.
+  const ankle = 0.045 * h;
+  const thigh = 0.245 * h * leg;
+  const shin = 0.24 * h * leg;
+  const hipDrop = 0.02 * h;
+  const torsoScale = (h - (ankle + thigh + shin + hipDrop)) / (h * (1 - 0.55));
+  const t = (x: number) => x * h * torsoScale;
+  const foot = 0.045 * h;
+  const footRadius = 0.022 * h;
+  const arm = p.arms;
+  const o: Record<JointName, Vec3> = {
+    pelvis: [0, 0, 0],
+    spine: [0, t(0.08), 0],
+    chest: [0, t(0.1), 0],
+    neck: [0, t(0.11), -0.01 * h],
+    head: [0, t(0.05), 0.005 * h],
+    nose: [0, 0.04 * h, 0.065 * h],
+    left_eye: [0.018 * h, 0.055 * h, 0.052 * h],
+    right_eye: [-0.018 * h, 0.055 * h, 0.052 * h],
+    left_ear: [0.047 * h, 0.045 * h, 0.0],
+    right_ear: [-0.047 * h, 0.045 * h, 0.0],
+    left_shoulder: [0.1 * h * p.shoulders, t(0.085), -0.01 * h],
+    left_elbow: [0, -0.17 * h * arm, 0],
+    left_wrist: [0, -0.15 * h * arm, 0],
+    left_hand: [0, -0.055 * h * arm, 0],
+    right_shoulder: [-0.1 * h * p.shoulders, t(0.085), -0.01 * h],
+    right_elbow: [0, -0.17 * h * arm, 0],
+    right_wrist: [0, -0.15 * h * arm, 0],
+    right_hand: [0, -0.055 * h * arm, 0],
+    left_hip: [0.055 * h * p.hips, -hipDrop, 0],
+    left_knee: [0, -thigh, 0],
+    left_ankle: [0, -shin, 0],
+    left_heel: [0, -foot + footRadius, -0.035 * h],
+    left_toe: [0, -foot + footRadius, 0.1 * h],
+    right_hip: [-0.055 * h * p.hips, -hipDrop, 0],
+    right_knee: [0, -thigh, 0],
+    right_ankle: [0, -shin, 0],
+    right_heel: [0, -foot + footRadius, -0.035 * h],
+    right_toe: [0, -foot + footRadius, 0.1 * h],
+  };
+  return JOINTS.map((j) => o[j]);
+}
+
+/** Radius of the foot's sole capsule; heel and toe sites sit this far above the sole. */
+export const footRadius = (p: Proportions): number => 0.022 * p.height;
+
+/** A posed skeleton in the world. */
+export interface WorldPose {
+  positions: Vec3[];
+  rotations: Quat[];
+}
+
+/** Local pose: root placement plus a local rotation per joint (identity for rigid sites). */
+export interface LocalPose {
+  root: Vec3;
+  rootRotation: Quat;
+  local: Quat[];
+}
+
+export function restLocal(): Quat[] {
+  return JOINTS.map(() => [...IDENTITY] as Quat);
+}
+
+/** Forward kinematics: world position and rotation of every joint (parents come first). */
+export function forwardKinematics(offsets: Vec3[], pose: LocalPose): WorldPose {
+  const positions: Vec3[] = [];
+  const rotations: Quat[] = [];
+  JOINTS.forEach((joint, i) => {
+    const parent = PARENT[joint];
+    if (parent === null) {
+      positions.push(pose.root);
+      rotations.push(qmul(pose.rootRotation, pose.local[i]));
+      return;
+    }
+    const p = JOINT_INDEX[parent];
+    positions.push(add(positions[p], rotate(rotations[p], offsets[i])));
+    rotations.push(qmul(rotations[p], pose.local[i]));
+  });
+  return { positions, rotations };
+}

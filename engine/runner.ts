@@ -1,0 +1,394 @@
+/**
+ * Runs a scene: for each clip, builds the scene, drives the plugins' hooks
+ * frame by frame, renders (or, in plan mode, only simulates) and writes the
+ * clip folder atomically, then records it in the manifest.
+ */
+import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
+import { ClipRecorder, CONVENTIONS } from "./clip_recorder.ts";
+import { type FrameState, snapshot } from "./frame_state.ts";
+import { acquireGpu, describeGpu, type Gpu } from "./gpu.ts";
+import { applyKeyframes } from "./keyframes.ts";
+import type {
+  ActionEvent,
+  AudioSource,
+  Caption,
+  FrameContext,
+  Options,
+  PluginDefinition,
+  PluginHooks,
+} from "./plugin.ts";
+import { type RenderedFrame, Renderer } from "./renderer.ts";
+import { Rng } from "./rng.ts";
+import { buildScene, MeshLibrary } from "./scene_build.ts";
+import { loadScene, type PluginEntry, type SceneConfig, type SceneOverrides } from "./scene_file.ts";
+import type { SceneObject } from "./scene.ts";
+import { sample } from "./schema.ts";
+
+export const VERSION = "0.1.0";
+
+export interface RunOptions {
+  /** Scene YAML file. */
+  scene: string;
+  /** Output folder (created). */
+  out: string;
+  overrides?: SceneOverrides;
+  /** Render only these clip indices. */
+  only?: number[];
+  /** Frames in flight (default 8). */
+  inFlight?: number;
+  /** Plugins available to the scene (default: the built-ins). */
+  // deno-lint-ignore no-explicit-any
+  registry?: readonly PluginDefinition<any>[];
+  /** Progress and status lines (default: stderr). */
+  log?: (line: string) => void;
+  /** Called after each clip (for progress bars). */
+  onClip?: (done: number, total: number, framesPerSecond: number) => void;
+  /** Reuse a GPU (tests); acquired otherwise. */
+  gpu?: Gpu;
+}
+
+export interface ClipResult {
+  clip: number;
+  status: "ok" | "failed";
+  error?: string;
+  events: ActionEvent[];
+  captions: Caption[];
+  sampled: Record<string, unknown>;
+  records: Record<string, Record<string, unknown>>;
+}
+
+export interface RunSummary {
+  config: SceneConfig;
+  clips: ClipResult[];
+  failed: number;
+  frames: number;
+  seconds: number;
+}
+
+// deno-lint-ignore no-explicit-any
+type AnyHooks = PluginHooks<any>;
+
+/** A scene's plugin instances for one run. */
+interface Instance {
+  entry: PluginEntry;
+  hooks: AnyHooks;
+}
+
+async function registryDefault() {
+  return (await import("../plugins/mod.ts")).builtins;
+}
+
+async function prepare(options: RunOptions) {
+  const registry = options.registry ?? await registryDefault();
+  const config = await loadScene(options.scene, { registry, overrides: options.overrides });
+  const library = await MeshLibrary.load(config);
+  const instances: Instance[] = config.plugins.map((entry) => ({ entry, hooks: entry.definition.create() }));
+  for (const { entry, hooks } of instances) {
+    await hooks.setup?.({
+      key: entry.key,
+      rawOptions: entry.options as Options,
+      sceneDir: config.dir,
+      seed: config.seed,
+    });
+  }
+  const clips = options.only ?? Array.from({ length: config.clips }, (_, i) => i);
+  for (const c of clips) {
+    if (!Number.isInteger(c) || c < 0 || c >= config.clips) {
+      throw new RangeError(`Clip ${c} does not exist: the scene has clips 0..${config.clips - 1}`);
+    }
+  }
+  return { config, library, instances, clips };
+}
+
+async function disposeAll(instances: Instance[]) {
+  for (const { hooks } of instances) await hooks.dispose?.();
+}
+
+/** Renders a dataset into `options.out`. */
+export async function renderDataset(options: RunOptions): Promise<RunSummary> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const started = performance.now();
+  const { config, library, instances, clips } = await prepare(options);
+  const gpu = options.gpu ?? await acquireGpu();
+  log(describeGpu(gpu));
+  const renderer = await Renderer.create(gpu, {
+    width: config.width,
+    height: config.height,
+    inFlight: options.inFlight,
+  });
+  const out = options.out.replace(/\/+$/, "");
+  await Deno.mkdir(out, { recursive: true });
+  await writeJsonAtomic(`${out}/dataset.json`, datasetJson(config));
+  const manifest = new Manifest(`${out}/manifest.jsonl`);
+  await manifest.load();
+  const results: ClipResult[] = [];
+  let frames = 0;
+  try {
+    for (const clip of clips) {
+      const clipStarted = performance.now();
+      const dirName = clipDirName(clip);
+      const partial = `${out}/.partial/${dirName}`;
+      await Deno.remove(partial, { recursive: true }).catch(() => {});
+      await Deno.mkdir(partial, { recursive: true });
+      let result: ClipResult;
+      try {
+        result = await runClip(config, library, instances, clip, { renderer, dir: partial });
+        await Deno.remove(`${out}/${dirName}`, { recursive: true }).catch(() => {});
+        await Deno.rename(partial, `${out}/${dirName}`);
+        frames += config.frames;
+      } catch (error) {
+        await Deno.remove(partial, { recursive: true }).catch(() => {});
+        result = failed(clip, error);
+        log(`clip ${clip} failed: ${result.error}`);
+        // The GPU may still hold this clip's frames; start the next clip clean.
+        await renderer.drain(() => {});
+      }
+      results.push(result);
+      await manifest.put(manifestLine(result, dirName, config.frames));
+      const seconds = (performance.now() - clipStarted) / 1000;
+      options.onClip?.(results.length, clips.length, config.frames / seconds);
+    }
+  } finally {
+    await Deno.remove(`${out}/.partial`, { recursive: true }).catch(() => {});
+    renderer.destroy();
+    if (!options.gpu) gpu.destroy();
+    await disposeAll(instances);
+  }
+  return {
+    config,
+    clips: results,
+    failed: results.filter((r) => r.status === "failed").length,
+    frames,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Samples and simulates clips without rendering: actions, parameters and captions. */
+export async function planDataset(options: Omit<RunOptions, "out">): Promise<RunSummary> {
+  const started = performance.now();
+  const { config, library, instances, clips } = await prepare({ ...options, out: "" });
+  const results: ClipResult[] = [];
+  try {
+    for (const clip of clips) {
+      try {
+        results.push(await runClip(config, library, instances, clip, undefined));
+      } catch (error) {
+        results.push(failed(clip, error));
+      }
+    }
+  } finally {
+    await disposeAll(instances);
+  }
+  return {
+    config,
+    clips: results,
+    failed: results.filter((r) => r.status === "failed").length,
+    frames: 0,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** One clip through every hook. With `render`, frames are rendered and the clip folder written. */
+async function runClip(
+  config: SceneConfig,
+  library: MeshLibrary,
+  instances: Instance[],
+  clip: number,
+  render: { renderer: Renderer; dir: string } | undefined,
+): Promise<ClipResult> {
+  const { frames, fps, width, height, seed } = config;
+  const built = buildScene(config, library, Rng.forPlugin(seed, clip, "scene"));
+  const scene = built.scene;
+  const events: ActionEvent[] = [];
+  const captions: Caption[] = [];
+  const audio: AudioSource[] = [];
+  const records: Record<string, Record<string, unknown>> = {};
+  const sampled: Record<string, unknown> = { scene: built.sampled };
+  const shared = new Map<string, unknown>();
+
+  const contexts = instances.map(({ entry }) => {
+    const rng = Rng.forPlugin(seed, clip, entry.key);
+    const options = sample(entry.schema, entry.options, rng) as Options;
+    sampled[entry.key] = options;
+    const ctx: FrameContext<Options> = {
+      key: entry.key,
+      options,
+      rng,
+      scene,
+      clip,
+      frames,
+      fps,
+      width,
+      height,
+      events,
+      emit(event) {
+        events.push({ ...event, source: entry.key });
+      },
+      record(name, value) {
+        (records[entry.key] ??= {})[name] = value;
+      },
+      records,
+      caption(caption) {
+        captions.push(caption);
+      },
+      captions,
+      addAudio(source) {
+        if (audio.some((a) => a.name === source.name)) {
+          throw new RangeError(`Audio source name "${source.name}" is used twice in clip ${clip}`);
+        }
+        audio.push(source);
+      },
+      shared,
+      planning: !render,
+      frame: 0,
+      time: 0,
+    };
+    return ctx;
+  });
+  const each = async (hook: keyof AnyHooks, frame?: RenderedFrame) => {
+    for (let i = 0; i < instances.length; i++) {
+      const fn = instances[i].hooks[hook] as ((ctx: unknown, f?: RenderedFrame) => unknown) | undefined;
+      if (!fn) continue;
+      try {
+        await fn.call(instances[i].hooks, contexts[i], frame);
+      } catch (error) {
+        throw new Error(`plugin "${instances[i].entry.key}" (${instances[i].entry.definition.id}) failed in ${hook}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+  };
+  const setFrame = (t: number) => {
+    for (const ctx of contexts) {
+      ctx.frame = t;
+      ctx.time = t / fps;
+    }
+  };
+
+  await each("clipStart");
+  const recorder = render
+    ? await ClipRecorder.create(render.dir, frames, width, height, fps, config.outputs, false)
+    : undefined;
+  const states: FrameState[] = [];
+  const seen = new Map<number, SceneObject>();
+  const consume = async (frame: RenderedFrame) => {
+    await recorder!.add(frame);
+    const simulated = contexts[0]?.frame;
+    setFrame(frame.meta.frame);
+    await each("rendered", frame);
+    if (simulated !== undefined) setFrame(simulated);
+  };
+  for (let t = 0; t <= frames; t++) {
+    setFrame(t);
+    for (const object of scene.objects) {
+      const keys = built.motions.get(object.id);
+      if (keys) applyKeyframes(object, keys, t);
+    }
+    await each("frame");
+    for (const o of scene.objects) if (!seen.has(o.id)) seen.set(o.id, o);
+    states.push(snapshot(scene, width, height));
+    if (render && t >= 1) {
+      await render.renderer.render(scene, states[t - 1], states[t], { clip, frame: t - 1, maxId: scene.maxId }, consume);
+    }
+  }
+  if (render) await render.renderer.drain(consume);
+  setFrame(frames - 1);
+  await each("clipEnd");
+
+  if (render && recorder) {
+    await recorder.finish({
+      clip,
+      seed,
+      scene: config.name,
+      fps,
+      maxId: scene.maxId,
+      states,
+      objects: seen,
+      events,
+      captions,
+      sampled,
+      records,
+    });
+  }
+  return { clip, status: "ok", events, captions, sampled, records };
+}
+
+function failed(clip: number, error: unknown): ClipResult {
+  return {
+    clip,
+    status: "failed",
+    error: (error as Error)?.message ?? String(error),
+    events: [],
+    captions: [],
+    sampled: {},
+    records: {},
+  };
+}
+
+export function clipDirName(clip: number): string {
+  return `clip_${String(clip).padStart(5, "0")}`;
+}
+
+function manifestLine(result: ClipResult, dir: string, frames: number) {
+  return result.status === "ok"
+    ? {
+      clip: result.clip,
+      dir,
+      status: "ok",
+      frames,
+      events: result.events.map((e) => e.verb),
+      captions: result.captions,
+    }
+    : { clip: result.clip, dir, status: "failed", error: result.error };
+}
+
+function datasetJson(config: SceneConfig) {
+  return {
+    version: 1,
+    generator: `synthvid ${VERSION}`,
+    name: config.name,
+    scene: config.file,
+    seed: config.seed,
+    clips: config.clips,
+    frames: config.frames,
+    fps: config.fps,
+    size: [config.width, config.height],
+    outputs: config.outputs,
+    plugins: config.plugins.map((p) => ({ key: p.key, use: p.definition.id })),
+    files: {
+      "rgb.mp4": "H.264 yuv420p video (odd sizes padded by one pixel to even)",
+      "depth.npy": "T x H x W float32",
+      "normals.npy": "T x H x W x 3 float16",
+      "instance.npy": "T x H x W uint16 (uint32 when ids exceed 65535)",
+      "flow.npy": "T x H x W x 2 float32",
+      "labels.json": "camera, objects per frame, events, sampled parameters",
+      "captions.json": "captions from captioner plugins",
+      "preview.png": "contact sheet: rgb | depth | normals | instance",
+    },
+    conventions: CONVENTIONS,
+  };
+}
+
+/** manifest.jsonl: one line per clip, in clip order, rewritten atomically. */
+class Manifest {
+  readonly #lines = new Map<number, string>();
+  constructor(readonly path: string) {}
+
+  async load() {
+    let text = "";
+    try {
+      text = await Deno.readTextFile(this.path);
+    } catch {
+      return;
+    }
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      const entry = JSON.parse(line);
+      this.#lines.set(entry.clip, line);
+    }
+  }
+
+  async put(entry: { clip: number }) {
+    this.#lines.set(entry.clip, JSON.stringify(entry));
+    const sorted = [...this.#lines.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l);
+    await writeFileAtomic(this.path, sorted.join("\n") + "\n");
+  }
+}

@@ -1,0 +1,145 @@
+/** Builds one clip's Scene from a SceneConfig, drawing its samplers with the scene's RNG stream. */
+import { type MeshData, primitives } from "./mesh.ts";
+import { loadGltf } from "./gltf.ts";
+import { kelvinToLinear, srgbToLinear } from "./color.ts";
+import { eulerToQuat, type Keyframe } from "./keyframes.ts";
+import type { Rng } from "./rng.ts";
+import { type MeshPart, Scene, type Vec3 } from "./scene.ts";
+import { keyframeSchema, MESH_KEYS, type SceneConfig } from "./scene_file.ts";
+import { sample, type Schema } from "./schema.ts";
+
+const vec3: Schema = { type: "vector", length: 3, sampled: true };
+const color: Schema = { type: "vector", length: 3, color: true, sampled: true };
+const number: Schema = { type: "number", sampled: true };
+const string: Schema = { type: "string", sampled: true };
+
+/** Mesh parts shared by every clip of a run (meshes are uploaded to the GPU once). */
+export class MeshLibrary {
+  readonly #parts = new Map<string, MeshPart[]>();
+
+  static async load(config: SceneConfig): Promise<MeshLibrary> {
+    const lib = new MeshLibrary();
+    for (const key of MESH_KEYS) lib.#parts.set(key, [{ mesh: primitives[key]() }]);
+    for (const [key, path] of Object.entries(config.assets)) {
+      const asset = await loadGltf(path);
+      lib.#parts.set(key, asset.parts.map((p) => ({
+        mesh: p.mesh as MeshData,
+        matrix: p.matrix,
+        material: {
+          color: [p.baseColor[0], p.baseColor[1], p.baseColor[2]],
+          roughness: p.roughness,
+          metalness: p.metalness,
+          texture: p.texture ? `${key}/${p.name}` : undefined,
+        },
+      })));
+      for (const p of asset.parts) {
+        if (p.texture) lib.textures.set(`${key}/${p.name}`, p.texture);
+      }
+    }
+    return lib;
+  }
+
+  readonly textures = new Map<string, { width: number; height: number; data: Uint8Array }>();
+
+  install(scene: Scene): void {
+    for (const [key, parts] of this.#parts) scene.meshes.set(key, parts);
+    for (const [key, texture] of this.textures) scene.textures.set(key, texture);
+  }
+}
+
+export interface BuiltScene {
+  scene: Scene;
+  /** Keyframes by object id. */
+  motions: Map<number, Keyframe[]>;
+  /** Every value drawn for the scene itself (written to labels.json). */
+  sampled: Record<string, unknown>;
+}
+
+export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng): BuiltScene {
+  const scene = new Scene();
+  library.install(scene);
+  const doc = config.doc;
+  const draw = <T>(schema: Schema, value: unknown, fallback: T): T =>
+    value === undefined ? fallback : sample(schema, value, rng) as T;
+  const sampled: Record<string, unknown> = {};
+
+  const cam = (doc.camera ?? {}) as Record<string, unknown>;
+  const camera = scene.camera;
+  camera.position = draw(vec3, cam.position, camera.position);
+  camera.fovY = draw(number, cam.fov, camera.fovY);
+  if (cam.focal !== undefined) camera.focal = draw(number, cam.focal, 0);
+  if (cam.principal !== undefined) camera.principal = cam.principal as [number, number];
+  if (cam.near !== undefined) camera.near = cam.near as number;
+  if (cam.far !== undefined) camera.far = cam.far as number;
+  const lookAt = draw<Vec3>(vec3, cam.look_at, [0, 0, 0]);
+  camera.lookAt(lookAt, (cam.up as Vec3) ?? [0, 1, 0]);
+  sampled.camera = { position: camera.position, look_at: lookAt, fov: camera.fovY, focal: camera.focal };
+
+  if (doc.background !== undefined) {
+    const bg = draw<number[]>(color, doc.background, []);
+    scene.background = [bg[0], bg[1], bg[2], bg[3] ?? 1];
+  }
+  sampled.background = scene.background;
+  const ambient = (doc.ambient ?? {}) as Record<string, unknown>;
+  scene.ambient = {
+    color: draw<Vec3>(color, ambient.color, [1, 1, 1]).map(srgbToLinear) as Vec3,
+    intensity: draw(number, ambient.intensity, scene.ambient.intensity),
+  };
+  sampled.ambient = scene.ambient;
+
+  const lights = (doc.lights ?? [{}]) as Record<string, unknown>[];
+  for (const l of lights) {
+    const temperature = l.temperature === undefined ? undefined : draw<number>(number, l.temperature, 6500);
+    const rgb = temperature !== undefined
+      ? kelvinToLinear(temperature)
+      : draw<Vec3>(color, l.color, [1, 1, 1]).map(srgbToLinear) as Vec3;
+    const light = scene.addLight({
+      type: (l.type as "directional" | "point" | "spot") ?? "directional",
+      color: rgb,
+      intensity: draw(number, l.intensity, 3),
+      position: draw(vec3, l.position, [0, 5, 0]),
+      direction: draw(vec3, l.direction, [-0.4, -1, -0.6]),
+      angle: draw(number, l.angle, 30),
+      castShadow: (l.cast_shadow as boolean) ?? false,
+    });
+    if (temperature !== undefined) Object.assign(light, { temperature });
+  }
+  sampled.lights = scene.lights;
+
+  const motions = new Map<number, Keyframe[]>();
+  const objects = (doc.objects ?? []) as Record<string, unknown>[];
+  sampled.objects = objects.map((o) => {
+    const mesh = draw<string>(string, o.mesh, "cube");
+    const s = o.scale;
+    const scale: Vec3 = s === undefined
+      ? [1, 1, 1]
+      : Array.isArray(s) && s.length === 3
+      ? draw(vec3, s, [1, 1, 1])
+      : (() => {
+        const k = draw<number>(number, s, 1);
+        return [k, k, k] as Vec3;
+      })();
+    const srgb = draw<number[]>(color, o.color, [0.8, 0.8, 0.8]);
+    const object = scene.add({
+      name: o.name as string | undefined,
+      class: (o.class as string) ?? mesh,
+      mesh,
+      position: draw(vec3, o.position, [0, 0, 0]),
+      rotation: eulerToQuat(draw(vec3, o.rotation, [0, 0, 0])),
+      scale,
+      material: {
+        color: srgb.slice(0, 3).map(srgbToLinear) as Vec3,
+        roughness: draw(number, o.roughness, 0.5),
+        metalness: draw(number, o.metalness, 0),
+        texture: o.texture as string | undefined,
+        preset: o.material === undefined ? undefined : draw<string>(string, o.material, ""),
+      },
+      attributes: (o.attributes as Record<string, unknown>) ?? {},
+    });
+    if (Array.isArray(o.motion)) {
+      motions.set(object.id, o.motion.map((k) => sample(keyframeSchema, k, rng) as Keyframe));
+    }
+    return { id: object.id, name: object.name, mesh, position: object.position, scale, color: srgb };
+  });
+  return { scene, motions, sampled };
+}

@@ -1,0 +1,352 @@
+/**
+ * Reads a scene YAML file into a validated SceneConfig. Every problem is
+ * reported at once, each with file:line:column, the key path, what was
+ * expected and what was found.
+ */
+import { isMap, LineCounter, parseDocument, type Document } from "yaml";
+import type { PluginDefinition } from "./plugin.ts";
+import { didYouMean, type Issue, type Schema, schemaFromDefaults, validate, withDefaults } from "./schema.ts";
+
+export const OUTPUTS = ["rgb", "depth", "normals", "instance", "flow", "preview"] as const;
+export type OutputName = typeof OUTPUTS[number];
+
+// deno-lint-ignore no-explicit-any
+type AnyPlugin = PluginDefinition<any>;
+
+export interface PluginEntry {
+  /** Unique key of this instance: its `name`, or its id. */
+  key: string;
+  definition: AnyPlugin;
+  /** Options as written (samplers not drawn), merged over the defaults. */
+  options: Record<string, unknown>;
+  schema: Schema;
+}
+
+export interface SceneConfig {
+  file: string;
+  dir: string;
+  name: string;
+  seed: number;
+  clips: number;
+  frames: number;
+  fps: number;
+  width: number;
+  height: number;
+  outputs: OutputName[];
+  /** The validated document (camera, lights, objects… may hold samplers). */
+  doc: Record<string, unknown>;
+  /** Mesh keys → absolute asset paths. */
+  assets: Record<string, string>;
+  plugins: PluginEntry[];
+}
+
+/** Values given on the command line; they override the scene's. */
+export interface SceneOverrides {
+  clips?: number;
+  seed?: number;
+  frames?: number;
+  fps?: number;
+  width?: number;
+  height?: number;
+}
+
+export class SceneError extends Error {
+  override name = "SceneError";
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(
+      `Cannot load scene "${file}": ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
+        problems.map((p) => `  ${p}`).join("\n"),
+    );
+  }
+}
+
+const num = (limit: { min?: number; max?: number; integer?: boolean } = {}): Schema => ({ type: "number", limit });
+const sampledNum = (limit: { min?: number; max?: number } = {}): Schema => ({ type: "number", limit, sampled: true });
+const vec3: Schema = { type: "vector", length: 3, sampled: true };
+const color: Schema = { type: "vector", length: 3, color: true, sampled: true };
+const str = (oneOf?: readonly string[]): Schema => ({ type: "string", limit: oneOf ? { oneOf } : undefined });
+
+export const MESH_KEYS = ["cube", "sphere", "cylinder", "cone", "torus", "plane", "capsule"];
+
+export const keyframeSchema: Schema = {
+  type: "object",
+  required: ["frame"],
+  fields: { frame: num({ min: 0, integer: true }), position: vec3, rotation: vec3, scale: vec3 },
+};
+
+const objectSchema: Schema = {
+  type: "object",
+  required: ["mesh"],
+  fields: {
+    name: str(),
+    class: str(),
+    mesh: { type: "string", sampled: true },
+    position: vec3,
+    rotation: vec3,
+    scale: { type: "any" }, // a number / scalar sampler (uniform) or a 3-vector; checked below
+    color,
+    roughness: sampledNum({ min: 0, max: 1 }),
+    metalness: sampledNum({ min: 0, max: 1 }),
+    texture: str(),
+    material: { type: "string", sampled: true },
+    attributes: { type: "any" },
+    motion: { type: "list", items: keyframeSchema },
+  },
+};
+
+const sceneSchema: Schema = {
+  type: "object",
+  fields: {
+    name: str(),
+    seed: num({ min: 0, integer: true }),
+    clips: num({ min: 1, integer: true }),
+    frames: num({ min: 1, max: 100000, integer: true }),
+    fps: num({ min: 1, max: 1000 }),
+    size: { type: "any" },
+    outputs: { type: "list", items: str(OUTPUTS) },
+    camera: {
+      type: "object",
+      fields: {
+        position: vec3,
+        look_at: vec3,
+        up: { type: "vector", length: 3 },
+        fov: sampledNum({ min: 1, max: 179 }),
+        focal: sampledNum({ min: 1 }),
+        principal: { type: "vector", length: 2 },
+        near: num({ min: 1e-4 }),
+        far: num({ min: 1e-3 }),
+      },
+    },
+    background: { type: "vector", length: 3, color: true, sampled: true },
+    ambient: { type: "object", fields: { color, intensity: sampledNum({ min: 0 }) } },
+    lights: {
+      type: "list",
+      items: {
+        type: "object",
+        fields: {
+          type: str(["directional", "point", "spot"]),
+          color,
+          temperature: sampledNum({ min: 1000, max: 40000 }),
+          intensity: sampledNum({ min: 0 }),
+          position: vec3,
+          direction: vec3,
+          angle: sampledNum({ min: 1, max: 89 }),
+          cast_shadow: { type: "boolean" },
+        },
+      },
+    },
+    assets: { type: "object", fields: {}, open: true },
+    objects: { type: "list", items: objectSchema },
+    import: { type: "list", items: str() },
+    plugins: {
+      type: "list",
+      items: {
+        type: "object",
+        required: ["use"],
+        fields: { use: str(), name: str(), with: { type: "any" } },
+      },
+    },
+  },
+};
+
+export interface LoadOptions {
+  /** Registered plugins (built-ins); scene `import:` modules add to these. */
+  registry: readonly AnyPlugin[];
+  overrides?: SceneOverrides;
+}
+
+export async function loadScene(file: string, options: LoadOptions): Promise<SceneConfig> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(file);
+  } catch (error) {
+    throw new SceneError(file, [`${file}: cannot read: ${(error as Error).message}`]);
+  }
+  const dir = dirname(absolute(file));
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const p = lines.linePos(offset);
+    return `${file}:${p.line}:${p.col}`;
+  };
+  if (doc.errors.length > 0) {
+    throw new SceneError(file, doc.errors.map((e) => `${at(e.pos[0])} ${e.message.split("\n")[0]}`));
+  }
+  const value = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  const report = (issue: Issue) => problems.push(`${at(offsetOf(doc, issue))} ${formatPath(issue.path)}: ${issue.message}`);
+
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new SceneError(file, [`${file}:1:1 the scene must be a map of keys (name, seed, clips, …)`]);
+  }
+  validate(sceneSchema, value).forEach(report);
+  const size = parseSize(value.size);
+  if (value.size !== undefined && !size) {
+    report({ path: ["size"], message: `expected [width, height] or "WxH" with sizes 1..8192, got ${JSON.stringify(value.size)}` });
+  }
+  const objects = Array.isArray(value.objects) ? value.objects as Record<string, unknown>[] : [];
+  objects.forEach((o, i) => {
+    if (o && typeof o === "object" && o.scale !== undefined) {
+      const s = o.scale;
+      const vector = Array.isArray(s) && s.length === 3;
+      validate(vector ? vec3 : sampledNum({ min: 1e-6 }), s, ["objects", i, "scale"]).forEach(report);
+    }
+  });
+
+  // Assets: mesh keys from glTF files next to the scene.
+  const assets: Record<string, string> = {};
+  const rawAssets = (value.assets ?? {}) as Record<string, unknown>;
+  for (const [key, path] of Object.entries(rawAssets)) {
+    if (typeof path !== "string") {
+      report({ path: ["assets", key], message: `expected a file path, got ${JSON.stringify(path)}` });
+      continue;
+    }
+    if (MESH_KEYS.includes(key)) {
+      report({ path: ["assets", key], atKey: true, message: `"${key}" is a built-in mesh; choose another key` });
+    }
+    try {
+      assets[key] = resolveInside(dir, path);
+    } catch (error) {
+      report({ path: ["assets", key], message: (error as SceneError).problems?.[0] ?? String(error) });
+    }
+  }
+  const meshKeys = [...MESH_KEYS, ...Object.keys(assets)];
+  objects.forEach((o, i) => {
+    if (o && typeof o.mesh === "string" && !meshKeys.includes(o.mesh)) {
+      report({ path: ["objects", i, "mesh"], message: `unknown mesh "${o.mesh}"${didYouMean(o.mesh, meshKeys)}; expected one of ${meshKeys.join(", ")} or a key under assets:` });
+    }
+  });
+
+  // Plugins: built-ins plus the scene's own modules.
+  const registry = new Map(options.registry.map((p) => [p.id, p]));
+  const imports = Array.isArray(value.import) ? value.import as string[] : [];
+  for (const [i, path] of imports.entries()) {
+    if (typeof path !== "string") continue;
+    try {
+      const module = await import(toFileUrl(resolveInside(dir, path)).href);
+      const found = Object.values(module).filter(isPluginDefinition);
+      if (found.length === 0) {
+        report({ path: ["import", i], message: `"${path}" exports no plugin (use definePlugin)` });
+      }
+      for (const def of found) registry.set(def.id, def);
+    } catch (error) {
+      report({ path: ["import", i], message: `cannot import "${path}": ${(error as Error).message.split("\n")[0]}` });
+    }
+  }
+  const plugins: PluginEntry[] = [];
+  const keys = new Set<string>();
+  const entries = Array.isArray(value.plugins) ? value.plugins as Record<string, unknown>[] : [];
+  entries.forEach((entry, i) => {
+    if (!entry || typeof entry.use !== "string") return;
+    const definition = registry.get(entry.use);
+    if (!definition) {
+      report({ path: ["plugins", i, "use"], message: `"${entry.use}" is not registered${didYouMean(entry.use, [...registry.keys()])}` });
+      return;
+    }
+    const key = typeof entry.name === "string" ? entry.name : entry.use;
+    if (keys.has(key)) {
+      report({ path: ["plugins", i], message: `key "${key}" is used twice; give one of them a different name:` });
+    }
+    keys.add(key);
+    const schema = schemaFromDefaults(definition.defaults, definition.limits);
+    validate(schema, entry.with ?? {}, ["plugins", i, "with"]).forEach(report);
+    plugins.push({ key, definition, options: withDefaults(definition.defaults, (entry.with ?? {}) as Record<string, unknown>), schema });
+  });
+
+  if (problems.length > 0) throw new SceneError(file, problems);
+  const o = options.overrides ?? {};
+  return {
+    file,
+    dir,
+    name: (value.name as string) ?? basename(file).replace(/\.ya?ml$/, ""),
+    seed: o.seed ?? (value.seed as number) ?? 0,
+    clips: o.clips ?? (value.clips as number) ?? 1,
+    frames: o.frames ?? (value.frames as number) ?? 24,
+    fps: o.fps ?? (value.fps as number) ?? 24,
+    width: o.width ?? size?.[0] ?? 256,
+    height: o.height ?? size?.[1] ?? 256,
+    outputs: (value.outputs as OutputName[]) ?? [...OUTPUTS],
+    doc: value,
+    assets,
+    plugins,
+  };
+}
+
+export function parseSize(value: unknown): [number, number] | undefined {
+  let w: unknown, h: unknown;
+  if (typeof value === "string") {
+    const m = /^(\d+)x(\d+)$/.exec(value.trim());
+    if (!m) return undefined;
+    [w, h] = [Number(m[1]), Number(m[2])];
+  } else if (Array.isArray(value) && value.length === 2) {
+    [w, h] = value;
+  } else {
+    return undefined;
+  }
+  const ok = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 8192;
+  return ok(w) && ok(h) ? [w as number, h as number] : undefined;
+}
+
+// deno-lint-ignore no-explicit-any
+function isPluginDefinition(v: any): v is AnyPlugin {
+  return v && typeof v === "object" && typeof v.id === "string" && typeof v.kind === "string" &&
+    typeof v.create === "function" && typeof v.defaults === "object";
+}
+
+/** Offset in the source of the value (or key) an issue is about; falls back to the nearest parent. */
+function offsetOf(doc: Document, issue: Issue): number {
+  const path = [...issue.path];
+  if (issue.atKey && path.length > 0) {
+    const key = path.pop();
+    const parent = doc.getIn(path, true);
+    if (isMap(parent)) {
+      // deno-lint-ignore no-explicit-any
+      const pair = parent.items.find((p: any) => p.key?.value === key);
+      // deno-lint-ignore no-explicit-any
+      const range = (pair?.key as any)?.range;
+      if (range) return range[0];
+    }
+  }
+  for (let n = path.length; n >= 0; n--) {
+    // deno-lint-ignore no-explicit-any
+    const node = doc.getIn(path.slice(0, n), true) as any;
+    if (node?.range) return node.range[0];
+  }
+  return 0;
+}
+
+export function formatPath(path: (string | number)[]): string {
+  return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("") || "(root)";
+}
+
+/** Resolves a path relative to `dir`, rejecting absolute paths and `..` escapes. */
+export function resolveInside(dir: string, path: string): string {
+  if (path.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(path)) {
+    throw new SceneError(path, [`"${path}": absolute paths are not allowed; use a path relative to the scene file`]);
+  }
+  const parts: string[] = [];
+  for (const part of path.split(/[\\/]+/)) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      throw new SceneError(path, [`"${path}": ".." is not allowed; keep files inside the scene's folder`]);
+    }
+    parts.push(part);
+  }
+  return `${dir}/${parts.join("/")}`;
+}
+
+export function absolute(path: string): string {
+  return path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
+}
+
+function dirname(path: string): string {
+  return path.replace(/\/[^/]*$/, "") || "/";
+}
+
+function basename(path: string): string {
+  return path.replace(/^.*\//, "");
+}
+
+function toFileUrl(path: string): URL {
+  return new URL(`file://${path.split("/").map(encodeURIComponent).join("/")}`);
+}

@@ -1,0 +1,62 @@
+/** Helpers for tests that render real scenes at small sizes. */
+import { acquireGpu, type Gpu } from "../engine/gpu.ts";
+import { type RunSummary, renderDataset } from "../engine/runner.ts";
+import type { PluginDefinition } from "../engine/plugin.ts";
+
+let shared: Promise<Gpu> | undefined;
+
+/** One GPU device for the whole test process (creating devices is slow on the software adapter). */
+export function testGpu(): Promise<Gpu> {
+  return shared ??= acquireGpu();
+}
+
+export interface TestRenderOptions {
+  clips?: number;
+  frames?: number;
+  size?: [number, number];
+  seed?: number;
+  only?: number[];
+  // deno-lint-ignore no-explicit-any
+  registry?: readonly PluginDefinition<any>[];
+  /** Extra files to write next to the scene (name → contents). */
+  files?: Record<string, string | Uint8Array>;
+}
+
+/**
+ * Writes `yaml` to a temp folder, renders it, and returns the output folder
+ * (and the run summary). Overrides apply only when given.
+ */
+export async function renderTestScene(
+  yaml: string,
+  options: TestRenderOptions = {},
+): Promise<{ out: string; dir: string; summary: RunSummary }> {
+  const dir = await Deno.makeTempDir({ prefix: "synthvid_test_" });
+  await Deno.writeTextFile(`${dir}/scene.yaml`, yaml);
+  for (const [name, content] of Object.entries(options.files ?? {})) {
+    if (typeof content === "string") await Deno.writeTextFile(`${dir}/${name}`, content);
+    else await Deno.writeFile(`${dir}/${name}`, content);
+  }
+  const out = `${dir}/out`;
+  const summary = await renderDataset({
+    scene: `${dir}/scene.yaml`,
+    out,
+    overrides: {
+      clips: options.clips,
+      frames: options.frames,
+      seed: options.seed,
+      width: options.size?.[0],
+      height: options.size?.[1],
+    },
+    only: options.only,
+    registry: options.registry,
+    gpu: await testGpu(),
+    log: () => {},
+  });
+  return { out, dir, summary };
+}
+
+/** Reads a clip's labels.json. */
+export async function readLabels(out: string, clip = 0) {
+  const dir = `${out}/clip_${String(clip).padStart(5, "0")}`;
+  return JSON.parse(await Deno.readTextFile(`${dir}/labels.json`));
+}
