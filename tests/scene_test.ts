@@ -1,0 +1,166 @@
+/** Scene files, validation, determinism, plugin isolation, failure handling and the CLI. */
+import { definePlugin } from "../engine/plugin.ts";
+import { planDataset } from "../engine/runner.ts";
+import { loadScene, SceneError } from "../engine/scene_file.ts";
+import { builtins } from "../plugins/mod.ts";
+import { hop } from "../scenes/examples/hop.ts";
+import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { readLabels, renderTestScene } from "./helpers.ts";
+
+const gpuTest = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
+
+async function writeScene(yaml: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "synthvid_scene_" });
+  await Deno.writeTextFile(`${dir}/scene.yaml`, yaml);
+  return `${dir}/scene.yaml`;
+}
+
+const SMALL = `
+name: small
+seed: 5
+clips: 3
+frames: 4
+size: [32, 24]
+objects:
+  - { name: floor, mesh: plane, scale: [6, 1, 6] }
+  - name: ball
+    mesh: sphere
+    position: [[-0.5, 0.3, -0.5], [0.5, 0.3, 0.5]]
+    color: { choice: ["#ff0000", "#00ff00", "#0000ff"] }
+`;
+
+Deno.test("loadScene reports every problem with file:line:column, path and a suggestion", async () => {
+  const file = await writeScene(`
+name: broken
+frames: -3
+size: 64by64
+objects:
+  - { mesh: sphre, colr: [1, 0, 0] }
+  - { mesh: cube, roughness: 2 }
+plugins:
+  - use: action/hopp
+  - use: action/hop
+    with: { hops: "many", heigth: 1 }
+`);
+  const error = await assertRejects(() => loadScene(file, { registry: [...builtins, hop] })) as SceneError;
+  assert(error instanceof SceneError);
+  const text = error.message;
+  for (
+    const expected of [
+      `${file}:3:9 frames: expected ≥ 1, got -3`,
+      `${file}:4:7 size: expected [width, height] or "WxH"`,
+      `${file}:6:20 objects[0].colr: unknown key "colr" (did you mean "color"?)`,
+      `${file}:6:13 objects[0].mesh: unknown mesh "sphre" (did you mean "sphere"?)`,
+      `${file}:7:30 objects[1].roughness: expected ≤ 1, got 2`,
+      `${file}:9:10 plugins[0].use: "action/hopp" is not registered (did you mean "action/hop"?)`,
+      `${file}:11:19 plugins[1].with.hops: expected a number`,
+      `${file}:11:27 plugins[1].with.heigth: unknown key "heigth" (did you mean "height"?)`,
+    ]
+  ) {
+    assert(text.includes(expected), `missing:\n  ${expected}\nin:\n${text}`);
+  }
+  assertEquals(error.problems.length, 8);
+});
+
+Deno.test("loadScene rejects asset paths that leave the scene's folder", async () => {
+  for (const path of ["../outside.glb", "/etc/passwd.glb"]) {
+    const file = await writeScene(`assets: { thing: "${path}" }\n`);
+    const error = await assertRejects(() => loadScene(file, { registry: builtins }));
+    assert(/not allowed/.test(error.message), error.message);
+  }
+});
+
+Deno.test("YAML syntax errors name the file, line and column", async () => {
+  const file = await writeScene("name: x\nobjects: [\n");
+  const error = await assertRejects(() => loadScene(file, { registry: builtins }));
+  assert(error.message.includes(`${file}:`), error.message);
+});
+
+gpuTest("The same scene and seed give byte-identical labels and arrays", async () => {
+  const a = await renderTestScene(SMALL, { clips: 2 });
+  const b = await renderTestScene(SMALL, { clips: 2 });
+  for (const clip of ["clip_00000", "clip_00001"]) {
+    for (const file of ["labels.json", "captions.json", "depth.npy", "instance.npy", "normals.npy", "flow.npy", "rgb.mp4"]) {
+      const x = await Deno.readFile(`${a.out}/${clip}/${file}`);
+      const y = await Deno.readFile(`${b.out}/${clip}/${file}`);
+      assertEquals(x.length, y.length, `${clip}/${file} size`);
+      assert(x.every((v, i) => v === y[i]), `${clip}/${file} bytes differ`);
+    }
+  }
+  const la = await readLabels(a.out, 0);
+  const lb = await readLabels(a.out, 1);
+  assert(JSON.stringify(la.sampled.scene) !== JSON.stringify(lb.sampled.scene), "clips differ from each other");
+});
+
+gpuTest("Clip i renders the same alone (--only i) as in a batch", async () => {
+  const batch = await renderTestScene(SMALL, { clips: 3 });
+  const alone = await renderTestScene(SMALL, { clips: 3, only: [2] });
+  for (const file of ["labels.json", "depth.npy", "instance.npy"]) {
+    const x = await Deno.readFile(`${batch.out}/clip_00002/${file}`);
+    const y = await Deno.readFile(`${alone.out}/clip_00002/${file}`);
+    assert(x.length === y.length && x.every((v, i) => v === y[i]), `${file} differs`);
+  }
+  assertEquals([...Deno.readDirSync(alone.out)].map((e) => e.name).sort(), ["clip_00002", "dataset.json", "manifest.jsonl"]);
+});
+
+Deno.test("Adding an unrelated plugin leaves another plugin's sampled values unchanged", async () => {
+  const noisy = definePlugin({
+    id: "randomizer/noisy",
+    kind: "randomizer",
+    description: "draws many numbers",
+    defaults: { a: 0 },
+    create: () => ({
+      clipStart(ctx) {
+        for (let i = 0; i < 100; i++) ctx.rng.next();
+      },
+    }),
+  });
+  const base = `${SMALL}\nplugins:\n  - { use: action/hop, with: { hops: [1, 9], height: [0.1, 2] } }\n`;
+  const withNoise = `${SMALL}\nplugins:\n  - { use: randomizer/noisy, with: { a: [0, 1] } }\n  - { use: action/hop, with: { hops: [1, 9], height: [0.1, 2] } }\n`;
+  const registry = [...builtins, hop, noisy];
+  const a = await planDataset({ scene: await writeScene(base), registry });
+  const b = await planDataset({ scene: await writeScene(withNoise), registry });
+  for (let clip = 0; clip < 3; clip++) {
+    assertEquals(b.clips[clip].sampled["action/hop"], a.clips[clip].sampled["action/hop"], `clip ${clip}`);
+    assertEquals(b.clips[clip].sampled.scene, a.clips[clip].sampled.scene, `scene of clip ${clip}`);
+  }
+  const values = a.clips.map((c) => (c.sampled["action/hop"] as { height: number }).height);
+  assert(new Set(values).size === 3, "each clip draws its own value");
+});
+
+gpuTest("A plugin that throws fails only its clip: recorded in the manifest, no partial files", async () => {
+  const flaky = definePlugin({
+    id: "action/flaky",
+    kind: "action",
+    description: "fails on clip 1",
+    defaults: {},
+    create: () => ({
+      frame(ctx) {
+        if (ctx.clip === 1 && ctx.frame === 2) throw new Error("boom on purpose");
+      },
+    }),
+  });
+  const yaml = `${SMALL}\nplugins:\n  - { use: action/flaky }\n`;
+  const { out, summary } = await renderTestScene(yaml, { clips: 3, registry: [...builtins, flaky] });
+  assertEquals(summary.failed, 1);
+  const lines = (await Deno.readTextFile(`${out}/manifest.jsonl`)).trim().split("\n").map((l) => JSON.parse(l));
+  assertEquals(lines.map((l) => l.status), ["ok", "failed", "ok"]);
+  assert(lines[1].error.includes("boom on purpose"), lines[1].error);
+  assertEquals([...Deno.readDirSync(out)].map((e) => e.name).sort(), ["clip_00000", "clip_00002", "dataset.json", "manifest.jsonl"]);
+});
+
+Deno.test("deno task render: bad flags exit with code 2 and write nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  for (const args of [["--clipz", "3"], ["--size", "big"], ["--clips", "0"], ["--frames"], ["stray"]]) {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "engine/cli.ts", "--out", `${dir}/out`, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const err = new TextDecoder().decode(run.stderr);
+    assertEquals(run.code, 2, `${args.join(" ")}: ${err}`);
+    assert(err.includes("error:"), err);
+  }
+  assertEquals([...Deno.readDirSync(dir)].length, 0);
+});
