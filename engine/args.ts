@@ -9,9 +9,11 @@ export interface FlagSpec {
   description: string;
 }
 
-export type Parsed = Record<string, string | number | boolean | [number, number] | number[] | undefined> & {
-  _: string[];
-};
+export type Parsed =
+  & Record<string, string | number | boolean | [number, number] | number[] | undefined>
+  & {
+    _: string[];
+  };
 
 export function parseArgs(argv: readonly string[], flags: Record<string, FlagSpec>): Parsed {
   const out: Parsed = { _: [] };
@@ -46,7 +48,9 @@ function convert(name: string, spec: FlagSpec, raw: string) {
     case "string":
       return raw;
     case "integer": {
-      if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} expects a non-negative integer, got "${raw}"`);
+      if (!/^\d+$/.test(raw)) {
+        throw new UsageError(`--${name} expects a non-negative integer, got "${raw}"`);
+      }
       return Number(raw);
     }
     case "size": {
@@ -72,7 +76,15 @@ function convert(name: string, spec: FlagSpec, raw: string) {
 
 export function usage(command: string, summary: string, flags: Record<string, FlagSpec>): string {
   const rows = Object.entries(flags).map(([name, spec]) => {
-    const value = spec.type === "boolean" ? "" : spec.type === "size" ? " WxH" : spec.type === "list" ? " I,J,…" : spec.type === "integer" ? " N" : " VALUE";
+    const value = spec.type === "boolean"
+      ? ""
+      : spec.type === "size"
+      ? " WxH"
+      : spec.type === "list"
+      ? " I,J,…"
+      : spec.type === "integer"
+      ? " N"
+      : " VALUE";
     return `  --${(name + value).padEnd(22)} ${spec.description}`;
   });
   return `${summary}\n\nUsage: ${command} [flags]\n\n${rows.join("\n")}\n`;

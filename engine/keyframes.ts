@@ -17,7 +17,11 @@ export function eulerToQuat(degrees: readonly number[]): Quat {
 }
 
 /** Sets the object's transform at `frame` from its keyframes (holding before the first and after the last). */
-export function applyKeyframes(object: SceneObject, keys: readonly Keyframe[], frame: number): void {
+export function applyKeyframes(
+  object: SceneObject,
+  keys: readonly Keyframe[],
+  frame: number,
+): void {
   const channel = <K extends "position" | "rotation" | "scale">(name: K) =>
     keys.filter((k) => k[name] !== undefined).sort((a, b) => a.frame - b.frame);
   const position = channel("position");
@@ -33,7 +37,12 @@ export function applyKeyframes(object: SceneObject, keys: readonly Keyframe[], f
   }
 }
 
-function interpolate<T>(keys: Keyframe[], frame: number, get: (k: Keyframe) => T, mix: (a: T, b: T, t: number) => T): T {
+function interpolate<T>(
+  keys: Keyframe[],
+  frame: number,
+  get: (k: Keyframe) => T,
+  mix: (a: T, b: T, t: number) => T,
+): T {
   if (frame <= keys[0].frame) return get(keys[0]);
   for (let i = 1; i < keys.length; i++) {
     if (frame <= keys[i].frame) {

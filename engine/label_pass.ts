@@ -49,7 +49,11 @@ export class LabelPass {
   readonly #scratchId: GPUTexture;
   readonly #scratchDepth: GPUTexture;
   readonly #countDepth: GPUTexture;
-  readonly #views: { scratchId: GPUTextureView; scratchDepth: GPUTextureView; countDepth: GPUTextureView };
+  readonly #views: {
+    scratchId: GPUTextureView;
+    scratchDepth: GPUTextureView;
+    countDepth: GPUTextureView;
+  };
 
   constructor(
     private readonly device: GPUDevice,
@@ -179,7 +183,12 @@ export class LabelPass {
       pass.setBindGroup(1, this.#counterGroup);
       pass.setVertexBuffer(0, meshes.vertexBuffer);
       pass.setIndexBuffer(meshes.indexBuffer, "uint32");
-      for (const [pipeline, draws] of [[this.#convexPipeline, coverage.convex], [this.#flatPipeline, coverage.flat]] as const) {
+      for (
+        const [pipeline, draws] of [[this.#convexPipeline, coverage.convex], [
+          this.#flatPipeline,
+          coverage.flat,
+        ]] as const
+      ) {
         if (draws.length === 0) continue;
         pass.setPipeline(pipeline);
         for (const d of draws) drawIndexed(pass, d);

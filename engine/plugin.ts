@@ -148,7 +148,9 @@ export interface PluginDefinition<O extends Options = Options> {
 }
 
 /** Identity helper that checks a definition's shape and infers its option type. */
-export function definePlugin<O extends Options>(definition: PluginDefinition<O>): PluginDefinition<O> {
+export function definePlugin<O extends Options>(
+  definition: PluginDefinition<O>,
+): PluginDefinition<O> {
   const [kind, name] = definition.id.split("/");
   if (kind !== definition.kind || !name || !/^[a-z0-9_]+$/.test(name)) {
     throw new TypeError(

@@ -131,7 +131,9 @@ export class Scene {
   }
 
   find(nameOrId: string | number): SceneObject | undefined {
-    return this.objects.find((o) => typeof nameOrId === "number" ? o.id === nameOrId : o.name === nameOrId);
+    return this.objects.find((o) =>
+      typeof nameOrId === "number" ? o.id === nameOrId : o.name === nameOrId
+    );
   }
 
   /** Removes an object. Its id is never reused within the clip. */

@@ -22,16 +22,19 @@ export class MeshLibrary {
     for (const key of MESH_KEYS) lib.#parts.set(key, [{ mesh: primitives[key]() }]);
     for (const [key, path] of Object.entries(config.assets)) {
       const asset = await loadGltf(path);
-      lib.#parts.set(key, asset.parts.map((p) => ({
-        mesh: p.mesh as MeshData,
-        matrix: p.matrix,
-        material: {
-          color: [p.baseColor[0], p.baseColor[1], p.baseColor[2]],
-          roughness: p.roughness,
-          metalness: p.metalness,
-          texture: p.texture ? `${key}/${p.name}` : undefined,
-        },
-      })));
+      lib.#parts.set(
+        key,
+        asset.parts.map((p) => ({
+          mesh: p.mesh as MeshData,
+          matrix: p.matrix,
+          material: {
+            color: [p.baseColor[0], p.baseColor[1], p.baseColor[2]],
+            roughness: p.roughness,
+            metalness: p.metalness,
+            texture: p.texture ? `${key}/${p.name}` : undefined,
+          },
+        })),
+      );
       for (const p of asset.parts) {
         if (p.texture) lib.textures.set(`${key}/${p.name}`, p.texture);
       }
@@ -73,7 +76,12 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
   if (cam.far !== undefined) camera.far = cam.far as number;
   const lookAt = draw<Vec3>(vec3, cam.look_at, [0, 0, 0]);
   camera.lookAt(lookAt, (cam.up as Vec3) ?? [0, 1, 0]);
-  sampled.camera = { position: camera.position, look_at: lookAt, fov: camera.fovY, focal: camera.focal };
+  sampled.camera = {
+    position: camera.position,
+    look_at: lookAt,
+    fov: camera.fovY,
+    focal: camera.focal,
+  };
 
   if (doc.background !== undefined) {
     const bg = draw<number[]>(color, doc.background, []);
@@ -89,7 +97,9 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
 
   const lights = (doc.lights ?? [{}]) as Record<string, unknown>[];
   for (const l of lights) {
-    const temperature = l.temperature === undefined ? undefined : draw<number>(number, l.temperature, 6500);
+    const temperature = l.temperature === undefined
+      ? undefined
+      : draw<number>(number, l.temperature, 6500);
     const rgb = temperature !== undefined
       ? kelvinToLinear(temperature)
       : draw<Vec3>(color, l.color, [1, 1, 1]).map(srgbToLinear) as Vec3;
@@ -139,7 +149,14 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
     if (Array.isArray(o.motion)) {
       motions.set(object.id, o.motion.map((k) => sample(keyframeSchema, k, rng) as Keyframe));
     }
-    return { id: object.id, name: object.name, mesh, position: object.position, scale, color: srgb };
+    return {
+      id: object.id,
+      name: object.name,
+      mesh,
+      position: object.position,
+      scale,
+      color: srgb,
+    };
   });
   return { scene, motions, sampled };
 }

@@ -7,7 +7,7 @@
  *   { choice: [a, b, …], weights? }  one of the listed values
  */
 import { parseHexColor } from "./color.ts";
-import type { OptionLimit, OptionValue, Options } from "./plugin.ts";
+import type { OptionLimit, Options, OptionValue } from "./plugin.ts";
 import type { Rng } from "./rng.ts";
 
 export type Schema =
@@ -47,7 +47,10 @@ function schemaOf(value: OptionValue, limit: OptionLimit | undefined, key: strin
     if (value.length > 0 && value.every((v) => typeof v === "number")) {
       return { type: "vector", length: value.length, color: /colou?r/i.test(key), sampled: true };
     }
-    return { type: "list", items: value.length > 0 ? schemaOf(value[0], undefined, key) : { type: "any" } };
+    return {
+      type: "list",
+      items: value.length > 0 ? schemaOf(value[0], undefined, key) : { type: "any" },
+    };
   }
   const fields: Record<string, Schema> = {};
   for (const [k, v] of Object.entries(value as Record<string, OptionValue>)) {
@@ -57,7 +60,13 @@ function schemaOf(value: OptionValue, limit: OptionLimit | undefined, key: strin
 }
 
 const describe = (v: unknown): string =>
-  v === null ? "null" : Array.isArray(v) ? `a list of ${v.length}` : typeof v === "object" ? "a map" : `${typeof v} ${JSON.stringify(v)}`;
+  v === null
+    ? "null"
+    : Array.isArray(v)
+    ? `a list of ${v.length}`
+    : typeof v === "object"
+    ? "a map"
+    : `${typeof v} ${JSON.stringify(v)}`;
 
 /** Checks `value` against `schema`; returns every issue found (not just the first). */
 export function validate(schema: Schema, value: unknown, path: (string | number)[] = []): Issue[] {
@@ -67,15 +76,29 @@ export function validate(schema: Schema, value: unknown, path: (string | number)
     case "any":
       break;
     case "number": {
-      if (schema.sampled && isSampler(value)) return validateSampler(value, (v, p) => validate({ ...schema, sampled: false }, v, p), path, "number");
+      if (schema.sampled && isSampler(value)) {
+        return validateSampler(
+          value,
+          (v, p) => validate({ ...schema, sampled: false }, v, p),
+          path,
+          "number",
+        );
+      }
       if (schema.sampled && isRange(value)) {
         const [a, b] = value as number[];
         if (a > b) fail(`range [${a}, ${b}] has min > max`);
-        issues.push(...validate({ ...schema, sampled: false }, a, path), ...validate({ ...schema, sampled: false }, b, path));
+        issues.push(
+          ...validate({ ...schema, sampled: false }, a, path),
+          ...validate({ ...schema, sampled: false }, b, path),
+        );
         break;
       }
       if (typeof value !== "number" || !Number.isFinite(value)) {
-        fail(`expected a number${schema.sampled ? " or a sampler ([min, max], {normal}, {choice})" : ""}, got ${describe(value)}`);
+        fail(
+          `expected a number${
+            schema.sampled ? " or a sampler ([min, max], {normal}, {choice})" : ""
+          }, got ${describe(value)}`,
+        );
         break;
       }
       const l = schema.limit;
@@ -85,41 +108,83 @@ export function validate(schema: Schema, value: unknown, path: (string | number)
       break;
     }
     case "string": {
-      if (schema.sampled && isSampler(value)) return validateSampler(value, (v, p) => validate({ ...schema, sampled: false }, v, p), path, "string");
+      if (schema.sampled && isSampler(value)) {
+        return validateSampler(
+          value,
+          (v, p) => validate({ ...schema, sampled: false }, v, p),
+          path,
+          "string",
+        );
+      }
       if (typeof value !== "string") {
         fail(`expected a string, got ${describe(value)}`);
         break;
       }
       const oneOf = schema.limit?.oneOf;
       if (oneOf && !oneOf.includes(value)) {
-        fail(`expected one of ${oneOf.map((s) => `"${s}"`).join(", ")}, got "${value}"${didYouMean(value, oneOf)}`);
+        fail(
+          `expected one of ${oneOf.map((s) => `"${s}"`).join(", ")}, got "${value}"${
+            didYouMean(value, oneOf)
+          }`,
+        );
       }
       break;
     }
     case "boolean":
-      if (schema.sampled && isSampler(value)) return validateSampler(value, (v, p) => validate({ type: "boolean" }, v, p), path, "boolean");
+      if (schema.sampled && isSampler(value)) {
+        return validateSampler(
+          value,
+          (v, p) => validate({ type: "boolean" }, v, p),
+          path,
+          "boolean",
+        );
+      }
       if (typeof value !== "boolean") fail(`expected true or false, got ${describe(value)}`);
       break;
     case "vector": {
       const plain = { ...schema, sampled: false };
-      if (schema.sampled && isSampler(value)) return validateSampler(value, (v, p) => validate(plain, v, p), path, "vector");
+      if (schema.sampled && isSampler(value)) {
+        return validateSampler(
+          value,
+          (v, p) => validate(plain, v, p),
+          path,
+          "vector",
+        );
+      }
       if (schema.color && typeof value === "string") {
         if (!parseHexColor(value)) fail(`expected a colour "#rrggbb" or [r, g, b], got "${value}"`);
         break;
       }
-      if (schema.sampled && Array.isArray(value) && value.length === 2 && value.every(Array.isArray)) {
-        issues.push(...validate(plain, value[0], [...path, 0]), ...validate(plain, value[1], [...path, 1]));
+      if (
+        schema.sampled && Array.isArray(value) && value.length === 2 && value.every(Array.isArray)
+      ) {
+        issues.push(
+          ...validate(plain, value[0], [...path, 0]),
+          ...validate(plain, value[1], [...path, 1]),
+        );
         break;
       }
       const n = schema.length;
-      if (schema.sampled && Array.isArray(value) && value.length === n && value.some((v) => typeof v !== "number")) {
+      if (
+        schema.sampled && Array.isArray(value) && value.length === n &&
+        value.some((v) => typeof v !== "number")
+      ) {
         // per-component samplers: [0, [0, 90], 0]
-        value.forEach((v, i) => issues.push(...validate({ type: "number", sampled: true }, v, [...path, i])));
+        value.forEach((v, i) =>
+          issues.push(...validate({ type: "number", sampled: true }, v, [...path, i]))
+        );
         break;
       }
-      const okLength = Array.isArray(value) && (value.length === n || (schema.color && n === 3 && value.length === 4));
-      if (!okLength || !(value as unknown[]).every((v) => typeof v === "number" && Number.isFinite(v))) {
-        fail(`expected ${n} numbers${schema.color ? ' or "#rrggbb"' : ""}${schema.sampled ? " (or [[min…], [max…]])" : ""}, got ${describe(value)}`);
+      const okLength = Array.isArray(value) &&
+        (value.length === n || (schema.color && n === 3 && value.length === 4));
+      if (
+        !okLength || !(value as unknown[]).every((v) => typeof v === "number" && Number.isFinite(v))
+      ) {
+        fail(
+          `expected ${n} numbers${schema.color ? ' or "#rrggbb"' : ""}${
+            schema.sampled ? " (or [[min…], [max…]])" : ""
+          }, got ${describe(value)}`,
+        );
       }
       break;
     }
@@ -140,7 +205,11 @@ export function validate(schema: Schema, value: unknown, path: (string | number)
         const field = schema.fields[key];
         if (!field) {
           if (!schema.open) {
-            issues.push({ path: [...path, key], atKey: true, message: `unknown key "${key}"${didYouMean(key, known)}` });
+            issues.push({
+              path: [...path, key],
+              atKey: true,
+              message: `unknown key "${key}"${didYouMean(key, known)}`,
+            });
           }
           continue;
         }
@@ -168,10 +237,16 @@ function validateSampler(
       return [{ path: [...path, "normal"], message: `expected [mean, sigma], got ${describe(p)}` }];
     }
     if (what === "number" && (typeof p[0] !== "number" || typeof p[1] !== "number" || p[1] < 0)) {
-      return [{ path: [...path, "normal"], message: "expected numbers [mean, sigma] with sigma ≥ 0" }];
+      return [{
+        path: [...path, "normal"],
+        message: "expected numbers [mean, sigma] with sigma ≥ 0",
+      }];
     }
     if (what !== "number" && what !== "vector") {
-      return [{ path: [...path, "normal"], message: `a ${what} option cannot be drawn from a normal` }];
+      return [{
+        path: [...path, "normal"],
+        message: `a ${what} option cannot be drawn from a normal`,
+      }];
     }
   } else if ("choice" in value) {
     const items = value.choice;
@@ -181,14 +256,24 @@ function validateSampler(
     items.forEach((item, i) => issues.push(...check(item, [...path, "choice", i])));
     const weights = value.weights;
     if (weights !== undefined) {
-      if (!Array.isArray(weights) || weights.length !== items.length || !weights.every((w) => typeof w === "number" && w >= 0)) {
-        issues.push({ path: [...path, "weights"], message: `expected ${items.length} non-negative numbers, got ${describe(weights)}` });
+      if (
+        !Array.isArray(weights) || weights.length !== items.length ||
+        !weights.every((w) => typeof w === "number" && w >= 0)
+      ) {
+        issues.push({
+          path: [...path, "weights"],
+          message: `expected ${items.length} non-negative numbers, got ${describe(weights)}`,
+        });
       }
     }
   }
   for (const key of keys) {
     if (!["normal", "choice", "weights"].includes(key)) {
-      issues.push({ path: [...path, key], atKey: true, message: `unknown sampler key "${key}"${didYouMean(key, ["normal", "choice", "weights"])}` });
+      issues.push({
+        path: [...path, key],
+        atKey: true,
+        message: `unknown sampler key "${key}"${didYouMean(key, ["normal", "choice", "weights"])}`,
+      });
     }
   }
   return issues;
@@ -221,8 +306,11 @@ export function sample(schema: Schema, value: unknown, rng: Rng): unknown {
       if (isSampler(value)) {
         if ("normal" in value) {
           const [mu, sigma] = value.normal as [number[] | number, number[] | number];
-          return Array.from({ length: schema.length }, (_, i) =>
-            rng.normal(Array.isArray(mu) ? mu[i] : mu, Array.isArray(sigma) ? sigma[i] : sigma));
+          return Array.from(
+            { length: schema.length },
+            (_, i) =>
+              rng.normal(Array.isArray(mu) ? mu[i] : mu, Array.isArray(sigma) ? sigma[i] : sigma),
+          );
         }
         return toVector(drawSampler(value, rng, (v) => v));
       }
@@ -251,7 +339,11 @@ export function sample(schema: Schema, value: unknown, rng: Rng): unknown {
   }
 }
 
-function drawSampler(value: Record<string, unknown>, rng: Rng, map: (v: unknown) => unknown): unknown {
+function drawSampler(
+  value: Record<string, unknown>,
+  rng: Rng,
+  map: (v: unknown) => unknown,
+): unknown {
   if ("normal" in value) {
     const [mu, sigma] = value.normal as [number, number];
     return rng.normal(mu, sigma);
@@ -261,11 +353,15 @@ function drawSampler(value: Record<string, unknown>, rng: Rng, map: (v: unknown)
 }
 
 /** Merges user options over defaults (nested maps merged key by key). */
-export function withDefaults(defaults: Options, given: Record<string, unknown> = {}): Record<string, unknown> {
+export function withDefaults(
+  defaults: Options,
+  given: Record<string, unknown> = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(given)) {
     const d = defaults[key];
-    const plainMap = (v: unknown) => v !== null && typeof v === "object" && !Array.isArray(v) && !isSampler(v);
+    const plainMap = (v: unknown) =>
+      v !== null && typeof v === "object" && !Array.isArray(v) && !isSampler(v);
     out[key] = plainMap(d) && plainMap(value)
       ? withDefaults(d as Options, value as Record<string, unknown>)
       : value;

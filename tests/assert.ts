@@ -16,7 +16,12 @@ export function assertEquals<T>(actual: T, expected: T, message?: string): void 
   }
 }
 
-export function assertAlmostEquals(actual: number, expected: number, tolerance = 1e-7, message?: string): void {
+export function assertAlmostEquals(
+  actual: number,
+  expected: number,
+  tolerance = 1e-7,
+  message?: string,
+): void {
   if (!(Math.abs(actual - expected) <= tolerance)) {
     throw new AssertionError(
       `${message ? message + ": " : ""}expected ${expected} ± ${tolerance}, got ${actual}`,

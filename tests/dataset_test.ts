@@ -50,12 +50,28 @@ Deno.test({
     assert(dataset.conventions.depth.includes("metres"));
 
     if (await have("ffprobe", ["-version"])) {
-      const probe = JSON.parse(await run("ffprobe", [
-        "-v", "error", "-select_streams", "v:0", "-count_frames",
-        "-show_entries", "stream=codec_name,width,height,nb_read_frames,pix_fmt", "-of", "json", `${clip}/rgb.mp4`,
-      ]));
+      const probe = JSON.parse(
+        await run("ffprobe", [
+          "-v",
+          "error",
+          "-select_streams",
+          "v:0",
+          "-count_frames",
+          "-show_entries",
+          "stream=codec_name,width,height,nb_read_frames,pix_fmt",
+          "-of",
+          "json",
+          `${clip}/rgb.mp4`,
+        ]),
+      );
       const s = probe.streams[0];
-      assertEquals([s.codec_name, s.width, s.height, Number(s.nb_read_frames), s.pix_fmt], ["h264", 48, 32, 12, "yuv420p"]);
+      assertEquals([s.codec_name, s.width, s.height, Number(s.nb_read_frames), s.pix_fmt], [
+        "h264",
+        48,
+        32,
+        12,
+        "yuv420p",
+      ]);
     } else if (REQUIRE) {
       throw new Error("ffprobe is missing (apt-get install ffmpeg)");
     } else {

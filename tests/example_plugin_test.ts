@@ -26,7 +26,10 @@ Deno.test({
     // The ball's box must rise (smaller y0) inside the labelled window.
     const top = (t: number) => ball.frames[t].bbox[1];
     const during = [...Array(event.end - event.start + 1).keys()].map((i) => top(event.start + i));
-    assert(Math.min(...during) < top(0) - 2, `ball rises on screen: ${top(0)} → ${Math.min(...during)}`);
+    assert(
+      Math.min(...during) < top(0) - 2,
+      `ball rises on screen: ${top(0)} → ${Math.min(...during)}`,
+    );
     assertEquals(labels.sampled["action/hop"].hops, event.args.hops);
   },
 });

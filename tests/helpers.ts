@@ -1,6 +1,6 @@
 /** Helpers for tests that render real scenes at small sizes. */
 import { acquireGpu, type Gpu } from "../engine/gpu.ts";
-import { type RunSummary, renderDataset } from "../engine/runner.ts";
+import { renderDataset, type RunSummary } from "../engine/runner.ts";
 import type { PluginDefinition } from "../engine/plugin.ts";
 
 let shared: Promise<Gpu> | undefined;

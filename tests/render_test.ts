@@ -35,7 +35,11 @@ async function render(
   step: (t: number) => void = () => {},
   inFlight = 4,
 ): Promise<RenderedFrame[]> {
-  const renderer = await Renderer.create(await testGpu(), { width: size[0], height: size[1], inFlight });
+  const renderer = await Renderer.create(await testGpu(), {
+    width: size[0],
+    height: size[1],
+    inFlight,
+  });
   const out: RenderedFrame[] = [];
   const consume = (f: RenderedFrame) => {
     out.push(f);
@@ -74,7 +78,11 @@ gpuTest("Renderer writes sphere normals within 1° of the analytic normal", asyn
   const scene = emptyScene();
   const c = [0.2, 0.1, -3];
   const r = 0.8;
-  scene.add({ mesh: "sphere", position: c as [number, number, number], scale: [2 * r, 2 * r, 2 * r] });
+  scene.add({
+    mesh: "sphere",
+    position: c as [number, number, number],
+    scale: [2 * r, 2 * r, 2 * r],
+  });
   const [W, H] = [96, 80];
   const [f] = await render(scene, [W, H]);
   const k = scene.camera.intrinsics(W, H);
@@ -200,12 +208,22 @@ gpuTest("Renderer unoccluded area of an occluded object equals its area alone", 
 
 gpuTest("Renderer hands back frame k's data for frame k with many frames in flight", async () => {
   const scene = emptyScene();
-  const wall = scene.add({ mesh: "plane", position: [0, 0, -2], rotation: FACE_CAMERA, scale: [10, 1, 10] });
+  const wall = scene.add({
+    mesh: "plane",
+    position: [0, 0, -2],
+    rotation: FACE_CAMERA,
+    scale: [10, 1, 10],
+  });
   const frames = await render(scene, [32, 32], 24, (t) => {
     wall.position = [0, 0, -(2 + 0.125 * t)];
   }, 8);
   assertEquals(frames.map((f) => f.meta.frame), [...Array(24).keys()]);
   for (const f of frames) {
-    assertAlmostEquals(f.depth[16 * 32 + 16], 2 + 0.125 * f.meta.frame, 1e-5, `frame ${f.meta.frame}`);
+    assertAlmostEquals(
+      f.depth[16 * 32 + 16],
+      2 + 0.125 * f.meta.frame,
+      1e-5,
+      `frame ${f.meta.frame}`,
+    );
   }
 });

@@ -43,7 +43,9 @@ plugins:
   - use: action/hop
     with: { hops: "many", heigth: 1 }
 `);
-  const error = await assertRejects(() => loadScene(file, { registry: [...builtins, hop] })) as SceneError;
+  const error = await assertRejects(() =>
+    loadScene(file, { registry: [...builtins, hop] })
+  ) as SceneError;
   assert(error instanceof SceneError);
   const text = error.message;
   for (
@@ -81,7 +83,17 @@ gpuTest("The same scene and seed give byte-identical labels and arrays", async (
   const a = await renderTestScene(SMALL, { clips: 2 });
   const b = await renderTestScene(SMALL, { clips: 2 });
   for (const clip of ["clip_00000", "clip_00001"]) {
-    for (const file of ["labels.json", "captions.json", "depth.npy", "instance.npy", "normals.npy", "flow.npy", "rgb.mp4"]) {
+    for (
+      const file of [
+        "labels.json",
+        "captions.json",
+        "depth.npy",
+        "instance.npy",
+        "normals.npy",
+        "flow.npy",
+        "rgb.mp4",
+      ]
+    ) {
       const x = await Deno.readFile(`${a.out}/${clip}/${file}`);
       const y = await Deno.readFile(`${b.out}/${clip}/${file}`);
       assertEquals(x.length, y.length, `${clip}/${file} size`);
@@ -90,7 +102,10 @@ gpuTest("The same scene and seed give byte-identical labels and arrays", async (
   }
   const la = await readLabels(a.out, 0);
   const lb = await readLabels(a.out, 1);
-  assert(JSON.stringify(la.sampled.scene) !== JSON.stringify(lb.sampled.scene), "clips differ from each other");
+  assert(
+    JSON.stringify(la.sampled.scene) !== JSON.stringify(lb.sampled.scene),
+    "clips differ from each other",
+  );
 });
 
 gpuTest("Clip i renders the same alone (--only i) as in a batch", async () => {
@@ -101,7 +116,11 @@ gpuTest("Clip i renders the same alone (--only i) as in a batch", async () => {
     const y = await Deno.readFile(`${alone.out}/clip_00002/${file}`);
     assert(x.length === y.length && x.every((v, i) => v === y[i]), `${file} differs`);
   }
-  assertEquals([...Deno.readDirSync(alone.out)].map((e) => e.name).sort(), ["clip_00002", "dataset.json", "manifest.jsonl"]);
+  assertEquals([...Deno.readDirSync(alone.out)].map((e) => e.name).sort(), [
+    "clip_00002",
+    "dataset.json",
+    "manifest.jsonl",
+  ]);
 });
 
 Deno.test("Adding an unrelated plugin leaves another plugin's sampled values unchanged", async () => {
@@ -116,43 +135,64 @@ Deno.test("Adding an unrelated plugin leaves another plugin's sampled values unc
       },
     }),
   });
-  const base = `${SMALL}\nplugins:\n  - { use: action/hop, with: { hops: [1, 9], height: [0.1, 2] } }\n`;
-  const withNoise = `${SMALL}\nplugins:\n  - { use: randomizer/noisy, with: { a: [0, 1] } }\n  - { use: action/hop, with: { hops: [1, 9], height: [0.1, 2] } }\n`;
+  const base =
+    `${SMALL}\nplugins:\n  - { use: action/hop, with: { hops: [1, 9], height: [0.1, 2] } }\n`;
+  const withNoise =
+    `${SMALL}\nplugins:\n  - { use: randomizer/noisy, with: { a: [0, 1] } }\n  - { use: action/hop, with: { hops: [1, 9], height: [0.1, 2] } }\n`;
   const registry = [...builtins, hop, noisy];
   const a = await planDataset({ scene: await writeScene(base), registry });
   const b = await planDataset({ scene: await writeScene(withNoise), registry });
   for (let clip = 0; clip < 3; clip++) {
-    assertEquals(b.clips[clip].sampled["action/hop"], a.clips[clip].sampled["action/hop"], `clip ${clip}`);
+    assertEquals(
+      b.clips[clip].sampled["action/hop"],
+      a.clips[clip].sampled["action/hop"],
+      `clip ${clip}`,
+    );
     assertEquals(b.clips[clip].sampled.scene, a.clips[clip].sampled.scene, `scene of clip ${clip}`);
   }
   const values = a.clips.map((c) => (c.sampled["action/hop"] as { height: number }).height);
   assert(new Set(values).size === 3, "each clip draws its own value");
 });
 
-gpuTest("A plugin that throws fails only its clip: recorded in the manifest, no partial files", async () => {
-  const flaky = definePlugin({
-    id: "action/flaky",
-    kind: "action",
-    description: "fails on clip 1",
-    defaults: {},
-    create: () => ({
-      frame(ctx) {
-        if (ctx.clip === 1 && ctx.frame === 2) throw new Error("boom on purpose");
-      },
-    }),
-  });
-  const yaml = `${SMALL}\nplugins:\n  - { use: action/flaky }\n`;
-  const { out, summary } = await renderTestScene(yaml, { clips: 3, registry: [...builtins, flaky] });
-  assertEquals(summary.failed, 1);
-  const lines = (await Deno.readTextFile(`${out}/manifest.jsonl`)).trim().split("\n").map((l) => JSON.parse(l));
-  assertEquals(lines.map((l) => l.status), ["ok", "failed", "ok"]);
-  assert(lines[1].error.includes("boom on purpose"), lines[1].error);
-  assertEquals([...Deno.readDirSync(out)].map((e) => e.name).sort(), ["clip_00000", "clip_00002", "dataset.json", "manifest.jsonl"]);
-});
+gpuTest(
+  "A plugin that throws fails only its clip: recorded in the manifest, no partial files",
+  async () => {
+    const flaky = definePlugin({
+      id: "action/flaky",
+      kind: "action",
+      description: "fails on clip 1",
+      defaults: {},
+      create: () => ({
+        frame(ctx) {
+          if (ctx.clip === 1 && ctx.frame === 2) throw new Error("boom on purpose");
+        },
+      }),
+    });
+    const yaml = `${SMALL}\nplugins:\n  - { use: action/flaky }\n`;
+    const { out, summary } = await renderTestScene(yaml, {
+      clips: 3,
+      registry: [...builtins, flaky],
+    });
+    assertEquals(summary.failed, 1);
+    const lines = (await Deno.readTextFile(`${out}/manifest.jsonl`)).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    assertEquals(lines.map((l) => l.status), ["ok", "failed", "ok"]);
+    assert(lines[1].error.includes("boom on purpose"), lines[1].error);
+    assertEquals([...Deno.readDirSync(out)].map((e) => e.name).sort(), [
+      "clip_00000",
+      "clip_00002",
+      "dataset.json",
+      "manifest.jsonl",
+    ]);
+  },
+);
 
 Deno.test("deno task render: bad flags exit with code 2 and write nothing", async () => {
   const dir = await Deno.makeTempDir();
-  for (const args of [["--clipz", "3"], ["--size", "big"], ["--clips", "0"], ["--frames"], ["stray"]]) {
+  for (
+    const args of [["--clipz", "3"], ["--size", "big"], ["--clips", "0"], ["--frames"], ["stray"]]
+  ) {
     const run = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "engine/cli.ts", "--out", `${dir}/out`, ...args],
       stdout: "piped",
