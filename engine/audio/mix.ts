@@ -9,6 +9,8 @@
  * stems written to disk sum to the mix written to disk (to float32 rounding).
  */
 import type { AudioSource } from "../plugin.ts";
+import type { FrameState } from "../frame_state.ts";
+import type { InstanceLabel } from "../label_pass.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../atomic.ts";
 import { resample } from "./resample.ts";
 import {
@@ -329,6 +331,35 @@ export function mixClip(
     sources: reports,
   };
   return { sampleRate, stems, mix, gain, report };
+}
+
+/**
+ * The track from what the runner keeps per clip: frame states (camera, object
+ * poses) and the rendered labels, for the first `frames` frames.
+ */
+export function trackFromStates(
+  states: readonly FrameState[],
+  labels: readonly (readonly InstanceLabel[] | undefined)[],
+  frames: number,
+): TrackFrame[] {
+  return states.slice(0, frames).map((state, t) => {
+    const objects = new Map<number, TrackObject>();
+    for (const object of state.objects) {
+      const label = labels[t]?.[object.id - 1];
+      const m = object.model;
+      objects.set(object.id, {
+        position: [m[12], m[13], m[14]],
+        bbox: label?.bbox ?? null,
+        pixels: label?.pixels ?? 0,
+      });
+    }
+    const { fx, fy, cx, cy } = state.intrinsics;
+    return {
+      worldFromCamera: state.worldFromCamera,
+      K: [[fx, 0, cx], [0, fy, cy], [0, 0, 1]],
+      objects,
+    };
+  });
 }
 
 /** [left, right] -> LRLR…, the layout VideoWriter.addAudio takes. */

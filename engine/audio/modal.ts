@@ -104,7 +104,7 @@ function strikeSpectrum(f: number, contactTime: number): number {
   return 1 / (1 + x * x);
 }
 
-/** Amplitude below which a mode is treated as silent (-80 dB). */
+/** Relative amplitude at which a mode is treated as silent (-80 dB). */
 const SILENCE = 1e-4;
 
 /**
@@ -129,8 +129,8 @@ export function addImpact(
     const a = (amplitude * material.gain * mode.weight * rng.uniform(0.7, 1.0) *
       strikeSpectrum(mode.frequency, material.contactTime)) / total;
     if (a <= 0) continue;
-    const length = Math.ceil((Math.log(a / SILENCE) / mode.decay) * sampleRate);
-    if (length <= 0) continue;
+    // Cut each mode 80 dB below its own start, so the sound stays linear in the impulse.
+    const length = Math.ceil((Math.log(1 / SILENCE) / mode.decay) * sampleRate);
     // Damped sine by the two-term recurrence s[n] = 2 r cos(w) s[n-1] - r² s[n-2].
     const w = (2 * Math.PI * mode.frequency) / sampleRate;
     const r = Math.exp(-mode.decay / sampleRate);
