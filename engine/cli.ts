@@ -1,9 +1,11 @@
 /** `deno task render`: renders a scene into a dataset folder. */
 import { parseArgs, usage, UsageError } from "./args.ts";
+import { ResumeError } from "./resume.ts";
 import { renderDataset } from "./runner.ts";
 import { SceneError } from "./scene_file.ts";
+import { parseShard, type Shard, ShardError } from "./shard.ts";
 
-const FLAGS = {
+export const FLAGS = {
   scene: { type: "string", description: "scene YAML file (default scenes/default.yaml)" },
   out: { type: "string", description: "output folder (default ./out)" },
   clips: { type: "integer", description: "number of clips (overrides the scene)" },
@@ -13,14 +15,28 @@ const FLAGS = {
   size: { type: "size", description: "frame size, e.g. 256x256 (overrides the scene)" },
   only: { type: "list", description: "render only these clip indices, e.g. 0,3" },
   "in-flight": { type: "integer", description: "frames in flight on the GPU (default 8)" },
+  shard: { type: "string", description: "render only shard I of N (\"I/N\"), or \"auto\" from Kubernetes/Slurm env" },
+  shards: { type: "integer", description: "shard count for --shard auto (Kubernetes: the Job's completions)" },
+  resume: { type: "boolean", description: "continue the run in --out (an error if there is none)" },
   quiet: { type: "boolean", description: "no progress bar" },
   help: { type: "boolean", description: "show this help" },
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
   let args;
+  let shard: Shard | undefined;
   try {
     args = parseArgs(argv, FLAGS);
+    if (args.shards !== undefined && args.shard === undefined) throw new UsageError("--shards goes with --shard auto");
+    if (args.shard !== undefined) {
+      if (args.only !== undefined) throw new UsageError("--only and --shard cannot be combined");
+      try {
+        shard = parseShard(args.shard as string, args.shards as number | undefined);
+      } catch (error) {
+        if (error instanceof ShardError) throw new UsageError(error.message);
+        throw error;
+      }
+    }
     if (args._.length > 0) throw new UsageError(`Unexpected argument "${args._[0]}" (use --scene FILE)`);
     for (const k of ["clips", "frames", "fps"] as const) {
       if (args[k] === 0) throw new UsageError(`--${k} must be at least 1`);
@@ -53,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
       },
       only: args.only as number[] | undefined,
       inFlight: args["in-flight"] as number | undefined,
+      shard,
+      resume: Boolean(args.resume),
       onClip(done, total, fps) {
         const width = 30;
         const filled = Math.round((done / total) * width);
@@ -63,12 +81,13 @@ export async function main(argv: string[]): Promise<number> {
     });
     const out = (args.out as string) ?? "out";
     console.error(
-      `wrote ${summary.clips.length - summary.failed} clip(s), ${summary.frames} frames to ${out}/ in ${summary.seconds.toFixed(1)} s` +
+      (summary.kept ? `kept ${summary.kept} finished clip(s); ` : "") +
+        `wrote ${summary.clips.length - summary.failed} clip(s), ${summary.frames} frames to ${out}/ in ${summary.seconds.toFixed(1)} s` +
         (summary.failed ? ` · ${summary.failed} FAILED (see ${out}/manifest.jsonl)` : ""),
     );
     return summary.failed > 0 ? 1 : 0;
   } catch (error) {
-    if (error instanceof SceneError || error instanceof RangeError) {
+    if (error instanceof SceneError || error instanceof RangeError || error instanceof ResumeError) {
       console.error(`error: ${error.message}`);
       return 2;
     }

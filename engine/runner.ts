@@ -3,7 +3,7 @@
  * frame by frame, renders (or, in plan mode, only simulates) and writes the
  * clip folder atomically, then records it in the manifest.
  */
-import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
+import { writeFileAtomic } from "./atomic.ts";
 import { ClipRecorder, CONVENTIONS } from "./clip_recorder.ts";
 import { type FrameState, snapshot } from "./frame_state.ts";
 import { acquireGpu, describeGpu, type Gpu } from "./gpu.ts";
@@ -22,7 +22,9 @@ import { Rng } from "./rng.ts";
 import { buildScene, MeshLibrary } from "./scene_build.ts";
 import { loadScene, type PluginEntry, type SceneConfig, type SceneOverrides } from "./scene_file.ts";
 import type { SceneObject } from "./scene.ts";
+import { claimDataset, planResume, removeLeftovers, sceneDigest } from "./resume.ts";
 import { sample } from "./schema.ts";
+import { manifestName, partialName, type Shard, shardClips } from "./shard.ts";
 
 export const VERSION = "0.1.0";
 
@@ -45,6 +47,10 @@ export interface RunOptions {
   onClip?: (done: number, total: number, framesPerSecond: number) => void;
   /** Reuse a GPU (tests); acquired otherwise. */
   gpu?: Gpu;
+  /** Render only this shard's clips; its manifest is manifest.shard-i-of-N.jsonl (see engine/shard.ts). */
+  shard?: Shard;
+  /** Require a previous run in `out` to continue (resuming a run of the same scene happens anyway). */
+  resume?: boolean;
 }
 
 export interface ClipResult {
@@ -61,6 +67,8 @@ export interface RunSummary {
   config: SceneConfig;
   clips: ClipResult[];
   failed: number;
+  /** Finished clips found in the folder and kept (resume). */
+  kept: number;
   frames: number;
   seconds: number;
 }
@@ -104,35 +112,62 @@ async function disposeAll(instances: Instance[]) {
   for (const { hooks } of instances) await hooks.dispose?.();
 }
 
-/** Renders a dataset into `options.out`. */
+/** Renders a dataset into `options.out` (only `options.shard`'s clips when given), resuming a killed run. */
 export async function renderDataset(options: RunOptions): Promise<RunSummary> {
   const log = options.log ?? ((line: string) => console.error(line));
   const started = performance.now();
-  const { config, library, instances, clips } = await prepare(options);
-  const gpu = options.gpu ?? await acquireGpu();
-  log(describeGpu(gpu));
-  const renderer = await Renderer.create(gpu, {
-    width: config.width,
-    height: config.height,
-    inFlight: options.inFlight,
-  });
+  const { config, library, instances, clips: selected } = await prepare(options);
+  const shard = options.shard;
+  const mine = shard ? new Set(shardClips(config.clips, shard)) : undefined;
+  const clips = mine ? selected.filter((c) => mine.has(c)) : selected;
   const out = options.out.replace(/\/+$/, "");
-  await Deno.mkdir(out, { recursive: true });
-  await writeJsonAtomic(`${out}/dataset.json`, datasetJson(config));
-  const manifest = new Manifest(`${out}/manifest.jsonl`);
-  await manifest.load();
+  const partialRoot = `${out}/${partialName(shard)}`;
+  let gpu: Gpu | undefined;
+  let renderer: Renderer | undefined;
   const results: ClipResult[] = [];
   let frames = 0;
+  let kept = 0;
   try {
-    for (const clip of clips) {
+    // Resume: claim the folder for this run, drop what a killed run of this shard left, keep checked clips.
+    await Deno.mkdir(out, { recursive: true });
+    await claimDataset(out, datasetJson(config, await sceneDigest(config.file)), options.resume);
+    await removeLeftovers(out, partialName(shard), manifestName(shard));
+    const manifest = new Manifest(`${out}/${manifestName(shard)}`);
+    await manifest.load();
+    const plan = await planResume(out, clips, clipDirName, config, (c) => manifest.isOk(c));
+    for (const r of plan.recovered) {
+      const result: ClipResult = {
+        clip: r.clip,
+        status: "ok",
+        events: r.events as ActionEvent[],
+        captions: r.captions as Caption[],
+        sampled: {},
+        records: {},
+      };
+      await manifest.put(manifestLine(result, clipDirName(r.clip), config.frames));
+    }
+    await manifest.forget(plan.todo);
+    for (const r of plan.removed) log(`clip ${r.clip} was damaged (${r.problems.join("; ")}); rendering it again`);
+    kept = plan.kept.length;
+    if (kept > 0) log(`resume: ${kept} finished clip(s) kept, ${plan.todo.length} to render`);
+    if (plan.todo.length > 0) {
+      gpu = options.gpu ?? await acquireGpu();
+      log(describeGpu(gpu));
+      renderer = await Renderer.create(gpu, {
+        width: config.width,
+        height: config.height,
+        inFlight: options.inFlight,
+      });
+    }
+    for (const clip of plan.todo) {
       const clipStarted = performance.now();
       const dirName = clipDirName(clip);
-      const partial = `${out}/.partial/${dirName}`;
+      const partial = `${partialRoot}/${dirName}`;
       await Deno.remove(partial, { recursive: true }).catch(() => {});
       await Deno.mkdir(partial, { recursive: true });
       let result: ClipResult;
       try {
-        result = await runClip(config, library, instances, clip, { renderer, dir: partial });
+        result = await runClip(config, library, instances, clip, { renderer: renderer!, dir: partial });
         await Deno.remove(`${out}/${dirName}`, { recursive: true }).catch(() => {});
         await Deno.rename(partial, `${out}/${dirName}`);
         frames += config.frames;
@@ -141,23 +176,24 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
         result = failed(clip, error);
         log(`clip ${clip} failed: ${result.error}`);
         // The GPU may still hold this clip's frames; start the next clip clean.
-        await renderer.drain(() => {});
+        await renderer!.drain(() => {});
       }
       results.push(result);
       await manifest.put(manifestLine(result, dirName, config.frames));
       const seconds = (performance.now() - clipStarted) / 1000;
-      options.onClip?.(results.length, clips.length, config.frames / seconds);
+      options.onClip?.(results.length, plan.todo.length, config.frames / seconds);
     }
   } finally {
-    await Deno.remove(`${out}/.partial`, { recursive: true }).catch(() => {});
-    renderer.destroy();
-    if (!options.gpu) gpu.destroy();
+    await Deno.remove(partialRoot, { recursive: true }).catch(() => {});
+    renderer?.destroy();
+    if (gpu && !options.gpu) gpu.destroy();
     await disposeAll(instances);
   }
   return {
     config,
     clips: results,
     failed: results.filter((r) => r.status === "failed").length,
+    kept,
     frames,
     seconds: (performance.now() - started) / 1000,
   };
@@ -183,6 +219,7 @@ export async function planDataset(options: Omit<RunOptions, "out">): Promise<Run
     config,
     clips: results,
     failed: results.filter((r) => r.status === "failed").length,
+    kept: 0,
     frames: 0,
     seconds: (performance.now() - started) / 1000,
   };
@@ -327,7 +364,7 @@ export function clipDirName(clip: number): string {
   return `clip_${String(clip).padStart(5, "0")}`;
 }
 
-function manifestLine(result: ClipResult, dir: string, frames: number) {
+export function manifestLine(result: ClipResult, dir: string, frames: number) {
   return result.status === "ok"
     ? {
       clip: result.clip,
@@ -340,12 +377,13 @@ function manifestLine(result: ClipResult, dir: string, frames: number) {
     : { clip: result.clip, dir, status: "failed", error: result.error };
 }
 
-function datasetJson(config: SceneConfig) {
+function datasetJson(config: SceneConfig, sceneSha256: string) {
   return {
     version: 1,
     generator: `synthvid ${VERSION}`,
     name: config.name,
     scene: config.file,
+    scene_sha256: sceneSha256,
     seed: config.seed,
     clips: config.clips,
     frames: config.frames,
@@ -386,8 +424,24 @@ class Manifest {
     }
   }
 
+  isOk(clip: number): boolean {
+    const line = this.#lines.get(clip);
+    return line !== undefined && JSON.parse(line).status === "ok";
+  }
+
+  /** Drops the lines of clips about to be redone (a damaged clip must not stay listed). */
+  async forget(clips: readonly number[]) {
+    const before = this.#lines.size;
+    for (const clip of clips) this.#lines.delete(clip);
+    if (this.#lines.size !== before) await this.#write();
+  }
+
   async put(entry: { clip: number }) {
     this.#lines.set(entry.clip, JSON.stringify(entry));
+    await this.#write();
+  }
+
+  async #write() {
     const sorted = [...this.#lines.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l);
     await writeFileAtomic(this.path, sorted.join("\n") + "\n");
   }
