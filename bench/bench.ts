@@ -1,0 +1,246 @@
+/**
+ * `deno task bench`: per-stage and end-to-end frames per second at 128², 256²
+ * and 512² with 1, 20, 200 and 2000 objects, on every WebGPU backend present
+ * (one subprocess per backend, since Deno picks the backend at start-up from
+ * DENO_WEBGPU_BACKEND). Prints a table and writes JSON.
+ *
+ *   deno task bench [--quick] [--json PATH] [--backends gl,vulkan] [--memory]
+ */
+import { parseArgs, usage, UsageError } from "../engine/args.ts";
+import { acquireGpu, describeGpu } from "../engine/gpu.ts";
+import { type MemoryResult, memoryRun } from "./memory.ts";
+import { benchScene } from "./scene.ts";
+import { measureStages, type StageOptions, type StageResult } from "./stages.ts";
+
+const FLAGS = {
+  quick: { type: "boolean", description: "short run: fewer frames, clips and sizes" },
+  json: { type: "string", description: "write results here (default bench/results/latest.json)" },
+  backends: { type: "string", description: "comma-separated backends to try (default gl,vulkan)" },
+  sizes: { type: "list", description: "square sizes (default 128,256,512)" },
+  objects: { type: "list", description: "object counts (default 1,20,200,2000)" },
+  memory: {
+    type: "boolean",
+    description: "memory mode: 1000 tiny clips, RSS growth after the first 50",
+  },
+  clips: { type: "integer", description: "memory mode: clips to render (default 1000)" },
+  child: {
+    type: "string",
+    description: "(internal) run one backend's measurements, print JSON lines",
+  },
+  help: { type: "boolean", description: "show this help" },
+} as const;
+
+const RESULT = "BENCH_RESULT ";
+const INFO = "BENCH_INFO ";
+
+interface BackendReport {
+  backend: string;
+  adapter?: string;
+  fallback?: boolean;
+  skipped?: string;
+  results: StageResult[];
+  memory?: MemoryResult;
+}
+
+function stageOptions(quick: boolean): StageOptions {
+  return quick
+    ? { frames: 24, clips: 2, clipFrames: 24, maxSeconds: 4 }
+    : { frames: 96, clips: 4, clipFrames: 48, maxSeconds: 8 };
+}
+
+/** Child: one backend (chosen by the environment), every size × object count. */
+async function child(args: Record<string, unknown>) {
+  const gpu = await acquireGpu();
+  const print = (prefix: string, value: unknown) => console.log(prefix + JSON.stringify(value));
+  print(INFO, { backend: gpu.backend, adapter: gpu.description, fallback: gpu.fallback });
+  console.error(describeGpu(gpu));
+  const dir = await Deno.makeTempDir({ prefix: "synthvid_bench_" });
+  try {
+    if (args.memory) {
+      print(RESULT, {
+        memory: await memoryRun(gpu, dir, (args.clips as number) ?? 1000, console.error),
+      });
+      return;
+    }
+    const options = stageOptions(Boolean(args.quick));
+    const sizes = args.sizes as number[];
+    const counts = args.objects as number[];
+    for (const size of sizes) {
+      for (const objects of counts) {
+        const bench = benchScene(objects, size, size, options.frames);
+        // Big scenes are slow on software adapters: fewer frames keep the run bounded.
+        const scaled = objects >= 2000 || size >= 512
+          ? {
+            ...options,
+            frames: Math.max(12, options.frames >> 2),
+            clips: Math.max(1, options.clips >> 1),
+          }
+          : options;
+        const result = await measureStages(gpu, dir, bench, scaled);
+        print(RESULT, result);
+        console.error(`  ${row(result)}`);
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    gpu.destroy();
+  }
+}
+
+/** Parent: spawns one child per backend and gathers their JSON lines. */
+async function runBackend(backend: string, argv: string[]): Promise<BackendReport> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", new URL(import.meta.url).pathname, "--child", backend, ...argv],
+    env: { DENO_WEBGPU_BACKEND: backend },
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const process = command.spawn();
+  const report: BackendReport = { backend, results: [] };
+  const errors: string[] = [];
+  const readLines = async (stream: ReadableStream<Uint8Array>, onLine: (line: string) => void) => {
+    let rest = "";
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      const lines = (rest + chunk).split("\n");
+      rest = lines.pop()!;
+      lines.forEach(onLine);
+    }
+    if (rest) onLine(rest);
+  };
+  await Promise.all([
+    readLines(process.stdout, (line) => {
+      if (line.startsWith(INFO)) Object.assign(report, JSON.parse(line.slice(INFO.length)));
+      else if (line.startsWith(RESULT)) {
+        const value = JSON.parse(line.slice(RESULT.length));
+        if (value.memory) report.memory = value.memory;
+        else report.results.push(value);
+      }
+    }),
+    readLines(process.stderr, (line) => {
+      // Vulkan loader noise on machines without a session runtime dir.
+      if (
+        /XDG_RUNTIME_DIR|wgpu-hal heuristics|textures with `depth_or_array_layers|^\s*$/.test(line)
+      ) return;
+      errors.push(line);
+      console.error(`[${backend}] ${line}`);
+    }),
+  ]);
+  const status = await process.status;
+  if (!status.success) {
+    const noAdapter = errors.some((e) => e.includes("No WebGPU adapter"));
+    report.skipped = noAdapter
+      ? `no ${backend} adapter on this machine`
+      : `child exited with code ${status.code}: ${errors.slice(-3).join(" | ")}`;
+  }
+  return report;
+}
+
+const COLUMNS = ["simulate", "render", "labels", "readback", "encode", "write", "e2e"] as const;
+
+function fmt(fps: number): string {
+  return fps >= 10000
+    ? `${(fps / 1000).toFixed(0)}k`
+    : fps >= 100
+    ? fps.toFixed(0)
+    : fps.toFixed(1);
+}
+
+function row(r: StageResult): string {
+  const cells = COLUMNS.map((c) => fmt(r.fps[c]).padStart(8));
+  return `${`${r.width}²`.padStart(5)} ${String(r.objects).padStart(5)} ${cells.join("")} ${
+    r.clipSeconds.toFixed(2).padStart(7)
+  }`;
+}
+
+function table(reports: BackendReport[]): string {
+  const lines: string[] = [];
+  for (const r of reports) {
+    lines.push("");
+    if (r.skipped) {
+      lines.push(`backend ${r.backend}: skipped (${r.skipped})`);
+      continue;
+    }
+    lines.push(`backend ${r.backend} · ${r.adapter}${r.fallback ? " · software fallback" : ""}`);
+    if (r.results.length > 0) {
+      lines.push(` size  objs ${COLUMNS.map((c) => c.padStart(8)).join("")}  s/clip`);
+      for (const result of r.results) lines.push(row(result));
+    }
+    if (r.memory) {
+      const m = r.memory;
+      lines.push(
+        `memory: ${m.clips} clips of ${m.size}² × ${m.frames} frames · RSS after clip ${m.baselineClip} ` +
+          `${(m.baselineRss / 2 ** 20).toFixed(0)} MiB → ${
+            (m.finalRss / 2 ** 20).toFixed(0)
+          } MiB at the end ` +
+          `(${m.growthPercent >= 0 ? "+" : ""}${m.growthPercent.toFixed(1)} %, peak ${
+            (m.peakRss / 2 ** 20).toFixed(0)
+          } MiB) · ` +
+          (m.growthPercent <= 10 ? "flat (≤ 10 %)" : "GROWS (> 10 %)"),
+      );
+    }
+  }
+  lines.push(
+    "",
+    "fps per stage: render = G-buffer only; labels = + GPU label passes; readback = + copy to host, map, decode",
+    "(all cumulative, frames in flight); encode = H.264; write = npy + labels + preview; e2e = whole clips to disk.",
+  );
+  return lines.join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, FLAGS);
+    if (args._.length > 0) throw new UsageError(`Unexpected argument "${args._[0]}"`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}\n\n${usage("deno task bench", "", FLAGS).trim()}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args.help) {
+    console.log(usage("deno task bench", "Per-stage and end-to-end throughput.", FLAGS));
+    return 0;
+  }
+  const quick = Boolean(args.quick);
+  args.sizes ??= quick ? [128, 256] : [128, 256, 512];
+  args.objects ??= [1, 20, 200, 2000];
+  if (args.child) {
+    await child(args);
+    return 0;
+  }
+  const forward = argv.filter((a, i) =>
+    a !== "--json" && argv[i - 1] !== "--json" && !a.startsWith("--json=")
+  );
+  const backends = ((args.backends as string) ?? "gl,vulkan").split(",").map((b) => b.trim())
+    .filter(Boolean);
+  const reports: BackendReport[] = [];
+  for (const backend of backends) {
+    console.error(`backend ${backend}: measuring…`);
+    reports.push(await runBackend(backend, forward));
+  }
+  console.log(table(reports));
+  const path = (args.json as string) ?? new URL("./results/latest.json", import.meta.url).pathname;
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : ".";
+  await Deno.mkdir(dir || "/", { recursive: true });
+  const json = {
+    date: new Date().toISOString(),
+    machine: {
+      os: Deno.build.os,
+      arch: Deno.build.arch,
+      cpus: navigator.hardwareConcurrency,
+      deno: Deno.version.deno,
+    },
+    mode: args.memory ? "memory" : quick ? "quick" : "full",
+    backends: reports,
+  };
+  await Deno.writeTextFile(path, JSON.stringify(json, null, 2) + "\n");
+  console.log(`\nwrote ${path}`);
+  const measured = reports.filter((r) => !r.skipped);
+  if (measured.length === 0) return 1;
+  if (args.memory && measured.some((r) => r.memory && r.memory.growthPercent > 10)) return 1;
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
