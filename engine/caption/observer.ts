@@ -1,0 +1,93 @@
+/**
+ * Watches a clip frame by frame for captioners: where each object starts and
+ * ends, how far it turned on the way, and whether the camera ever moved. The
+ * same numbers are in labels.json (object poses, camera frames), so what a
+ * caption says about motion can always be checked against the labels.
+ */
+import type { Quat, Scene, Vec3 } from "../scene.ts";
+
+export interface ObjectTrack {
+  first: Vec3;
+  last: Vec3;
+  firstFrame: number;
+  lastFrame: number;
+  /** Sum of the per-frame rotation angles, in degrees. */
+  turned: number;
+  lastRotation: Quat;
+}
+
+export interface CameraTrack {
+  position: Vec3;
+  rotation: Quat;
+  /** Largest distance from the first position, metres. */
+  travelled: number;
+  /** Largest angle from the first orientation, degrees. */
+  turned: number;
+}
+
+/** Angle in degrees between two unit quaternions. */
+export function quatAngle(a: Quat, b: Quat): number {
+  const d = Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]);
+  return (2 * Math.acos(Math.min(1, d)) * 180) / Math.PI;
+}
+
+export class ClipObserver {
+  readonly objects = new Map<number, ObjectTrack>();
+  camera?: CameraTrack;
+
+  /** Call once per labelled frame (0..frames-1), after the actions moved things. */
+  observe(scene: Scene, frame: number): void {
+    for (const o of scene.objects) {
+      const track = this.objects.get(o.id);
+      if (!track) {
+        this.objects.set(o.id, {
+          first: [...o.position],
+          last: [...o.position],
+          firstFrame: frame,
+          lastFrame: frame,
+          turned: 0,
+          lastRotation: [...o.rotation],
+        });
+        continue;
+      }
+      if (frame <= track.lastFrame) continue;
+      track.turned += quatAngle(track.lastRotation, o.rotation);
+      track.last = [...o.position];
+      track.lastFrame = frame;
+      track.lastRotation = [...o.rotation];
+    }
+    const cam = scene.camera;
+    if (!this.camera) {
+      this.camera = {
+        position: [...cam.position],
+        rotation: [...cam.rotation],
+        travelled: 0,
+        turned: 0,
+      };
+    } else {
+      const p = cam.position;
+      const q = this.camera.position;
+      this.camera.travelled = Math.max(
+        this.camera.travelled,
+        Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]),
+      );
+      this.camera.turned = Math.max(
+        this.camera.turned,
+        quatAngle(this.camera.rotation, cam.rotation),
+      );
+    }
+  }
+}
+
+/** Rotates `v` by the unit quaternion `q`. */
+export function rotateVector(q: Quat, v: Vec3): Vec3 {
+  const [x, y, z, w] = q;
+  const tx = 2 * (y * v[2] - z * v[1]);
+  const ty = 2 * (z * v[0] - x * v[2]);
+  const tz = 2 * (x * v[1] - y * v[0]);
+  return [
+    v[0] + w * tx + (y * tz - z * ty),
+    v[1] + w * ty + (z * tx - x * tz),
+    v[2] + w * tz + (x * ty - y * tx),
+  ];
+}

@@ -1,0 +1,38 @@
+/**
+ * captioner/template: the something-something style label of each action
+ * event ("Pushing [something] from left to right") and its filled form
+ * ("Pushing a red rubber ball from left to right"), with the objects named
+ * from the labels (colour name, material). Clips without action events get no
+ * template caption: there is no action to name.
+ */
+import { CaptionWatch } from "../../engine/caption/watch.ts";
+import { fillTemplate } from "../../engine/caption/phrases.ts";
+import { sentence } from "../../engine/caption/grammar.ts";
+import { definePlugin } from "../../engine/plugin.ts";
+
+export default definePlugin({
+  id: "captioner/template",
+  kind: "captioner",
+  description: "Something-something templates of the clip's actions and their filled forms",
+  defaults: { filled: true },
+  create() {
+    const watch = new CaptionWatch();
+    return {
+      clipStart: () => watch.clipStart(),
+      frame: (ctx) => watch.frame(ctx),
+      clipEnd(ctx) {
+        const facts = watch.facts(ctx);
+        for (const action of facts.actions) {
+          if (!action.template) continue;
+          ctx.caption({ style: "template", text: action.template });
+          if (ctx.options.filled) {
+            ctx.caption({
+              style: "label",
+              text: sentence(fillTemplate(action.template, action.subjects, "medium")),
+            });
+          }
+        }
+      },
+    };
+  },
+});
