@@ -1,4 +1,9 @@
-/** The one render pass that writes rgb, depth, normals, instance ids and flow. */
+/**
+ * The one render pass that writes rgb, depth, normals, instance ids and flow
+ * (objects, then the environment on the far plane where nothing was drawn).
+ * With supersampling, rgb alone is drawn again at N× and averaged down into
+ * the rgb target; every label target stays the exact 1× render.
+ */
 import { MeshStore } from "./mesh_store.ts";
 
 export const TARGETS = {
@@ -29,8 +34,11 @@ export class GBufferPass {
   readonly #pipeline: GPURenderPipeline;
   readonly frameLayout: GPUBindGroupLayout;
   readonly #textureLayout: GPUBindGroupLayout;
+  readonly lightingLayout: GPUBindGroupLayout;
+  readonly #skyPipeline: GPURenderPipeline;
   #textureGroup?: GPUBindGroup;
   #textureView?: GPUTextureView;
+  #supersample?: Supersample;
 
   constructor(
     private readonly device: GPUDevice,
@@ -76,20 +84,50 @@ export class GBufferPass {
         { binding: 1, visibility: GPUShaderStage.FRAGMENT, sampler: {} },
       ],
     });
-    this.#pipeline = device.createRenderPipeline({
-      label: "GBufferPass.pipeline",
-      layout: device.createPipelineLayout({
-        bindGroupLayouts: [this.frameLayout, this.#textureLayout],
-      }),
-      vertex: { module, entryPoint: "vs_main", buffers: [MeshStore.layout] },
-      fragment: {
-        module,
-        entryPoint: "fs_main",
-        targets: TARGET_NAMES.map((name) => ({ format: TARGETS[name] })),
-      },
+    this.lightingLayout = device.createBindGroupLayout({
+      label: "GBufferPass.lightingLayout",
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: "depth" } },
+        { binding: 1, visibility: GPUShaderStage.FRAGMENT, sampler: { type: "comparison" } },
+        { binding: 2, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: "float" } },
+        { binding: 3, visibility: GPUShaderStage.FRAGMENT, sampler: { type: "filtering" } },
+      ],
+    });
+    this.#layout = device.createPipelineLayout({
+      bindGroupLayouts: [this.frameLayout, this.#textureLayout, this.lightingLayout],
+    });
+    const targets = TARGET_NAMES.map((name) => ({ format: TARGETS[name] }));
+    this.#pipeline = this.#objects("GBufferPass.pipeline", "fs_main", targets);
+    this.#skyPipeline = this.#sky("GBufferPass.sky", "fs_sky", targets);
+  }
+
+  readonly #layout: GPUPipelineLayout;
+
+  #objects(label: string, entryPoint: string, targets: GPUColorTargetState[]) {
+    return this.device.createRenderPipeline({
+      label,
+      layout: this.#layout,
+      vertex: { module: this.module, entryPoint: "vs_main", buffers: [MeshStore.layout] },
+      fragment: { module: this.module, entryPoint, targets },
       // No culling: open surfaces (planes) must show from both sides.
       primitive: { topology: "triangle-list", cullMode: "none" },
       depthStencil: { format: "depth32float", depthWriteEnabled: true, depthCompare: "less" },
+    });
+  }
+
+  #sky(label: string, entryPoint: string, targets: GPUColorTargetState[]) {
+    return this.device.createRenderPipeline({
+      label,
+      layout: this.#layout,
+      vertex: { module: this.module, entryPoint: "vs_sky" },
+      fragment: { module: this.module, entryPoint, targets },
+      primitive: { topology: "triangle-list" },
+      // on the far plane: passes only where the depth buffer still holds its clear value
+      depthStencil: {
+        format: "depth32float",
+        depthWriteEnabled: false,
+        depthCompare: "less-equal",
+      },
     });
   }
 
@@ -100,6 +138,7 @@ export class GBufferPass {
     textures: { view: GPUTextureView; sampler: GPUSampler },
     draws: Draw[],
     background: [number, number, number, number],
+    lighting: { group: GPUBindGroup; sky: boolean; supersample: number },
   ): void {
     if (this.#textureView !== textures.view) {
       this.#textureView = textures.view;
@@ -134,20 +173,158 @@ export class GBufferPass {
         depthClearValue: 1,
       },
     });
-    pass.setPipeline(this.#pipeline);
+    this.#draw(pass, this.#pipeline, this.#skyPipeline, frameGroup, meshes, draws, lighting);
+    pass.end();
+    if (lighting.supersample > 1) {
+      this.#supersampled(lighting.supersample).run(
+        encoder,
+        background,
+        (p, objects, sky) => this.#draw(p, objects, sky, frameGroup, meshes, draws, lighting),
+      );
+    }
+  }
+
+  #draw(
+    pass: GPURenderPassEncoder,
+    objects: GPURenderPipeline,
+    sky: GPURenderPipeline,
+    frameGroup: GPUBindGroup,
+    meshes: MeshStore,
+    draws: Draw[],
+    lighting: { group: GPUBindGroup; sky: boolean },
+  ) {
+    pass.setPipeline(objects);
     pass.setBindGroup(0, frameGroup);
     pass.setBindGroup(1, this.#textureGroup!);
+    pass.setBindGroup(2, lighting.group);
     pass.setVertexBuffer(0, meshes.vertexBuffer);
     pass.setIndexBuffer(meshes.indexBuffer, "uint32");
     for (const d of draws) {
       pass.drawIndexed(d.indexCount, d.instanceCount, d.firstIndex, d.baseVertex, d.firstInstance);
     }
-    pass.end();
+    if (lighting.sky) {
+      pass.setPipeline(sky);
+      pass.draw(3);
+    }
   }
+
+  #supersampled(factor: number): Supersample {
+    if (this.#supersample?.factor !== factor) {
+      this.#supersample?.destroy();
+      const color = [{ format: TARGETS.rgb }];
+      this.#supersample = new Supersample(
+        this.device,
+        factor,
+        this.width,
+        this.height,
+        this.#views.rgb,
+        this.#objects("GBufferPass.colorSS", "fs_color", color),
+        this.#sky("GBufferPass.skySS", "fs_sky_color", color),
+        this.downsampleModule,
+      );
+    }
+    return this.#supersample;
+  }
+
+  /** Set by the renderer: shaders/downsample.wgsl. */
+  downsampleModule?: GPUShaderModule;
 
   destroy(): void {
     for (const t of Object.values(this.targets)) t.destroy();
     this.depthBuffer.destroy();
+    this.#supersample?.destroy();
+  }
+}
+
+/** RGB at factor× size, then averaged (in linear light) into the 1× rgb target. */
+class Supersample {
+  readonly #color: GPUTexture;
+  readonly #depth: GPUTexture;
+  readonly #params: GPUBuffer;
+  readonly #down: GPURenderPipeline;
+  readonly #group: GPUBindGroup;
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly factor: number,
+    width: number,
+    height: number,
+    private readonly target: GPUTextureView,
+    private readonly objects: GPURenderPipeline,
+    private readonly sky: GPURenderPipeline,
+    module: GPUShaderModule | undefined,
+  ) {
+    if (!module) throw new Error("Supersampling needs the downsample shader");
+    const size = [width * factor, height * factor];
+    this.#color = device.createTexture({
+      label: "Supersample.color",
+      size,
+      format: TARGETS.rgb,
+      usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING,
+    });
+    this.#depth = device.createTexture({
+      label: "Supersample.depth",
+      size,
+      format: "depth32float",
+      usage: GPUTextureUsage.RENDER_ATTACHMENT,
+    });
+    this.#params = device.createBuffer({
+      size: 16,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    device.queue.writeBuffer(this.#params, 0, new Uint32Array([factor, 0, 0, 0]));
+    this.#down = device.createRenderPipeline({
+      label: "Supersample.down",
+      layout: "auto",
+      vertex: { module, entryPoint: "vs_full" },
+      fragment: { module, entryPoint: "fs_down", targets: [{ format: TARGETS.rgb }] },
+      primitive: { topology: "triangle-list" },
+    });
+    this.#group = device.createBindGroup({
+      layout: this.#down.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: this.#color.createView() },
+        { binding: 1, resource: { buffer: this.#params } },
+      ],
+    });
+  }
+
+  run(
+    encoder: GPUCommandEncoder,
+    background: GPUColor,
+    draw: (pass: GPURenderPassEncoder, objects: GPURenderPipeline, sky: GPURenderPipeline) => void,
+  ): void {
+    const pass = encoder.beginRenderPass({
+      label: "Supersample.color",
+      colorAttachments: [{
+        view: this.#color.createView(),
+        loadOp: "clear",
+        storeOp: "store",
+        clearValue: background,
+      }],
+      depthStencilAttachment: {
+        view: this.#depth.createView(),
+        depthLoadOp: "clear",
+        depthStoreOp: "store",
+        depthClearValue: 1,
+      },
+    });
+    draw(pass, this.objects, this.sky);
+    pass.end();
+    const down = encoder.beginRenderPass({
+      label: "Supersample.down",
+      colorAttachments: [{ view: this.target, loadOp: "load", storeOp: "store" }],
+    });
+    down.setPipeline(this.#down);
+    down.setBindGroup(0, this.#group);
+    down.draw(3);
+    down.end();
+  }
+
+  destroy(): void {
+    this.#color.destroy();
+    this.#depth.destroy();
+    this.#params.destroy();
   }
 }
 

@@ -5,14 +5,18 @@
  */
 import { mat4 } from "wgpu-matrix";
 import type { FrameState } from "./frame_state.ts";
-import { type Draw, GBufferPass, TARGET_NAMES, TARGETS, type TargetName } from "./gbuffer_pass.ts";
+import { type Draw, GBufferPass, TARGET_NAMES, type TargetName, TARGETS } from "./gbuffer_pass.ts";
 import { type Gpu, loadShader } from "./gpu.ts";
 import { type CoverageDraws, decodeLabels, type InstanceLabel, LabelPass } from "./label_pass.ts";
 import { MeshStore } from "./mesh_store.ts";
 import { ReadbackRing } from "./readback.ts";
 import type { MeshPart, Scene } from "./scene.ts";
 import { TextureStore } from "./texture_store.ts";
-import { srgbToLinear } from "./color.ts";
+import { TextureGenerator } from "./procedural_texture.ts";
+import { type Bounds, fitShadow, ShadowPass } from "./shadow_pass.ts";
+import { type Environment, renderSettings } from "./render_settings.ts";
+import { environmentMips, irradianceSh } from "./environment.ts";
+import { meshBounds, type MeshData } from "./mesh.ts";
 
 /** One frame as delivered to host memory. */
 export interface RenderedFrame {
@@ -49,7 +53,9 @@ export interface RendererOptions {
   inFlight?: number;
 }
 
-const FRAME_UNIFORM_BYTES = 960;
+const FRAME_UNIFORM_BYTES = 1200; // see Frame in common.wgsl
+/** Shadows cover at most this far (metres) around the camera. */
+const SHADOW_REACH = 25;
 const INSTANCE_FLOATS = 60; // 3 mat4 + 3 vec4 (see Instance in common.wgsl)
 const MAX_LIGHTS = 8;
 
@@ -74,6 +80,19 @@ export class Renderer {
   readonly #labels: LabelPass;
   readonly #meshes: MeshStore;
   readonly #textures: TextureStore;
+  readonly #generator: TextureGenerator;
+  readonly #shadow: ShadowPass;
+  #lightingGroup?: GPUBindGroup;
+  #env?: {
+    source: Environment["image"];
+    texture: GPUTexture;
+    view: GPUTextureView;
+    levels: number;
+  };
+  #envSh?: { image: Environment["image"]; rotation: number; sh: Float32Array };
+  readonly #blackEnv: GPUTexture;
+  readonly #envSampler: GPUSampler;
+  readonly #bounds = new Map<MeshData, Bounds>();
   readonly #frameUniform: GPUBuffer;
   #instanceBuffer: GPUBuffer;
   #instanceData = new Float32Array(INSTANCE_FLOATS * 64);
@@ -87,7 +106,14 @@ export class Renderer {
   private constructor(
     readonly gpu: Gpu,
     options: RendererOptions,
-    modules: { gbuffer: GPUShaderModule; labels: GPUShaderModule; amodal: GPUShaderModule },
+    modules: {
+      gbuffer: GPUShaderModule;
+      labels: GPUShaderModule;
+      amodal: GPUShaderModule;
+      shadow: GPUShaderModule;
+      downsample: GPUShaderModule;
+      textureGen: GPUShaderModule;
+    },
   ) {
     const device = gpu.device;
     this.#device = device;
@@ -95,6 +121,22 @@ export class Renderer {
     this.height = options.height;
     this.#inFlight = options.inFlight ?? 8;
     this.#gbuffer = new GBufferPass(device, this.width, this.height, modules.gbuffer);
+    this.#gbuffer.downsampleModule = modules.downsample;
+    this.#shadow = new ShadowPass(device, modules.shadow, this.#gbuffer.frameLayout, 1024);
+    this.#blackEnv = device.createTexture({
+      label: "Renderer.noEnvironment",
+      size: [1, 1],
+      format: "rgba16float",
+      usage: GPUTextureUsage.TEXTURE_BINDING,
+    });
+    this.#envSampler = device.createSampler({
+      label: "Renderer.envSampler",
+      magFilter: "linear",
+      minFilter: "linear",
+      mipmapFilter: "linear",
+      addressModeU: "repeat",
+      addressModeV: "clamp-to-edge",
+    });
     this.#labels = new LabelPass(
       device,
       this.width,
@@ -106,7 +148,8 @@ export class Renderer {
       this.#gbuffer.targets.depth,
     );
     this.#meshes = new MeshStore(device);
-    this.#textures = new TextureStore(device);
+    this.#generator = new TextureGenerator(device, modules.textureGen);
+    this.#textures = new TextureStore(device, this.#generator);
     this.#frameUniform = device.createBuffer({
       label: "Renderer.frameUniform",
       size: FRAME_UNIFORM_BYTES,
@@ -122,7 +165,9 @@ export class Renderer {
       const info = await module.getCompilationInfo();
       const errors = info.messages.filter((m) => m.type === "error");
       if (errors.length > 0) {
-        throw new Error(`${file}: ${errors.map((e) => `${e.lineNum}:${e.linePos} ${e.message}`).join("\n")}`);
+        throw new Error(
+          `${file}: ${errors.map((e) => `${e.lineNum}:${e.linePos} ${e.message}`).join("\n")}`,
+        );
       }
       return module;
     };
@@ -130,6 +175,9 @@ export class Renderer {
       gbuffer: await compile("gbuffer.wgsl", "gbuffer.wgsl", true),
       labels: await compile("labels.wgsl", "labels.wgsl", false),
       amodal: await compile("amodal.wgsl", "amodal.wgsl", true),
+      shadow: await compile("shadow.wgsl", "shadow.wgsl", true),
+      downsample: await compile("downsample.wgsl", "downsample.wgsl", false),
+      textureGen: await compile("texture_gen.wgsl", "texture_gen.wgsl", false),
     };
     const renderer = new Renderer(gpu, options, modules);
     gpu.check();
@@ -148,24 +196,37 @@ export class Renderer {
     consume: FrameConsumer,
   ): Promise<void> {
     if (now.width !== this.width || now.height !== this.height) {
-      throw new RangeError(`Frame is ${now.width}×${now.height}, renderer is ${this.width}×${this.height}`);
+      throw new RangeError(
+        `Frame is ${now.width}×${now.height}, renderer is ${this.width}×${this.height}`,
+      );
     }
     if (this.#labels.capacity <= meta.maxId) {
       await this.drain(consume);
       this.#labels.reserve(meta.maxId);
       this.#rebuildRing();
     }
+    const settings = renderSettings(scene);
+    this.#shadow.resize(settings.shadowMapSize);
+    this.#textures.beginFrame();
     const { draws, coverage } = this.#upload(scene, now, next);
+    const shadowed = this.#writeLighting(scene, now);
     this.#meshes.flush();
+    const lighting = {
+      group: this.#lightingBindGroup(),
+      sky: Boolean(settings.environment?.background),
+      supersample: settings.supersample,
+    };
     await this.#ring.push(meta, (staging) => {
       const encoder = this.#device.createCommandEncoder({ label: "Renderer.frame" });
+      if (shadowed) this.#shadow.run(encoder, this.#frameGroup, this.#meshes, draws);
+      // the rgb target is rgba8unorm holding sRGB bytes: clear with the sRGB values as given
       const background = now.background;
       this.#gbuffer.run(encoder, this.#frameGroup, this.#meshes, this.#textures, draws, [
-        srgbToLinear(background[0]),
-        srgbToLinear(background[1]),
-        srgbToLinear(background[2]),
+        background[0],
+        background[1],
+        background[2],
         background[3],
-      ]);
+      ], lighting);
       this.#labels.run(encoder, this.#frameGroup, this.#meshes, coverage);
       this.#copyOut(encoder, staging);
       this.#device.queue.submit([encoder.finish()]);
@@ -185,6 +246,10 @@ export class Renderer {
     this.#labels.destroy();
     this.#meshes.destroy();
     this.#textures.destroy();
+    this.#generator.destroy();
+    this.#shadow.destroy();
+    this.#env?.texture.destroy();
+    this.#blackEnv.destroy();
     this.#frameUniform.destroy();
     this.#instanceBuffer.destroy();
   }
@@ -306,8 +371,125 @@ export class Renderer {
       f[base + 16] = Math.cos(outer * 0.8);
       f[base + 17] = Math.cos(outer);
     });
-    this.#device.queue.writeBuffer(this.#frameUniform, 0, f);
   }
+
+  /**
+   * Fills the shadow and environment part of the frame uniform and uploads
+   * it; returns whether a shadow map must be rendered this frame.
+   */
+  #writeLighting(scene: Scene, now: FrameState): boolean {
+    const f = this.#frameData;
+    const settings = renderSettings(scene);
+    const lights = now.lights.slice(0, MAX_LIGHTS);
+    const key = lights.findIndex((l) => l.castShadow && l.intensity > 0);
+    const bounds = key >= 0 ? this.#sceneBounds(scene, now) : undefined;
+    if (key >= 0 && bounds) {
+      const fit = fitShadow(lights[key], bounds, this.#shadow.size);
+      f.set(fit.viewProj, 240);
+      f[256] = 1;
+      f[257] = key;
+      f[258] = 1 / this.#shadow.size;
+      f[259] = fit.texelWorld * 1.5;
+    }
+    const env = settings.environment;
+    if (env && env.intensity > 0) {
+      const uploaded = this.#uploadEnvironment(env);
+      f[260] = env.intensity;
+      f[261] = (env.rotation * Math.PI) / 180;
+      f[262] = env.background ? 1 : 0;
+      f[263] = uploaded.levels - 1;
+      if (this.#envSh?.image !== env.image || this.#envSh.rotation !== env.rotation) {
+        this.#envSh = {
+          image: env.image,
+          rotation: env.rotation,
+          sh: irradianceSh(env.image, env.rotation),
+        };
+      }
+      for (let i = 0; i < 9; i++) f.set(this.#envSh.sh.subarray(i * 3, i * 3 + 3), 264 + i * 4);
+    }
+    this.#device.queue.writeBuffer(this.#frameUniform, 0, f);
+    return key >= 0 && bounds !== undefined;
+  }
+
+  /** World AABB of the frame's objects, clipped to SHADOW_REACH around the camera. */
+  #sceneBounds(scene: Scene, now: FrameState): Bounds | undefined {
+    const min = [Infinity, Infinity, Infinity];
+    const max = [-Infinity, -Infinity, -Infinity];
+    const world = new Float32Array(16);
+    for (const o of now.objects) {
+      for (const part of scene.meshes.get(o.mesh) ?? []) {
+        let b = this.#bounds.get(part.mesh);
+        if (!b) this.#bounds.set(part.mesh, b = meshBounds(part.mesh));
+        place(o.model, part.matrix, world);
+        for (let i = 0; i < 8; i++) {
+          const x = i & 1 ? b.max[0] : b.min[0];
+          const y = i & 2 ? b.max[1] : b.min[1];
+          const z = i & 4 ? b.max[2] : b.min[2];
+          for (let k = 0; k < 3; k++) {
+            const v = world[k] * x + world[4 + k] * y + world[8 + k] * z + world[12 + k];
+            min[k] = Math.min(min[k], v);
+            max[k] = Math.max(max[k], v);
+          }
+        }
+      }
+    }
+    if (!Number.isFinite(min[0])) return undefined;
+    const c = now.cameraPosition;
+    for (let k = 0; k < 3; k++) {
+      min[k] = Math.max(min[k], c[k] - SHADOW_REACH);
+      max[k] = Math.min(max[k], c[k] + SHADOW_REACH);
+      if (min[k] > max[k]) return undefined;
+    }
+    return { min: min as Bounds["min"], max: max as Bounds["max"] };
+  }
+
+  #uploadEnvironment(env: Environment) {
+    if (this.#env?.source === env.image) return this.#env;
+    this.#env?.texture.destroy();
+    const levels = environmentMips(env.image);
+    const texture = this.#device.createTexture({
+      label: "Renderer.environment",
+      size: [env.image.width, env.image.height],
+      format: "rgba16float",
+      mipLevelCount: levels.length,
+      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
+    });
+    levels.forEach((level, mip) => {
+      this.#device.queue.writeTexture(
+        { texture, mipLevel: mip },
+        level.data,
+        { bytesPerRow: level.width * 8 },
+        [level.width, level.height],
+      );
+    });
+    this.#env = { source: env.image, texture, view: texture.createView(), levels: levels.length };
+    return this.#env;
+  }
+
+  #lightingBindGroup(): GPUBindGroup {
+    const envView = this.#env?.view;
+    if (
+      !this.#lightingGroup || this.#lightingEnv !== envView ||
+      this.#lightingShadow !== this.#shadow.view
+    ) {
+      this.#lightingEnv = envView;
+      this.#lightingShadow = this.#shadow.view;
+      this.#lightingGroup = this.#device.createBindGroup({
+        label: "Renderer.lighting",
+        layout: this.#gbuffer.lightingLayout,
+        entries: [
+          { binding: 0, resource: this.#shadow.view },
+          { binding: 1, resource: this.#shadow.sampler },
+          { binding: 2, resource: envView ?? this.#blackEnv.createView() },
+          { binding: 3, resource: this.#envSampler },
+        ],
+      });
+    }
+    return this.#lightingGroup;
+  }
+
+  #lightingEnv?: GPUTextureView;
+  #lightingShadow?: GPUTextureView;
 
   #createInstanceBuffer(capacity: number): GPUBuffer {
     const buffer = this.#device.createBuffer({
@@ -374,7 +556,11 @@ export class Renderer {
       const r = rows(name);
       return new Type(r.buffer as ArrayBuffer, r.byteOffset, r.byteLength / Type_BYTES(Type));
     };
-    const labelWords = new Uint32Array(bytes, this.#sections.labels.offset, this.#labels.byteSize / 4);
+    const labelWords = new Uint32Array(
+      bytes,
+      this.#sections.labels.offset,
+      this.#labels.byteSize / 4,
+    );
     return {
       meta,
       width: this.width,

@@ -1,5 +1,9 @@
-/** All textures of a scene as layers of one 2D array texture. */
+/**
+ * All textures of a scene as layers of one 2D array texture. Image textures
+ * are uploaded (resampled to 256²); procedural ones are generated on the GPU.
+ */
 import type { Texture } from "./scene.ts";
+import { isProcedural, type TextureGenerator } from "./procedural_texture.ts";
 
 export const TEXTURE_SIZE = 256;
 
@@ -11,7 +15,7 @@ export class TextureStore {
   /** Bumped whenever the array is recreated, so bind groups know to follow. */
   version = 0;
 
-  constructor(private readonly device: GPUDevice) {
+  constructor(private readonly device: GPUDevice, private readonly generator?: TextureGenerator) {
     this.sampler = device.createSampler({
       label: "TextureStore.sampler",
       magFilter: "linear",
@@ -19,10 +23,19 @@ export class TextureStore {
       addressModeU: "repeat",
       addressModeV: "repeat",
     });
-    this.#allocate(1);
+    this.#allocate(2); // 2+ layers: GL infers a 2d-array view only from layer count
   }
 
-  /** Layer index of `texture`, uploading it (resampled to 256²) on first use. */
+  /**
+   * Called before a frame's textures are looked up: when more than `limit`
+   * layers are in use, forgets them all so layers are reused (frames already
+   * submitted read the old texels first: the queue runs in order).
+   */
+  beginFrame(limit = 64): void {
+    if (this.#layers.size > limit) this.#layers.clear();
+  }
+
+  /** Layer index of `texture`, uploading or generating it on first use. */
   layer(texture: Texture): number {
     let layer = this.#layers.get(texture);
     if (layer !== undefined) return layer;
@@ -53,6 +66,11 @@ export class TextureStore {
   }
 
   #upload(texture: Texture, layer: number) {
+    if (isProcedural(texture)) {
+      if (!this.generator) throw new Error("TextureStore has no generator for procedural textures");
+      this.generator.generateInto(texture.procedural, this.texture, layer);
+      return;
+    }
     this.device.queue.writeTexture(
       { texture: this.texture, origin: [0, 0, layer] },
       resample(texture),
@@ -77,8 +95,10 @@ function resample(t: Texture): Uint8Array<ArrayBuffer> {
       const x1 = Math.min(x0 + 1, t.width - 1);
       const fx = sx - x0;
       for (let c = 0; c < 4; c++) {
-        const a = t.data[(y0 * t.width + x0) * 4 + c] * (1 - fx) + t.data[(y0 * t.width + x1) * 4 + c] * fx;
-        const b = t.data[(y1 * t.width + x0) * 4 + c] * (1 - fx) + t.data[(y1 * t.width + x1) * 4 + c] * fx;
+        const a = t.data[(y0 * t.width + x0) * 4 + c] * (1 - fx) +
+          t.data[(y0 * t.width + x1) * 4 + c] * fx;
+        const b = t.data[(y1 * t.width + x0) * 4 + c] * (1 - fx) +
+          t.data[(y1 * t.width + x1) * 4 + c] * fx;
         out[(y * TEXTURE_SIZE + x) * 4 + c] = Math.round(a * (1 - fy) + b * fy);
       }
     }

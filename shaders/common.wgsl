@@ -34,6 +34,16 @@ struct Frame {
   _pad1: u32,
   _pad2: u32,
   lights: array<Light, MAX_LIGHTS>,
+  // light-from-world projection of the key (shadow-casting) light
+  shadow_view_proj: mat4x4f,
+  // x: 1 when a shadow map is bound for light `y`, y: that light's index,
+  // z: texel size (1 / map size), w: depth bias in clip units
+  shadow: vec4f,
+  // x: environment intensity (0 = none), y: rotation (radians),
+  // z: 1 when the environment fills the background, w: last mip level
+  env: vec4f,
+  // diffuse irradiance of the environment, 9 SH coefficients (rgb, pre-scaled)
+  env_sh: array<vec4f, 9>,
 }
 
 // One drawn part of an object; several parts may share one instance id.

@@ -1,9 +1,17 @@
 // One render pass, five targets: lit rgb, depth, normals, instance id, forward flow.
 // Depth and flow are written as raw float bits into uint targets because the GL
 // backend cannot render to 32-bit float formats; the bytes read back are the floats.
+// Lighting: metal-roughness BRDF per light, filtered PCF shadows for the key light,
+// and an optional equirectangular environment (SH diffuse + mip-blurred specular)
+// that can also fill the background (fs_sky, drawn last at the far plane).
 
 @group(1) @binding(0) var textures: texture_2d_array<f32>;
 @group(1) @binding(1) var texture_sampler: sampler;
+
+@group(2) @binding(0) var shadow_map: texture_depth_2d;
+@group(2) @binding(1) var shadow_sampler: sampler_comparison;
+@group(2) @binding(2) var env_map: texture_2d<f32>;
+@group(2) @binding(3) var env_sampler: sampler;
 
 struct GBufferOut {
   @location(0) rgb: vec4f,
@@ -56,8 +64,52 @@ fn light_radiance(light: Light, p: vec3f) -> vec4f {
   return vec4f(l, att);
 }
 
-@fragment
-fn fs_main(in: VertexOut, @builtin(front_facing) front: bool) -> GBufferOut {
+// Fraction of the key light reaching p: 5×5 taps of hardware-filtered depth compares.
+fn shadow_factor(p: vec3f, n: vec3f, l: vec3f) -> f32 {
+  // normal offset (shadow.w metres at grazing light) keeps lit surfaces out of their own map
+  let slope = 1.0 - clamp(dot(n, l), 0.0, 1.0);
+  let q = frame.shadow_view_proj * vec4f(p + n * frame.shadow.w * (0.5 + slope), 1.0);
+  if (q.w <= 0.0) {
+    return 1.0;
+  }
+  let ndc = q.xyz / q.w;
+  let uv = vec2f(ndc.x * 0.5 + 0.5, 0.5 - ndc.y * 0.5);
+  if (any(uv < vec2f(0.0)) || any(uv > vec2f(1.0)) || ndc.z > 1.0) {
+    return 1.0;
+  }
+  let texel = frame.shadow.z;
+  var lit = 0.0;
+  for (var y = -2; y <= 2; y++) {
+    for (var x = -2; x <= 2; x++) {
+      let offset = vec2f(f32(x), f32(y)) * texel;
+      lit += textureSampleCompareLevel(shadow_map, shadow_sampler, uv + offset, ndc.z - 1e-4);
+    }
+  }
+  return lit / 25.0;
+}
+
+fn env_uv(d: vec3f) -> vec2f {
+  let u = atan2(d.x, -d.z) / (2.0 * PI) + 0.5 + frame.env.y / (2.0 * PI);
+  let v = acos(clamp(d.y, -1.0, 1.0)) / PI;
+  return vec2f(u, v);
+}
+
+fn env_radiance(d: vec3f, lod: f32) -> vec3f {
+  return textureSampleLevel(env_map, env_sampler, env_uv(d), lod).rgb * frame.env.x;
+}
+
+// Diffuse irradiance / π of the environment for normal n (see engine/environment.ts).
+fn env_diffuse(n: vec3f) -> vec3f {
+  let c = frame.env_sh;
+  let r = c[0].rgb * 0.282095 + c[1].rgb * (0.488603 * n.y) + c[2].rgb * (0.488603 * n.z) +
+    c[3].rgb * (0.488603 * n.x) + c[4].rgb * (1.092548 * n.x * n.y) +
+    c[5].rgb * (1.092548 * n.y * n.z) + c[6].rgb * (0.315392 * (3.0 * n.z * n.z - 1.0)) +
+    c[7].rgb * (1.092548 * n.x * n.z) + c[8].rgb * (0.546274 * (n.x * n.x - n.y * n.y));
+  return max(r, vec3f(0.0)) * frame.env.x;
+}
+
+// Linear radiance leaving the surface towards the camera.
+fn shade(in: VertexOut, front: bool) -> vec3f {
   let inst = instances[in.instance];
   var n = normalize(in.world_normal);
   if (!front) {
@@ -66,18 +118,40 @@ fn fs_main(in: VertexOut, @builtin(front_facing) front: bool) -> GBufferOut {
   var albedo = inst.base_color.rgb;
   let layer = i32(inst.material.z);
   if (layer >= 0) {
-    albedo *= textureSample(textures, texture_sampler, in.uv, layer).rgb;
+    albedo *= textureSampleLevel(textures, texture_sampler, in.uv, layer, 0.0).rgb;
   }
+  let roughness = inst.material.x;
+  let metalness = inst.material.y;
   let v = normalize(frame.camera_pos.xyz - in.world_pos);
   var color = frame.ambient.rgb * albedo;
   for (var i = 0u; i < frame.light_count; i++) {
     let light = frame.lights[i];
     let lr = light_radiance(light, in.world_pos);
-    color += brdf(n, v, lr.xyz, albedo, inst.material.x, inst.material.y) * light.color.rgb * lr.w * PI;
+    var visible = 1.0;
+    if (frame.shadow.x > 0.5 && u32(frame.shadow.y) == i) {
+      visible = shadow_factor(in.world_pos, n, lr.xyz);
+    }
+    color += brdf(n, v, lr.xyz, albedo, roughness, metalness) * light.color.rgb * lr.w * PI * visible;
   }
+  if (frame.env.x > 0.0) {
+    let n_v = max(dot(n, v), 0.0);
+    let f0 = mix(vec3f(0.04), albedo, metalness);
+    let f = f0 + (max(vec3f(1.0 - roughness), f0) - f0) * pow(1.0 - n_v, 5.0);
+    color += (1.0 - f) * (1.0 - metalness) * albedo * env_diffuse(n);
+    color += f * env_radiance(reflect(-v, n), roughness * frame.env.w);
+  }
+  return color;
+}
 
+@fragment
+fn fs_main(in: VertexOut, @builtin(front_facing) front: bool) -> GBufferOut {
+  let inst = instances[in.instance];
+  var n = normalize(in.world_normal);
+  if (!front) {
+    n = -n;
+  }
   var out: GBufferOut;
-  out.rgb = vec4f(linear_to_srgb(color), 1.0);
+  out.rgb = vec4f(linear_to_srgb(shade(in, front)), 1.0);
   // metric depth along the viewing axis (camera looks down -z in view space)
   out.depth = bitcast<u32>(-in.view_pos.z);
   // camera-space normal in the OpenCV frame (x right, y down, z forward)
@@ -87,4 +161,52 @@ fn fs_main(in: VertexOut, @builtin(front_facing) front: bool) -> GBufferOut {
   let flow = clip_to_pixel(in.clip_next) - clip_to_pixel(in.clip_now);
   out.flow = vec2u(bitcast<u32>(flow.x), bitcast<u32>(flow.y));
   return out;
+}
+
+// Colour only: the supersampled rgb pass (labels come from fs_main at 1×).
+@fragment
+fn fs_color(in: VertexOut, @builtin(front_facing) front: bool) -> @location(0) vec4f {
+  return vec4f(linear_to_srgb(shade(in, front)), 1.0);
+}
+
+struct SkyOut {
+  @builtin(position) clip: vec4f,
+  @location(0) ndc: vec2f,
+}
+
+// A full-screen triangle on the far plane: it only lands where nothing was drawn.
+@vertex
+fn vs_sky(@builtin(vertex_index) i: u32) -> SkyOut {
+  let xy = vec2f(f32((i << 1u) & 2u), f32(i & 2u)) * 2.0 - 1.0;
+  var out: SkyOut;
+  out.clip = vec4f(xy, 1.0, 1.0);
+  out.ndc = xy;
+  return out;
+}
+
+fn sky_direction(ndc: vec2f) -> vec3f {
+  // invert the projection (see projectionFromIntrinsics) and the view rotation
+  let ray_view = vec3f(
+    (ndc.x + frame.proj[2][0]) / frame.proj[0][0],
+    (ndc.y + frame.proj[2][1]) / frame.proj[1][1],
+    -1.0,
+  );
+  let r = mat3x3f(frame.view[0].xyz, frame.view[1].xyz, frame.view[2].xyz);
+  return normalize(transpose(r) * ray_view);
+}
+
+@fragment
+fn fs_sky(in: SkyOut) -> GBufferOut {
+  var out: GBufferOut;
+  out.rgb = vec4f(linear_to_srgb(env_radiance(sky_direction(in.ndc), 0.0)), 1.0);
+  out.depth = 0x7f800000u; // +inf: background
+  out.normal = vec4f(0.0);
+  out.id = 0u;
+  out.flow = vec2u(0u);
+  return out;
+}
+
+@fragment
+fn fs_sky_color(in: SkyOut) -> @location(0) vec4f {
+  return vec4f(linear_to_srgb(env_radiance(sky_direction(in.ndc), 0.0)), 1.0);
 }

@@ -1,0 +1,67 @@
+/**
+ * Per-scene render settings that are not part of a frame's geometry: quality
+ * preset (shadow map size, rgb supersampling) and the environment map. Kept
+ * beside the Scene (a WeakMap) so plugins can set them in clipStart and the
+ * renderer reads them at render time.
+ */
+import type { Scene } from "./scene.ts";
+
+/** An equirectangular HDR image: linear RGB float triples, top row = straight up. */
+export interface EnvironmentImage {
+  width: number;
+  height: number;
+  /** Linear RGB, 3 floats per pixel, row-major, top row first. */
+  data: Float32Array;
+}
+
+export interface Environment {
+  image: EnvironmentImage;
+  /** Multiplies the image's radiance (lighting and background alike). */
+  intensity: number;
+  /** Rotation about +Y in degrees. */
+  rotation: number;
+  /** True: background pixels show the environment instead of the solid colour. */
+  background: boolean;
+  /** Short name for labels ("sky:sunset", "file:studio.hdr"). */
+  name: string;
+}
+
+export type Quality = "low" | "high";
+
+export interface RenderSettings {
+  quality: Quality;
+  /** Shadow map edge in texels. */
+  shadowMapSize: number;
+  /** RGB is rendered at this factor per axis and averaged down (1 = off); labels stay 1×. */
+  supersample: number;
+  environment?: Environment;
+}
+
+export const QUALITY_PRESETS: Record<Quality, { shadowMapSize: number; supersample: number }> = {
+  low: { shadowMapSize: 1024, supersample: 1 },
+  high: { shadowMapSize: 2048, supersample: 2 },
+};
+
+export function defaultRenderSettings(): RenderSettings {
+  return { quality: "low", ...QUALITY_PRESETS.low };
+}
+
+const settings = new WeakMap<Scene, RenderSettings>();
+
+/** The scene's settings (a default set is attached on first use). */
+export function renderSettings(scene: Scene): RenderSettings {
+  let s = settings.get(scene);
+  if (!s) settings.set(scene, s = defaultRenderSettings());
+  return s;
+}
+
+/** Applies a quality preset to the scene. */
+export function setQuality(scene: Scene, quality: Quality): RenderSettings {
+  const s = renderSettings(scene);
+  Object.assign(s, { quality, ...QUALITY_PRESETS[quality] });
+  return s;
+}
+
+export function setEnvironment(scene: Scene, environment: Environment | undefined): void {
+  renderSettings(scene).environment = environment;
+}

@@ -1,0 +1,34 @@
+// Averages an N×-supersampled sRGB image down to the rgb target (in linear light).
+
+struct Params { factor: u32, _p0: u32, _p1: u32, _p2: u32 }
+
+@group(0) @binding(0) var source: texture_2d<f32>;
+@group(0) @binding(1) var<uniform> params: Params;
+
+@vertex
+fn vs_full(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
+  let xy = vec2f(f32((i << 1u) & 2u), f32(i & 2u)) * 2.0 - 1.0;
+  return vec4f(xy, 0.0, 1.0);
+}
+
+fn to_linear(c: vec3f) -> vec3f {
+  return select(pow((c + 0.055) / 1.055, vec3f(2.4)), c / 12.92, c <= vec3f(0.04045));
+}
+
+fn to_srgb(c: vec3f) -> vec3f {
+  let x = clamp(c, vec3f(0.0), vec3f(1.0));
+  return select(1.055 * pow(x, vec3f(1.0 / 2.4)) - 0.055, x * 12.92, x <= vec3f(0.0031308));
+}
+
+@fragment
+fn fs_down(@builtin(position) pos: vec4f) -> @location(0) vec4f {
+  let f = params.factor;
+  let base = vec2u(pos.xy) * f;
+  var sum = vec3f(0.0);
+  for (var y = 0u; y < f; y++) {
+    for (var x = 0u; x < f; x++) {
+      sum += to_linear(textureLoad(source, base + vec2u(x, y), 0).rgb);
+    }
+  }
+  return vec4f(to_srgb(sum / f32(f * f)), 1.0);
+}
