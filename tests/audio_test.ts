@@ -25,6 +25,7 @@ import { Rng } from "../engine/rng.ts";
 import { Scene, type Vec3 } from "../engine/scene.ts";
 import { primitives } from "../engine/mesh.ts";
 import { createVideoWriter } from "../engine/video.ts";
+import { initPhysics, PhysicsWorld } from "../engine/physics.ts";
 
 // ---------------------------------------------------------------- external readers
 
@@ -160,6 +161,8 @@ async function runPlugin(
     sceneDir?: string;
     contacts?: Contact[];
     move?: (scene: Scene, frame: number) => void;
+    /** A live world, stepped to each frame before the plugin sees it. */
+    physics?: PhysicsWorld;
   },
 ): Promise<AudioSource[]> {
   const hooks = definition.create();
@@ -201,11 +204,12 @@ async function runPlugin(
   };
   await hooks.clipStart?.(ctx);
   const contacts: Contact[] = [];
-  shared.set("physics", { contacts });
+  shared.set("physics", clip.physics ?? { contacts });
   for (let f = 0; f <= clip.frames; f++) {
     ctx.frame = f;
     ctx.time = f / clip.fps;
     clip.move?.(clip.scene, f);
+    clip.physics?.advanceTo(f);
     // Contacts appear as the physics plugin would add them, frame by frame.
     contacts.push(...(clip.contacts ?? []).filter((c) => c.frame === f));
     await hooks.frame?.(ctx);
@@ -549,44 +553,62 @@ Deno.test("audio/impacts: each impact's onset lies within one video frame of its
   });
 });
 
-Deno.test("audio/impacts: a sliding box scrapes, a rolling ball rolls", async () => {
+Deno.test("audio/impacts with Rapier: a dropped can rings on landing, a box scrapes, a ball rolls", async () => {
+  await initPhysics();
+  const fps = 24, frames = 24;
   const scene = sceneWith(
     { name: "floor", mesh: "plane", preset: "wood", scale: [10, 1, 10] },
     { name: "box", mesh: "cube", preset: "cardboard", scale: [0.2, 0.2, 0.2] },
     { name: "ball", mesh: "sphere", preset: "rubber", scale: [0.2, 0.2, 0.2] },
+    { name: "can", mesh: "cube", preset: "metal", scale: [0.07, 0.12, 0.07] },
+    { name: "bouncer", mesh: "sphere", preset: "rubber", scale: [0.2, 0.2, 0.2] },
   );
-  const frames = 24, fps = 24;
-  const contacts: Contact[] = [];
-  for (let f = 2; f < frames; f++) {
-    for (const id of [2, 3]) {
-      contacts.push({ frame: f, bodies: [id, 1], position: [0, 0, 0], impulse: 0.05 });
-    }
-  }
-  const sources = await runPlugin(impacts, {}, {
-    scene,
-    frames,
-    fps,
-    contacts,
-    move(s, f) {
-      s.find(2)!.position = [-1 + 0.05 * f, 0.1, -3];
-      // Rolling without slipping: angle = distance / radius about z.
-      const ball = s.find(3)!;
-      ball.position = [1 - 0.05 * f, 0.1, -3];
-      const angle = (0.05 * f) / 0.1;
-      ball.rotation = [0, 0, Math.sin(angle / 2), Math.cos(angle / 2)];
-    },
-  });
-  const kinds = sources.map((s) => `${s.name}:${s.kind}`).sort();
-  assertEquals(kinds, [
-    "audio_impacts_ball:impact",
-    "audio_impacts_ball_roll:roll",
-    "audio_impacts_box:impact",
-    "audio_impacts_box_scrape:scrape",
-  ]);
+  const [floor, box, ball, can, bouncer] = [1, 2, 3, 4, 5].map((id) => scene.find(id)!);
+  bouncer.position = [2, 0.8, -3];
+  box.position = [-1, 0.1, -3];
+  ball.position = [1, 0.1, -3];
+  can.position = [0, 0.5, -3];
+  const world = new PhysicsWorld({ fps, settleSeconds: 0 });
+  world.addBody(scene, floor, { type: "fixed" });
+  for (const o of [box, ball, can, bouncer]) world.addBody(scene, o);
+  world.makeDynamic(box, [2, 0, 0]);
+  world.makeDynamic(ball, [-1, 0, 0], [0, 0, 10]); // v = ω r: rolling from the start
+  const sources = await runPlugin(impacts, {}, { scene, frames, fps, physics: world });
+  const kinds = sources.map((s) => `${s.name}:${s.kind}`);
+  assert(kinds.includes("audio_impacts_can:impact"), kinds.join(" "));
+  assert(kinds.includes("audio_impacts_box_scrape:scrape"), kinds.join(" "));
+  assert(kinds.includes("audio_impacts_ball_roll:roll"), kinds.join(" "));
+  assert(
+    !kinds.includes("audio_impacts_box_roll:roll") &&
+      !kinds.includes("audio_impacts_ball_scrape:scrape"),
+  );
+  assert(!kinds.some((k) => k.startsWith("audio_impacts_floor")), "the resting floor has no stem");
+
+  // The can's first landing: silence before the contact, sound within one frame of it.
+  const landing = world.contacts.find((c) => c.bodies.includes(4) && c.bodies.includes(1))!;
+  assert(landing && landing.time > 0.1, `the can lands (${landing?.time})`);
+  const stem = sources.find((s) => s.name === "audio_impacts_can")!;
+  const at = Math.round(landing.time * 48000);
+  assert(stem.samples.subarray(0, at).every((v) => v === 0), "silent before landing");
+  assert(rms(stem.samples, at, at + Math.round(48000 / fps)) > 1e-3, "rings within a frame");
+  assertAlmostEquals(stem.onsets![0], landing.time, 1 / fps, "onset");
+  const mixed = mixClip(sources, trackOf(frames, { 4: () => [0, 0.06, -3] }), fps, frames);
+  const report = mixed.report.sources.find((s) => s.name === "audio_impacts_can")!;
+  assertAlmostEquals(report.onset!, landing.time, 1 / fps, "audio.json onset");
+
+  // Every bounce of the rubber ball sounds, also those whose reported impulse is 0 (resolved by
+  // continuous collision detection): the plugin measures the momentum change instead.
+  const bounces = world.contacts.filter((c) => c.bodies.includes(5)).map((c) => c.time);
+  assert(bounces.length >= 2, `the ball bounces (${bounces})`);
+  const bouncerOnsets = sources.find((s) => s.name === "audio_impacts_bouncer")!.onsets!;
+  assertEquals(bouncerOnsets.length, bounces.length);
+  bouncerOnsets.forEach((t, i) => assertAlmostEquals(t, bounces[i], 1 / fps, `bounce ${i}`));
+
   const scrape = sources.find((s) => s.kind === "scrape")!;
   const perFrame = 48000 / fps;
-  assert(rms(scrape.samples, 0, 2 * perFrame) === 0, "silent before contact");
-  assert(rms(scrape.samples, 10 * perFrame, 20 * perFrame) > 0, "scrapes while sliding");
+  assert(rms(scrape.samples, 0, perFrame) === 0, "no scraping on the first frame");
+  assert(rms(scrape.samples, perFrame, 4 * perFrame) > 0, "scrapes while sliding");
+  world.free();
 });
 
 Deno.test("same seed gives byte-identical WAVs; another seed changes them", async () => {

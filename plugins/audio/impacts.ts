@@ -1,15 +1,21 @@
 /**
  * audio/impacts: the sounds objects make when they hit, slide and roll, made
- * from the physics contact events by modal synthesis.
+ * by modal synthesis from the physics of the clip.
  *
- * Contacts come from the physics plugin, as `ctx.shared.get("physics").contacts`
- * (or any plugin's `record("contacts", …)`): `{ frame, bodies: [idA, idB],
- * position, impulse }`, ids being instance ids. A contact between a pair that
- * was not touching on the previous frame is an impact; a pair touching on
- * consecutive frames while one of them moves is sliding or rolling. Each moving
- * object gets its own stems: `<key>_<object>` (impacts), plus `_scrape` and
- * `_roll` when it slides or rolls. A resting partner (the floor, a table)
- * rings in the moving object's stem, since that is where the contact is.
+ * Impacts: every contact event of engine/physics.ts (`ctx.shared.get("physics")
+ * .contacts`, or any plugin's `record("contacts", …)`): `{ frame, time?,
+ * bodies: [idA, idB], position, impulse }`, one per new touch, ids being
+ * instance ids. The sound starts at the contact's time (its substep), loudness
+ * linear in the impulse, modes from each body's material preset and size.
+ * Sliding and rolling: while the physics world is alive, each dynamic body's
+ * touching state and velocities are read every frame; touching on consecutive
+ * frames while moving is rolling when the spin matches the speed (ω·r ≈ v),
+ * else scraping.
+ *
+ * Stems: each moving object gets `<key>_<object>` (its impacts), plus
+ * `_scrape` and `_roll` when it slides or rolls. A resting partner (the floor,
+ * a table) rings in the moving object's stem, since that is where the contact
+ * is, and is heard from there.
  */
 import {
   type AcousticMaterial,
@@ -22,18 +28,69 @@ import {
 import { meshBounds } from "../../engine/mesh.ts";
 import { definePlugin } from "../../engine/plugin.ts";
 import type { AudioSource, ClipContext } from "../../engine/plugin.ts";
+import type { PhysicsWorld } from "../../engine/physics.ts";
 import { Rng } from "../../engine/rng.ts";
-import type { Quat, Scene, Vec3 } from "../../engine/scene.ts";
+import type { Scene, Vec3 } from "../../engine/scene.ts";
 
-/** One contact as the physics engine reports it. */
+/** One contact as the physics engine reports it (engine/physics.ts ContactEvent). */
 export interface Contact {
+  /** First frame at or after the touch. */
   frame: number;
+  /** Seconds from the clip start when the bodies touched; `frame / fps` when absent. */
+  time?: number;
   bodies: [number, number];
   position: Vec3;
   impulse: number;
 }
 
 const SAMPLE_RATE = 48000;
+/** Penetration-or-gap (m) under which two colliders count as touching. */
+const TOUCH = 1e-3;
+
+/** What the physics world says about a body in one frame. */
+interface BodyMotion {
+  touching: boolean;
+  /** Linear velocity (m/s) and its size; spin in rad/s. */
+  velocity: Vec3;
+  speed: number;
+  spin: number;
+  mass: number;
+  gravity: Vec3;
+}
+
+/** A PhysicsWorld that can still be asked (not freed, past its settling). */
+function isLiveWorld(world: Partial<PhysicsWorld> | undefined): world is PhysicsWorld {
+  return typeof world?.get === "function" && !world.freed && (world.frame ?? -1) >= 0;
+}
+
+/** Touching state and velocities of every dynamic body, from a live physics world. */
+function readMotion(world: PhysicsWorld, scene: Scene): Map<number, BodyMotion> {
+  const out = new Map<number, BodyMotion>();
+  for (const object of scene.objects) {
+    const entry = world.get(object.id);
+    if (!entry || !entry.body.isDynamic()) continue;
+    let touching = false;
+    world.world.contactPairsWith(entry.collider, (other) => {
+      world.world.contactPair(entry.collider, other, (manifold) => {
+        for (let i = 0; i < manifold.numContacts(); i++) {
+          if (manifold.contactDist(i) < TOUCH) touching = true;
+        }
+      });
+    });
+    const v = entry.body.linvel();
+    const w = entry.body.angvel();
+    const g = world.world.gravity;
+    out.set(object.id, {
+      touching,
+      velocity: [v.x, v.y, v.z],
+      speed: Math.hypot(v.x, v.y, v.z),
+      spin: Math.hypot(w.x, w.y, w.z),
+      mass: entry.mass,
+      gravity: [g.x, g.y, g.z],
+    });
+  }
+  return out;
+}
 /** Below this movement over the clip (m) an object counts as resting. */
 const STILL = 1e-3;
 
@@ -70,12 +127,6 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^[^A-Za-z0-9]+/, "") || "object";
 }
 
-/** Rotation angle (rad) between two unit quaternions. */
-function angleBetween(a: Quat, b: Quat): number {
-  const dot = Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]);
-  return 2 * Math.acos(Math.min(1, dot));
-}
-
 interface Sounding {
   id: number;
   name: string;
@@ -108,37 +159,49 @@ export const impacts = definePlugin<Options>({
   },
   create() {
     let positions = new Map<number, Vec3[]>();
-    let rotations = new Map<number, Quat[]>();
+    let motion = new Map<number, BodyMotion[]>();
     let objectSeed = 0;
     return {
       clipStart(ctx) {
         positions = new Map();
-        rotations = new Map();
+        motion = new Map();
         // Each object's sound derives from this and its id only, so it is the same at every
         // hit and does not change when other objects come and go.
         objectSeed = Math.floor(ctx.rng.next() * 2 ** 32);
       },
       frame(ctx) {
         for (const object of ctx.scene.objects) {
-          if (!positions.has(object.id)) {
-            positions.set(object.id, []);
-            rotations.set(object.id, []);
-          }
+          if (!positions.has(object.id)) positions.set(object.id, []);
           positions.get(object.id)![ctx.frame] = [...object.position];
-          rotations.get(object.id)![ctx.frame] = [...object.rotation];
+        }
+        // Read the world where it is (actions step it; stepping it here could run ahead of them).
+        const world = ctx.shared.get("physics") as Partial<PhysicsWorld> | undefined;
+        if (!isLiveWorld(world)) return;
+        for (const [id, state] of readMotion(world, ctx.scene)) {
+          if (!motion.has(id)) motion.set(id, []);
+          motion.get(id)![world.frame] = state;
         }
       },
       clipEnd(ctx) {
+        const duration = ctx.frames / ctx.fps;
+        const timeOf = (c: Contact) => Number.isFinite(c.time) ? c.time! : c.frame / ctx.fps;
         const contacts = findContacts(ctx)
-          .filter((c) => c.frame >= 0 && c.frame < ctx.frames)
+          .filter((c) => timeOf(c) >= 0 && timeOf(c) < duration)
           .sort((a, b) =>
-            a.frame - b.frame || a.bodies[0] - b.bodies[0] || a.bodies[1] - b.bodies[1]
+            timeOf(a) - timeOf(b) || a.bodies[0] - b.bodies[0] || a.bodies[1] - b.bodies[1]
           );
         const moves = (id: number) => {
           const path = (positions.get(id) ?? []).filter(Boolean);
           return path.some((p) =>
             Math.hypot(p[0] - path[0][0], p[1] - path[0][1], p[2] - path[0][2]) > STILL
           );
+        };
+        /** |m Δv - m g Δt| over the frame that ends at `frame` (N·s); 0 when unknown. */
+        const momentumChange = (id: number, frame: number): number => {
+          const now = motion.get(id)?.[frame], before = motion.get(id)?.[frame - 1];
+          if (!now || !before) return 0;
+          const dv = now.velocity.map((v, k) => v - before.velocity[k] - now.gravity[k] / ctx.fps);
+          return now.mass * Math.hypot(dv[0], dv[1], dv[2]);
         };
         const sounding = new Map<number, Sounding>();
         const soundOf = (id: number): Sounding => {
@@ -156,33 +219,26 @@ export const impacts = definePlugin<Options>({
           return s;
         };
 
-        // Impacts: a pair's first contact after a frame apart.
-        const touching = new Map<string, number>(); // pair -> last frame in contact
-        const inContact = new Map<number, Set<number>>(); // object -> frames with any contact
-        const length = Math.round((ctx.frames / ctx.fps) * SAMPLE_RATE);
+        const length = Math.round(duration * SAMPLE_RATE);
         const stems = new Map<number, { samples: Float32Array; onsets: number[] }>();
         const hits: Record<string, unknown>[] = [];
         const hitRng = ctx.rng.fork("hits");
         for (const contact of contacts) {
+          // Contacts that continuous collision detection resolves can report no impulse; the
+          // bodies' change of momentum over the frame still says how hard they hit.
+          const impulse = contact.impulse >= ctx.options.min_impulse
+            ? contact.impulse
+            : Math.max(0, ...contact.bodies.map((id) => momentumChange(id, contact.frame)));
+          if (!(impulse >= ctx.options.min_impulse)) continue;
           const [a, b] = contact.bodies;
-          const pair = a < b ? `${a}/${b}` : `${b}/${a}`;
-          const last = touching.get(pair);
-          touching.set(pair, contact.frame);
-          for (const id of [a, b]) {
-            if (!inContact.has(id)) inContact.set(id, new Set());
-            inContact.get(id)!.add(contact.frame);
-          }
-          const isNew = last === undefined || contact.frame - last > 1;
-          if (!isNew || !(contact.impulse >= ctx.options.min_impulse)) continue;
-          // Who hears it where: moving bodies carry the sound; a resting one rings with its partner.
+          // Who carries the sound: moving bodies; a resting one rings in its partner's stem.
           const movingA = ctx.scene.find(a) !== undefined && moves(a);
           const movingB = ctx.scene.find(b) !== undefined && moves(b);
           const carriers: [number, number][] = []; // [stem owner, body whose modes ring]
           if (movingA && movingB) carriers.push([a, a], [b, b]);
-          else if (movingA) carriers.push([a, a], [a, b]);
           else if (movingB) carriers.push([b, b], [b, a]);
           else carriers.push([a, a], [a, b]);
-          const time = contact.frame / ctx.fps;
+          const time = timeOf(contact);
           const start = Math.round(time * SAMPLE_RATE);
           for (const [owner, ringing] of carriers) {
             if (!ctx.scene.find(owner)) continue;
@@ -195,7 +251,7 @@ export const impacts = definePlugin<Options>({
               start,
               sound.modes,
               sound.material,
-              ctx.options.gain * contact.impulse,
+              ctx.options.gain * impulse,
               SAMPLE_RATE,
               hitRng,
             );
@@ -203,9 +259,10 @@ export const impacts = definePlugin<Options>({
           }
           hits.push({
             frame: contact.frame,
-            time,
+            time: Math.round(time * 1e6) / 1e6,
             bodies: [a, b],
-            impulse: contact.impulse,
+            impulse,
+            ...(impulse !== contact.impulse ? { reported_impulse: contact.impulse } : {}),
             materials: [a, b].map((id) => ctx.scene.find(id)?.material.preset ?? null),
           });
         }
@@ -214,9 +271,8 @@ export const impacts = definePlugin<Options>({
         const key = safeName(ctx.key);
         const sources: AudioSource[] = [];
         for (const [id, stem] of [...stems].sort((x, y) => x[0] - y[0])) {
-          const name = `${key}_${safeName(soundOf(id).name)}`;
           sources.push({
-            name,
+            name: `${key}_${safeName(soundOf(id).name)}`,
             instance: id,
             kind: "impact",
             sampleRate: SAMPLE_RATE,
@@ -228,31 +284,22 @@ export const impacts = definePlugin<Options>({
         // Sliding and rolling: touching on consecutive frames while moving.
         if (ctx.options.friction && !ctx.planning) {
           const frictionRng = ctx.rng.fork("friction");
-          for (const [id, frames] of [...inContact].sort((x, y) => x[0] - y[0])) {
+          for (const [id, states] of [...motion].sort((x, y) => x[0] - y[0])) {
             const object = ctx.scene.find(id);
-            if (!object || !moves(id)) continue;
-            const path = positions.get(id) ?? [];
-            const turns = rotations.get(id) ?? [];
+            if (!object) continue;
             const sound = soundOf(id);
             const radius = sound.size / 2;
             const scrape = new Array<number>(ctx.frames).fill(0);
             const roll = new Array<number>(ctx.frames).fill(0);
             for (let f = 1; f < ctx.frames; f++) {
-              if (!frames.has(f) || !frames.has(f - 1) || !path[f] || !path[f - 1]) continue;
-              const speed = Math.hypot(
-                path[f][0] - path[f - 1][0],
-                path[f][1] - path[f - 1][1],
-                path[f][2] - path[f - 1][2],
-              ) * ctx.fps;
-              const spin = turns[f] && turns[f - 1]
-                ? angleBetween(turns[f - 1], turns[f]) * ctx.fps
-                : 0;
+              const now = states[f], before = states[f - 1];
+              if (!now?.touching || !before?.touching || now.speed < 0.01) continue;
               // Rolling without slipping turns at v / r; count it as rolling from half that.
-              if (spin * radius >= 0.5 * speed) roll[f] = speed;
-              else scrape[f] = speed;
+              if (now.spin * radius >= 0.5 * now.speed) roll[f] = now.speed;
+              else scrape[f] = now.speed;
             }
             for (const [kind, speeds] of [["scrape", scrape], ["roll", roll]] as const) {
-              if (speeds.every((s) => s < 1e-3)) continue;
+              if (speeds.every((s) => s === 0)) continue;
               const samples = new Float32Array(length);
               addFriction(
                 samples,
@@ -267,7 +314,7 @@ export const impacts = definePlugin<Options>({
                 frictionRng,
               );
               const onsets = speeds.flatMap((s, f) =>
-                s >= 1e-3 && !(speeds[f - 1] >= 1e-3) ? [f / ctx.fps] : []
+                s > 0 && !(speeds[f - 1] > 0) ? [f / ctx.fps] : []
               );
               sources.push({
                 name: `${key}_${safeName(object.name)}_${kind}`,
