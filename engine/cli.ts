@@ -53,6 +53,14 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const size = args.size as [number, number] | undefined;
+  const denied = await deniedPaths(
+    (args.scene as string) ?? "scenes/default.yaml",
+    (args.out as string) ?? "out",
+  );
+  if (denied) {
+    console.error(`error: ${denied}`);
+    return 2;
+  }
   const quiet = Boolean(args.quiet) || !Deno.stderr.isTerminal();
   const encoder = new TextEncoder();
   try {
@@ -93,6 +101,22 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * `deno task render` may read only the project and write only ./out (see README, Permissions).
+ * Say so plainly, with the command that widens it, instead of failing mid-run.
+ */
+async function deniedPaths(scene: string, out: string): Promise<string | undefined> {
+  const sceneDir = scene.includes("/") ? scene.replace(/\/[^/]*$/, "") : ".";
+  const read = await Deno.permissions.query({ name: "read", path: scene });
+  const write = await Deno.permissions.query({ name: "write", path: out });
+  if (read.state === "granted" && write.state === "granted") return undefined;
+  const what = read.state !== "granted" ? `read the scene "${scene}"` : `write to "${out}"`;
+  return `this run may not ${what}: \`deno task render\` reads only the project folder and ` +
+    `writes only ./out. To use other folders, run:\n  npx deno run --allow-read=.,${sceneDir} ` +
+    `--allow-write=${out} --allow-env --allow-ffi=node_modules --allow-sys engine/cli.ts ` +
+    `--scene ${scene} --out ${out}`;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));
