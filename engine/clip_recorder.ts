@@ -3,7 +3,7 @@
  * depth/normals/instance/flow .npy, labels.json, captions.json, preview.png.
  * Files go into a partial folder that the runner renames when the clip is whole.
  */
-import { writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
+import { writeFileAtomic } from "./atomic.ts";
 import { kMatrix, toOpenCvPose } from "./camera.ts";
 import type { FrameState } from "./frame_state.ts";
 import { halfToFloat } from "./half.ts";
@@ -127,25 +127,34 @@ export class ClipRecorder {
       throw new Error(`Clip has ${this.#received} of ${this.frames} frames`);
     }
     const { frames: T, width: W, height: H } = this;
-    const write = (name: string, data: Uint8Array) => writeFileAtomic(`${this.dir}/${name}`, data);
+    // Each file is handed to the I/O threads as soon as its bytes exist; the CPU work for the
+    // next file (copies, preview) overlaps the previous writes.
+    const writes: Promise<void>[] = [];
+    const write = (name: string, data: Uint8Array | string) => {
+      writes.push(writeFileAtomic(`${this.dir}/${name}`, data));
+    };
     if (this.video) {
       if (audio && this.video.addAudio) await this.video.addAudio(audio);
-      await write("rgb.mp4", await this.video.finish());
+      write("rgb.mp4", await this.video.finish());
     }
-    if (this.depth.length) await write("depth.npy", encodeNpy(this.depth, [T, H, W]));
-    if (this.normals.length) await write("normals.npy", encodeNpy(this.normals, [T, H, W, 3], "<f2"));
+    if (this.depth.length) write("depth.npy", encodeNpy(this.depth, [T, H, W]));
+    if (this.normals.length) write("normals.npy", encodeNpy(this.normals, [T, H, W, 3], "<f2"));
     if (this.instance.length) {
       const small = summary.maxId < 65536;
       const ids = small ? Uint16Array.from(this.instance) : this.instance;
-      await write("instance.npy", encodeNpy(ids, [T, H, W]));
+      write("instance.npy", encodeNpy(ids, [T, H, W]));
     }
-    if (this.flow.length) await write("flow.npy", encodeNpy(this.flow, [T, H, W, 2]));
+    if (this.flow.length) write("flow.npy", encodeNpy(this.flow, [T, H, W, 2]));
     if (this.#preview.size > 0) {
       const frames = [...this.#preview.keys()].sort((a, b) => a - b).map((t) => this.#preview.get(t)!);
-      await write("preview.png", contactSheet(frames, W, H));
+      write("preview.png", contactSheet(frames, W, H));
     }
-    await writeJsonAtomic(`${this.dir}/labels.json`, this.#labelsJson(summary));
-    await writeJsonAtomic(`${this.dir}/captions.json`, { clip: summary.clip, captions: summary.captions });
+    write("labels.json", JSON.stringify(this.#labelsJson(summary), null, 2) + "\n");
+    write("captions.json", JSON.stringify({ clip: summary.clip, captions: summary.captions }, null, 2) + "\n");
+    // allSettled first so no write is still running when the caller removes a failed folder.
+    const settled = await Promise.allSettled(writes);
+    const failure = settled.find((r) => r.status === "rejected");
+    if (failure) throw (failure as PromiseRejectedResult).reason;
   }
 
   #labelsJson(s: ClipSummary) {

@@ -127,14 +127,37 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
   const results: ClipResult[] = [];
   let frames = 0;
   let kept = 0;
+  let writing: Promise<void> = Promise.resolve();
+  let manifest: Manifest | undefined;
+  /** Waits for a clip's files, moves its folder into place and records it. */
+  const settle = async (rendered: RenderedClip, dirName: string, partial: string, clipStarted: number) => {
+    const { files, ...outcome } = rendered;
+    let result: ClipResult = outcome;
+    try {
+      if (result.status !== "ok") throw new Error(result.error);
+      await files;
+      await Deno.remove(`${out}/${dirName}`, { recursive: true }).catch(() => {});
+      await Deno.rename(partial, `${out}/${dirName}`);
+      frames += config.frames;
+    } catch (error) {
+      await Deno.remove(partial, { recursive: true }).catch(() => {});
+      if (result.status === "ok") result = failed(result.clip, error);
+      log(`clip ${result.clip} failed: ${result.error}`);
+    }
+    results.push(result);
+    await manifest!.put(manifestLine(result, dirName, config.frames));
+    const seconds = (performance.now() - clipStarted) / 1000;
+    options.onClip?.(results.length, total, config.frames / seconds);
+  };
+  let total = 0;
   try {
     // Resume: claim the folder for this run, drop what a killed run of this shard left, keep checked clips.
     await Deno.mkdir(out, { recursive: true });
     await claimDataset(out, datasetJson(config, await sceneDigest(config.file)), options.resume);
     await removeLeftovers(out, partialName(shard), manifestName(shard));
-    const manifest = new Manifest(`${out}/${manifestName(shard)}`);
+    manifest = new Manifest(`${out}/${manifestName(shard)}`);
     await manifest.load();
-    const plan = await planResume(out, clips, clipDirName, config, (c) => manifest.isOk(c));
+    const plan = await planResume(out, clips, clipDirName, config, (c) => manifest!.isOk(c));
     for (const r of plan.recovered) {
       const result: ClipResult = {
         clip: r.clip,
@@ -149,6 +172,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     await manifest.forget(plan.todo);
     for (const r of plan.removed) log(`clip ${r.clip} was damaged (${r.problems.join("; ")}); rendering it again`);
     kept = plan.kept.length;
+    total = plan.todo.length;
     if (kept > 0) log(`resume: ${kept} finished clip(s) kept, ${plan.todo.length} to render`);
     if (plan.todo.length > 0) {
       gpu = options.gpu ?? await acquireGpu();
@@ -159,31 +183,29 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
         inFlight: options.inFlight,
       });
     }
+    // Clip k's files are written (npy, mp4, preview, labels) while clip k+1 renders: the
+    // software rasterizer, the encoder and file I/O then share the cores instead of taking
+    // turns. At most one clip is being written; manifest lines stay in clip order.
     for (const clip of plan.todo) {
       const clipStarted = performance.now();
       const dirName = clipDirName(clip);
       const partial = `${partialRoot}/${dirName}`;
       await Deno.remove(partial, { recursive: true }).catch(() => {});
       await Deno.mkdir(partial, { recursive: true });
-      let result: ClipResult;
+      let rendered: RenderedClip;
       try {
-        result = await runClip(config, library, instances, clip, { renderer: renderer!, dir: partial });
-        await Deno.remove(`${out}/${dirName}`, { recursive: true }).catch(() => {});
-        await Deno.rename(partial, `${out}/${dirName}`);
-        frames += config.frames;
+        rendered = await runClip(config, library, instances, clip, { renderer: renderer!, dir: partial });
       } catch (error) {
-        await Deno.remove(partial, { recursive: true }).catch(() => {});
-        result = failed(clip, error);
-        log(`clip ${clip} failed: ${result.error}`);
+        rendered = failed(clip, error);
         // The GPU may still hold this clip's frames; start the next clip clean.
         await renderer!.drain(() => {});
       }
-      results.push(result);
-      await manifest.put(manifestLine(result, dirName, config.frames));
-      const seconds = (performance.now() - clipStarted) / 1000;
-      options.onClip?.(results.length, plan.todo.length, config.frames / seconds);
+      await writing;
+      writing = settle(rendered, dirName, partial, clipStarted);
     }
+    await writing;
   } finally {
+    await writing.catch(() => {});
     await Deno.remove(partialRoot, { recursive: true }).catch(() => {});
     renderer?.destroy();
     if (gpu && !options.gpu) gpu.destroy();
@@ -225,14 +247,20 @@ export async function planDataset(options: Omit<RunOptions, "out">): Promise<Run
   };
 }
 
-/** One clip through every hook. With `render`, frames are rendered and the clip folder written. */
+/** A clip whose frames are rendered; `files` settles when its folder is fully written. */
+type RenderedClip = ClipResult & { files?: Promise<void> };
+
+/**
+ * One clip through every hook. With `render`, frames are rendered and the clip's files start
+ * being written; the returned `files` settles when they are.
+ */
 async function runClip(
   config: SceneConfig,
   library: MeshLibrary,
   instances: Instance[],
   clip: number,
   render: { renderer: Renderer; dir: string } | undefined,
-): Promise<ClipResult> {
+): Promise<RenderedClip> {
   const { frames, fps, width, height, seed } = config;
   const built = buildScene(config, library, Rng.forPlugin(seed, clip, "scene"));
   const scene = built.scene;
@@ -330,8 +358,9 @@ async function runClip(
   setFrame(frames - 1);
   await each("clipEnd");
 
+  let files: Promise<void> | undefined;
   if (render && recorder) {
-    await recorder.finish({
+    files = recorder.finish({
       clip,
       seed,
       scene: config.name,
@@ -344,8 +373,10 @@ async function runClip(
       sampled,
       records,
     });
+    // Awaited by the caller (settle); this only keeps an early failure from counting as unhandled.
+    files.catch(() => {});
   }
-  return { clip, status: "ok", events, captions, sampled, records };
+  return { clip, status: "ok", events, captions, sampled, records, files };
 }
 
 function failed(clip: number, error: unknown): ClipResult {
