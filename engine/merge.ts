@@ -176,7 +176,7 @@ function shortList(clips: number[]): string {
   return clips.length > 10 ? `${head} … (${clips.length} in all)` : head;
 }
 
-const FLAGS = {
+export const FLAGS = {
   verify: {
     type: "boolean",
     description: "check every clip's files, not only that its folder exists",

@@ -268,7 +268,7 @@ async function writeAll(file: Deno.FsFile, data: Uint8Array) {
   while (written < data.length) written += await file.write(data.subarray(written));
 }
 
-const FLAGS = {
+export const FLAGS = {
   "target-size": { type: "string", description: "shard size, e.g. 1GB (default), 500MB, 2GiB" },
   out: { type: "string", description: "output folder (default DIR/wds)" },
   help: { type: "boolean", description: "show this help" },

@@ -376,18 +376,22 @@ export async function planResume(
 
 /**
  * Removes what a killed run of this shard left behind: its partial folder and
- * temp copies of its manifest. Other shards' leftovers are theirs (they may be running).
+ * temp copies of its manifest (and, for an unsharded run, which owns the folder,
+ * of dataset.json). Other shards' leftovers are theirs (they may be running);
+ * `deno task merge --clean` removes them once all are done.
  */
 export async function removeLeftovers(
   out: string,
   partial: string,
   manifest: string,
+  sharded: boolean,
 ): Promise<void> {
   await Deno.remove(`${out}/${partial}`, { recursive: true }).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
+  const prefixes = sharded ? [`${manifest}.tmp-`] : [`${manifest}.tmp-`, "dataset.json.tmp-"];
   for await (const entry of Deno.readDir(out)) {
-    if (entry.isFile && entry.name.startsWith(`${manifest}.tmp-`)) {
+    if (entry.isFile && prefixes.some((p) => entry.name.startsWith(p))) {
       await Deno.remove(`${out}/${entry.name}`).catch(() => {});
     }
   }

@@ -154,7 +154,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     // Resume: claim the folder for this run, drop what a killed run of this shard left, keep checked clips.
     await Deno.mkdir(out, { recursive: true });
     await claimDataset(out, datasetJson(config, await sceneDigest(config.file)), options.resume);
-    await removeLeftovers(out, partialName(shard), manifestName(shard));
+    await removeLeftovers(out, partialName(shard), manifestName(shard), shard !== undefined);
     manifest = new Manifest(`${out}/${manifestName(shard)}`);
     await manifest.load();
     const plan = await planResume(out, clips, clipDirName, config, (c) => manifest!.isOk(c));
