@@ -19,6 +19,7 @@ export const COLOR_PALETTE: Readonly<Record<string, string>> = {
   orange: "#ff7f0e",
   yellow: "#f2d21b",
   olive: "#808020",
+  lime: "#60e040",
   green: "#2ca02c",
   "dark green": "#145a1e",
   teal: "#138080",

@@ -14,7 +14,7 @@ import type {
   ObjectFacts,
   SettingFacts,
 } from "./facts.ts";
-import { article, decapitalize, listPhrase, thirdPerson, withArticle } from "./grammar.ts";
+import { decapitalize, listPhrase, thirdPerson, withArticle } from "./grammar.ts";
 
 /** How much of an object a noun phrase names. */
 export type Detail = "class" | "short" | "medium" | "long";
@@ -42,8 +42,9 @@ function garment(phrase: string): string {
 export function objectPhrase(o: ObjectFacts, detail: Detail): string {
   const words: string[] = [];
   if (detail === "long" && o.size) words.push(o.size);
-  if (detail !== "class" && o.color) words.push(o.color);
-  if (detail === "medium" || detail === "long") {
+  // People are described by their clothing, never by body colour or material.
+  if (detail !== "class" && o.color && !o.human) words.push(o.color);
+  if ((detail === "medium" || detail === "long") && !o.human) {
     if (o.material) words.push(o.material);
     else if (o.metallic) words.push("metallic");
   }
@@ -69,9 +70,11 @@ export function fillTemplate(
   detail: Detail,
 ): string {
   let i = 0;
-  return template.replace(/\[[^\]]+\]/g, () => {
+  return template.replace(/\[([^\]]+)\]/g, (_, slot: string) => {
     const s = subjects[i++];
-    return s ? objectNP(s, detail) : "something";
+    if (s) return objectNP(s, detail);
+    // A slot with no subject object ("[hand]"): name the slot itself.
+    return /^some(thing|one)/i.test(slot) ? slot.toLowerCase() : withArticle(slot.toLowerCase());
   });
 }
 
@@ -91,6 +94,15 @@ export function actionClause(a: ActionFacts, detail: Detail, rng: Rng): string {
       return `${who} ${adverb}${move} ${withArticle(a.motion.toLowerCase())}`;
     }
     return `${who} ${thirdPerson(baseVerb(a.verb))}${a.speed ? ` ${a.speed}` : ""}`;
+  }
+  if (a.template && first?.human && /^\[some(one|body)\]/i.test(a.template)) {
+    // "[Someone] dancing an uprock": the person is the grammatical subject.
+    const rest = fillTemplate(
+      a.template.replace(/^\[[^\]]+\]\s*/, ""),
+      a.subjects.slice(1),
+      detail,
+    );
+    return `${objectNP(first, detail)} is ${adverb}${rest}`;
   }
   if (a.template) {
     if (first?.human && a.subjects.length > 1) {

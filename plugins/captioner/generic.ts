@@ -15,6 +15,14 @@ export function genericSentence(facts: ClipFacts): string {
   const action = facts.actions[0];
   if (action) {
     const first = action.subjects[0];
+    if (action.template && first?.human && /^\[some(one|body)\]/i.test(action.template)) {
+      const rest = fillTemplate(
+        action.template.replace(/^\[[^\]]+\]\s*/, ""),
+        action.subjects.slice(1),
+        "class",
+      );
+      return sentence(`${objectNP(first, "class")} is ${rest}`);
+    }
     if (action.template && !(first?.human && action.subjects.length > 1)) {
       return sentence(fillTemplate(action.template, action.subjects, "class"));
     }
