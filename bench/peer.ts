@@ -1,0 +1,252 @@
+/**
+ * `deno task bench:peer`: the bench scene (same cubes, motion, camera, light,
+ * resolution) rendered by Blender — Cycles at 16 and 64 samples per pixel
+ * with rgb/depth/normal/object-index passes (what Kubric writes), and
+ * Workbench (rgb only) — and by synthvid (rgb, depth, normals, instance, flow,
+ * labels, to disk) in the same run. Prints seconds per frame and per clip
+ * (process start-up included) and synthvid's speed-up over each.
+ * Skipped with a message when `blender` is not installed (apt `blender`).
+ *
+ *   deno task bench:peer [--objects 20,200] [--size 256x256] [--frames 12] [--json PATH]
+ */
+import { parseArgs, usage, UsageError } from "../engine/args.ts";
+import { acquireGpu, describeGpu } from "../engine/gpu.ts";
+import { renderDataset } from "../engine/runner.ts";
+import { benchScene, benchSceneYaml } from "./scene.ts";
+
+const FLAGS = {
+  objects: { type: "list", description: "object counts (default 20)" },
+  size: { type: "size", description: "frame size (default 256x256)" },
+  frames: { type: "integer", description: "frames per clip (default 12)" },
+  modes: { type: "string", description: "Blender modes (default cycles16,cycles64,workbench)" },
+  json: { type: "string", description: "write results here (default bench/results/peer.json)" },
+  help: { type: "boolean", description: "show this help" },
+} as const;
+
+interface PeerTiming {
+  mode: string;
+  /** Render seconds per frame (scene already built). */
+  frameSeconds: number;
+  /** Whole process per clip: start-up, scene build, render, files. */
+  clipSeconds: number;
+  version?: string;
+}
+
+interface PeerRow {
+  objects: number;
+  width: number;
+  height: number;
+  frames: number;
+  synthvid: { frameSeconds: number; clipSeconds: number };
+  blender: PeerTiming[];
+}
+
+async function blenderVersion(): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command("blender", {
+      args: ["--version"],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return out.success ? new TextDecoder().decode(out.stdout).split("\n")[0].trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function runBlender(sceneJson: string, outDir: string, mode: string): Promise<PeerTiming> {
+  const script = new URL("./peer_blender.py", import.meta.url).pathname;
+  const started = performance.now();
+  const out = await new Deno.Command("blender", {
+    args: [
+      "-b",
+      "--factory-startup",
+      "-noaudio",
+      "--python",
+      script,
+      "--",
+      sceneJson,
+      outDir,
+      mode,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const clipSeconds = (performance.now() - started) / 1000;
+  const text = new TextDecoder().decode(out.stdout);
+  const line = text.split("\n").find((l) => l.startsWith("PEER_RESULT "));
+  if (!out.success || !line) {
+    const tail = (text + new TextDecoder().decode(out.stderr)).trim().split("\n").slice(-8).join(
+      "\n",
+    );
+    throw new Error(`blender ${mode} failed (exit ${out.code}):\n${tail}`);
+  }
+  const result = JSON.parse(line.slice("PEER_RESULT ".length));
+  // Every pass must really be on disk: one file per frame.
+  const files = [...Deno.readDirSync(outDir)].filter((e) => e.name.startsWith("frame_"));
+  if (files.length !== result.frames) {
+    throw new Error(`blender ${mode}: ${files.length} of ${result.frames} frames written`);
+  }
+  return {
+    mode,
+    frameSeconds: result.render_s / result.frames,
+    clipSeconds,
+    version: result.blender,
+  };
+}
+
+/** synthvid on the same scene: warm per-frame time in-process, and a fresh CLI process per clip. */
+async function runSynthvid(dir: string, yamlFile: string, frames: number) {
+  const gpu = await acquireGpu();
+  try {
+    // Warm-up clip (shader compile, encoder load), then 2 timed clips.
+    await renderDataset({
+      scene: yamlFile,
+      out: `${dir}/warm`,
+      gpu,
+      registry: [],
+      log: () => {},
+      overrides: { clips: 1 },
+    });
+    const started = performance.now();
+    const summary = await renderDataset({
+      scene: yamlFile,
+      out: `${dir}/timed`,
+      gpu,
+      registry: [],
+      log: () => {},
+      overrides: { clips: 2 },
+    });
+    if (summary.failed) {
+      throw new Error(`synthvid failed: ${summary.clips.find((c) => c.error)?.error}`);
+    }
+    const frameSeconds = (performance.now() - started) / 1000 / summary.frames;
+    const cli = new URL("../engine/cli.ts", import.meta.url).pathname;
+    const t0 = performance.now();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        cli,
+        "--scene",
+        yamlFile,
+        "--out",
+        `${dir}/cli`,
+        "--clips",
+        "1",
+        "--quiet",
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      throw new Error(`synthvid CLI failed: ${new TextDecoder().decode(out.stderr).slice(-500)}`);
+    }
+    const clipSeconds = (performance.now() - t0) / 1000;
+    void frames;
+    return { frameSeconds, clipSeconds, gpu: describeGpu(gpu) };
+  } finally {
+    gpu.destroy();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, FLAGS);
+    if (args._.length > 0) throw new UsageError(`Unexpected argument "${args._[0]}"`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(
+        `error: ${error.message}\n\n${usage("deno task bench:peer", "", FLAGS).trim()}`,
+      );
+      return 2;
+    }
+    throw error;
+  }
+  if (args.help) {
+    console.log(usage("deno task bench:peer", "synthvid vs Blender on the same scene.", FLAGS));
+    return 0;
+  }
+  const version = await blenderVersion();
+  if (!version) {
+    console.log(
+      "bench:peer skipped: `blender` is not installed (apt-get install -y --no-install-recommends blender)",
+    );
+    return 0;
+  }
+  const [width, height] = (args.size as [number, number]) ?? [256, 256];
+  const frames = (args.frames as number) ?? 12;
+  const modes = ((args.modes as string) ?? "cycles16,cycles64,workbench").split(",").map((m) =>
+    m.trim()
+  );
+  const counts = (args.objects as number[]) ?? [20];
+  console.error(`peer: ${version}`);
+  const rows: PeerRow[] = [];
+  let gpuLine = "";
+  for (const objects of counts) {
+    const dir = await Deno.makeTempDir({ prefix: "synthvid_peer_" });
+    try {
+      const scene = benchScene(objects, width, height, frames);
+      await Deno.writeTextFile(`${dir}/scene.json`, JSON.stringify(scene));
+      await Deno.writeTextFile(`${dir}/scene.yaml`, benchSceneYaml(scene, 1));
+      const synthvid = await runSynthvid(dir, `${dir}/scene.yaml`, frames);
+      gpuLine = synthvid.gpu;
+      const blender: PeerTiming[] = [];
+      for (const mode of modes) {
+        const outDir = `${dir}/blender_${mode}`;
+        await Deno.mkdir(outDir);
+        console.error(`  ${objects} objects: blender ${mode}…`);
+        blender.push(await runBlender(`${dir}/scene.json`, outDir, mode));
+      }
+      rows.push({ objects, width, height, frames, synthvid, blender });
+    } finally {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  }
+
+  const lines = [
+    `synthvid: ${gpuLine} · Blender: ${version} (CPU) · ${width}×${height}, ${frames} frames per clip`,
+  ];
+  lines.push(
+    `${"objects".padStart(7)} ${"renderer".padEnd(22)} ${"s/frame".padStart(9)} ${
+      "s/clip".padStart(8)
+    } ${"× frame".padStart(9)} ${"× clip".padStart(8)}`,
+  );
+  for (const r of rows) {
+    const label = (mode: string) =>
+      mode === "workbench" ? "Blender Workbench (rgb)" : `Blender Cycles ${mode.slice(6)} spp`;
+    lines.push(
+      `${String(r.objects).padStart(7)} ${"synthvid (all passes)".padEnd(22)} ${
+        r.synthvid.frameSeconds.toFixed(4).padStart(9)
+      } ${r.synthvid.clipSeconds.toFixed(2).padStart(8)}`,
+    );
+    for (const b of r.blender) {
+      lines.push(
+        `${String(r.objects).padStart(7)} ${label(b.mode).padEnd(22)} ${
+          b.frameSeconds.toFixed(4).padStart(9)
+        } ${b.clipSeconds.toFixed(2).padStart(8)} ${
+          (b.frameSeconds / r.synthvid.frameSeconds).toFixed(1).padStart(8)
+        }× ${(b.clipSeconds / r.synthvid.clipSeconds).toFixed(1).padStart(7)}×`,
+      );
+    }
+  }
+  lines.push(
+    "× = Blender time / synthvid time (higher: synthvid faster). s/clip includes process start-up.",
+  );
+  console.log(lines.join("\n"));
+  const path = (args.json as string) ?? new URL("./results/peer.json", import.meta.url).pathname;
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")) || ".", { recursive: true });
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify(
+      { date: new Date().toISOString(), gpu: gpuLine, blender: version, rows },
+      null,
+      2,
+    ) + "\n",
+  );
+  console.log(`wrote ${path}`);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
