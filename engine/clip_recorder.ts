@@ -15,6 +15,7 @@ import type { RenderedFrame } from "./renderer.ts";
 import type { OutputName } from "./scene_file.ts";
 import type { SceneObject } from "./scene.ts";
 import { createVideoWriter, type VideoWriter } from "./video.ts";
+import { isForeground } from "./foreground.ts";
 
 export const CONVENTIONS = {
   world: "right-handed, +Y up, metres",
@@ -28,6 +29,9 @@ export const CONVENTIONS = {
   visibility: "visible pixels / pixels the object would cover in frame if nothing occluded it",
   pose: "world_from_object 4x4, row-major",
   time: "frame t is shown at t / fps seconds",
+  alpha: "foreground matte, uint8: 255 where the pixel's instance is a foreground object " +
+    "(class not floor/ground/wall/ceiling/room/table/background/clutter, or attributes.foreground), else 0",
+  randomization: "labels.json randomization.<plugin key>: every value a randomizer drew for the clip",
 } as const;
 
 const PREVIEW_FRAMES = 4;
@@ -54,7 +58,8 @@ export class ClipRecorder {
     const want = (o: OutputName) => outputs.has(o);
     this.depth = new Float32Array(want("depth") ? pixels : 0);
     this.normals = new Uint16Array(want("normals") ? pixels * 3 : 0);
-    this.instance = new Uint32Array(want("instance") ? pixels : 0);
+    // alpha is derived from the ids at the end of the clip, so it needs them too
+    this.instance = new Uint32Array(want("instance") || want("alpha") ? pixels : 0);
     this.flow = new Float32Array(want("flow") ? pixels * 2 : 0);
     const n = Math.min(PREVIEW_FRAMES, frames);
     this.#previewAt = new Set(Array.from({ length: n }, (_, i) => Math.round((i * (frames - 1)) / Math.max(1, n - 1))));
@@ -139,7 +144,14 @@ export class ClipRecorder {
     }
     if (this.depth.length) write("depth.npy", encodeNpy(this.depth, [T, H, W]));
     if (this.normals.length) write("normals.npy", encodeNpy(this.normals, [T, H, W, 3], "<f2"));
-    if (this.instance.length) {
+    if (this.outputs.has("alpha")) {
+      const foreground = new Uint8Array(summary.maxId + 1);
+      for (const [id, o] of summary.objects) if (isForeground(o)) foreground[id] = 255;
+      const alpha = new Uint8Array(this.instance.length);
+      for (let i = 0; i < alpha.length; i++) alpha[i] = foreground[this.instance[i]] ?? 0;
+      await write("alpha.npy", encodeNpy(alpha, [T, H, W]));
+    }
+    if (this.outputs.has("instance")) {
       const small = summary.maxId < 65536;
       const ids = small ? Uint16Array.from(this.instance) : this.instance;
       write("instance.npy", encodeNpy(ids, [T, H, W]));
@@ -202,6 +214,11 @@ export class ClipRecorder {
       }),
       events: s.events,
       sampled: s.sampled,
+      randomization: Object.fromEntries(
+        Object.entries(s.records)
+          .filter(([, r]) => r.randomization !== undefined)
+          .map(([key, r]) => [key, r.randomization]),
+      ),
       plugins: s.records,
     };
   }

@@ -7,7 +7,7 @@ import { isMap, LineCounter, parseDocument, type Document } from "yaml";
 import type { PluginDefinition } from "./plugin.ts";
 import { didYouMean, type Issue, type Schema, schemaFromDefaults, validate, withDefaults } from "./schema.ts";
 
-export const OUTPUTS = ["rgb", "depth", "normals", "instance", "flow", "preview"] as const;
+export const OUTPUTS = ["rgb", "depth", "normals", "instance", "flow", "alpha", "preview"] as const;
 export type OutputName = typeof OUTPUTS[number];
 
 // deno-lint-ignore no-explicit-any

@@ -1,5 +1,18 @@
 /** Plugins of this family, in the order they are registered. */
 import type { PluginDefinition } from "../../engine/plugin.ts";
+import { cameraRandomizer } from "./camera.ts";
+import { clutterRandomizer } from "./clutter.ts";
+import { lightingRandomizer } from "./lighting.ts";
+import { materialsRandomizer } from "./materials.ts";
+import { qualityRandomizer } from "./quality.ts";
+import { sceneTypeRandomizer } from "./scene_type.ts";
 
 // deno-lint-ignore no-explicit-any
-export const randomizers: readonly PluginDefinition<any>[] = [];
+export const randomizers: readonly PluginDefinition<any>[] = [
+  sceneTypeRandomizer,
+  lightingRandomizer,
+  materialsRandomizer,
+  clutterRandomizer,
+  cameraRandomizer,
+  qualityRandomizer,
+];

@@ -1,0 +1,106 @@
+/**
+ * Background clutter: N distractor primitives on the ground around the
+ * subject, placed by rejection sampling so that their footprints overlap
+ * neither the foreground objects nor each other. Class "clutter" (not in
+ * the alpha matte, never the default camera subject).
+ */
+import { eulerToQuat } from "../../engine/keyframes.ts";
+import { definePlugin } from "../../engine/plugin.ts";
+import type { Vec3 } from "../../engine/scene.ts";
+import { isForeground } from "../../engine/foreground.ts";
+import { center, findSubject, objectBounds } from "./bounds.ts";
+import { randomizeMaterial } from "./materials.ts";
+
+const TRIES = 200;
+
+export const clutterRandomizer = definePlugin({
+  id: "randomizer/clutter",
+  kind: "randomizer",
+  description: "N distractor objects placed without overlapping the subjects or each other",
+  defaults: {
+    count: 6,
+    meshes: "cube,sphere,cylinder,cone,torus,capsule",
+    /** Largest side of each distractor, metres. */
+    size_range: [0.15, 0.45],
+    /** Distractors lie between these distances (metres) from the subject, on the ground. */
+    radius_range: [0.8, 3.5],
+    ground_y: 0,
+    /** Gap kept between footprints, metres. */
+    clearance: 0.05,
+    palette: "basic",
+    texture_chance: 0.3,
+  },
+  limits: { count: { min: 0, max: 500, integer: true }, clearance: { min: 0 } },
+  create() {
+    return {
+      clipStart(ctx) {
+        const o = ctx.options;
+        const rng = ctx.rng;
+        const scene = ctx.scene;
+        const subject = findSubject(scene, "");
+        const c = subject ? center(objectBounds(scene, subject)) : [0, 0, 0];
+        // footprints (x, z, radius) of everything that must stay clear
+        const taken: [number, number, number][] = scene.objects.filter((ob) => isForeground(ob))
+          .map((ob) => {
+            const b = objectBounds(scene, ob);
+            const r = Math.hypot(b.max[0] - b.min[0], b.max[2] - b.min[2]) / 2;
+            return [(b.min[0] + b.max[0]) / 2, (b.min[2] + b.max[2]) / 2, r];
+          });
+        const meshes = o.meshes.split(",").map((m) => m.trim()).filter((m) => scene.meshes.has(m));
+        if (meshes.length === 0) throw new RangeError(`No known mesh in "${o.meshes}"`);
+        const placed: Record<string, unknown>[] = [];
+        for (let i = 0; i < o.count; i++) {
+          const mesh = rng.choice(meshes);
+          const size = rng.uniform(o.size_range[0], o.size_range[1]);
+          const yaw = rng.uniform(0, 360);
+          const object = scene.add({
+            name: `clutter_${i}`,
+            class: "clutter",
+            mesh,
+            scale: [size, size, size],
+            rotation: eulerToQuat([0, yaw, 0]),
+          });
+          const b = objectBounds(scene, object);
+          const radius = Math.hypot(b.max[0] - b.min[0], b.max[2] - b.min[2]) / 2;
+          let spot: [number, number] | undefined;
+          for (let t = 0; t < TRIES && !spot; t++) {
+            const angle = rng.uniform(0, 2 * Math.PI);
+            const dist = rng.uniform(o.radius_range[0], o.radius_range[1]);
+            const x = c[0] + Math.cos(angle) * dist;
+            const z = c[2] + Math.sin(angle) * dist;
+            if (
+              taken.every(([tx, tz, tr]) => Math.hypot(x - tx, z - tz) >= tr + radius + o.clearance)
+            ) {
+              spot = [x, z];
+            }
+          }
+          if (!spot) {
+            scene.remove(object); // no room left: fewer distractors rather than overlaps
+            continue;
+          }
+          // rest on the ground: lift by the distance from the origin to the bottom of the bounds
+          object.position = [spot[0], o.ground_y - b.min[1], spot[1]] as Vec3;
+          taken.push([spot[0], spot[1], radius]);
+          const material = randomizeMaterial(rng, scene, object.material, {
+            palette: o.palette,
+            roughness_range: [0.3, 0.9],
+            metal_chance: 0.1,
+            texture_chance: o.texture_chance,
+            patterns: "noise,checker,stripes,marble,wood,dots",
+            frequency_range: [2, 10],
+          }, false);
+          placed.push({
+            name: object.name,
+            id: object.id,
+            mesh,
+            size,
+            yaw,
+            position: object.position,
+            material,
+          });
+        }
+        ctx.record("randomization", { requested: o.count, placed });
+      },
+    };
+  },
+});

@@ -1,0 +1,37 @@
+/** Render quality presets: low / high (shadow map size, rgb supersampling; labels stay exact). */
+import { definePlugin } from "../../engine/plugin.ts";
+import { type Quality, renderSettings, setQuality } from "../../engine/render_settings.ts";
+
+export const qualityRandomizer = definePlugin({
+  id: "randomizer/quality",
+  kind: "randomizer",
+  description:
+    "Render quality preset: low (1024² shadows, 1× rgb) or high (2048², 2×2 supersampled rgb)",
+  defaults: {
+    quality: "low",
+    /** 0 = the preset's value. */
+    shadow_map_size: 0,
+    supersample: 0,
+  },
+  limits: {
+    quality: { oneOf: ["low", "high"] },
+    shadow_map_size: { min: 0, max: 8192, integer: true },
+    supersample: { min: 0, max: 4, integer: true },
+  },
+  create() {
+    return {
+      clipStart(ctx) {
+        const o = ctx.options;
+        setQuality(ctx.scene, o.quality as Quality);
+        const s = renderSettings(ctx.scene);
+        if (o.shadow_map_size > 0) s.shadowMapSize = o.shadow_map_size;
+        if (o.supersample > 0) s.supersample = o.supersample;
+        ctx.record("randomization", {
+          quality: s.quality,
+          shadow_map_size: s.shadowMapSize,
+          supersample: s.supersample,
+        });
+      },
+    };
+  },
+});

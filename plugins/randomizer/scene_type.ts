@@ -1,0 +1,196 @@
+/**
+ * Scene types. env: an equirectangular HDR environment (a .hdr file next to
+ * the scene, or a procedural sky) lights the scene and fills the background,
+ * with a sun key light matching the sky; basic: an indoor room (floor and
+ * four walls, wall colour from the "wall" palette) lit by a shadowed key and
+ * a fill; empty: no room, a solid RGBA background (the scene's, or a named
+ * "backdrop" colour) or a sky.
+ */
+import { kelvinToLinear } from "../../engine/color.ts";
+import {
+  directionFromAngles,
+  proceduralSky,
+  SKY_PRESETS,
+  type SkyPreset,
+} from "../../engine/environment.ts";
+import { decodeHdr } from "../../engine/hdr.ts";
+import { pickColor } from "../../engine/palette.ts";
+import { definePlugin } from "../../engine/plugin.ts";
+import { type EnvironmentImage, setEnvironment } from "../../engine/render_settings.ts";
+import type { Vec3 } from "../../engine/scene.ts";
+import { resolveInside } from "../../engine/scene_file.ts";
+import { place } from "./lighting.ts";
+
+export const SCENE_TYPES = ["env", "basic", "empty"] as const;
+
+/** Sun radiance-to-illuminance per sky look, so the key light matches the picture. */
+const SUN: Record<SkyPreset, { kelvin: number; intensity: number }> = {
+  clear: { kelvin: 5600, intensity: 3 },
+  sunset: { kelvin: 2800, intensity: 2 },
+  overcast: { kelvin: 6800, intensity: 0.6 },
+  dusk: { kelvin: 3500, intensity: 0.5 },
+  studio: { kelvin: 5500, intensity: 2 },
+};
+
+export const sceneTypeRandomizer = definePlugin({
+  id: "randomizer/scene",
+  kind: "randomizer",
+  description:
+    "Scene type: env (HDR or procedural sky lighting and background), basic (indoor room " +
+    "with sampled wall colour and two lights) or empty (solid RGBA background or environment)",
+  defaults: {
+    type: "env",
+    /** Procedural sky look, or "auto" (drawn). Used by env, and by empty with background "sky". */
+    sky: "auto",
+    /** A Radiance .hdr file relative to the scene; overrides the procedural sky. */
+    hdr: "",
+    env_intensity_range: [0.8, 1.2],
+    env_rotation_range: [0, 360],
+    sun_elevation_range: [15, 60],
+    /** Add a shadowed directional light along the sky's sun (env with a procedural sky). */
+    sun_light: true,
+    /** empty: "scene" keeps the YAML colour, "palette" draws a backdrop colour, "sky" shows a sky. */
+    background: "scene",
+    background_alpha: 1,
+    /** basic: square room side and wall height, metres. */
+    room_size_range: [8, 14],
+    room_height: 3.2,
+    light_temperature_range: [2700, 6500],
+  },
+  limits: {
+    type: { oneOf: SCENE_TYPES },
+    sky: { oneOf: ["auto", ...SKY_PRESETS] },
+    background: { oneOf: ["scene", "palette", "sky"] },
+    background_alpha: { min: 0, max: 1 },
+  },
+  create() {
+    const files = new Map<string, EnvironmentImage>();
+    let sceneDir = ".";
+    return {
+      setup(ctx) {
+        sceneDir = ctx.sceneDir;
+      },
+      async clipStart(ctx) {
+        const o = ctx.options;
+        const rng = ctx.rng;
+        const draw = (r: readonly number[]) => rng.uniform(r[0], r[1]);
+        const scene = ctx.scene;
+        const record: Record<string, unknown> = { type: o.type };
+        const useSky = o.type === "env" || (o.type === "empty" && o.background === "sky");
+        if (useSky) {
+          let image: EnvironmentImage;
+          let name: string;
+          const rotation = draw(o.env_rotation_range);
+          const intensity = draw(o.env_intensity_range);
+          if (o.hdr) {
+            if (!files.has(o.hdr)) {
+              files.set(o.hdr, decodeHdr(await Deno.readFile(resolveInside(sceneDir, o.hdr))));
+            }
+            image = files.get(o.hdr)!;
+            name = `file:${o.hdr}`;
+          } else {
+            const preset = o.sky === "auto" ? rng.choice(SKY_PRESETS) : o.sky as SkyPreset;
+            const sunElevation = draw(o.sun_elevation_range);
+            const sunAzimuth = rng.uniform(0, 360);
+            image = proceduralSky({ preset, sunElevation, sunAzimuth });
+            name = `sky:${preset}`;
+            record.sky = { preset, sun_elevation: sunElevation, sun_azimuth: sunAzimuth };
+            if (o.type === "env" && o.sun_light) {
+              // the sky is rotated by `rotation` about +Y: rotate the sun with it
+              const sun = directionFromAngles(sunElevation, sunAzimuth + rotation);
+              scene.addLight({
+                type: "directional",
+                color: kelvinToLinear(SUN[preset].kelvin),
+                intensity: SUN[preset].intensity * intensity,
+                direction: sun.map((v) => -v) as Vec3,
+                castShadow: true,
+              });
+              record.sun = {
+                temperature: SUN[preset].kelvin,
+                intensity: SUN[preset].intensity * intensity,
+              };
+            }
+          }
+          setEnvironment(scene, { image, intensity, rotation, background: true, name });
+          if (o.type === "env") scene.ambient = { color: [1, 1, 1], intensity: 0 };
+          record.environment = { name, intensity, rotation };
+        } else {
+          setEnvironment(scene, undefined);
+        }
+        if (o.type === "empty" && o.background === "palette") {
+          const c = pickColor(rng, "backdrop");
+          scene.background = [...c.srgb, o.background_alpha];
+          record.background = { name: c.name, rgba: scene.background };
+        } else if (o.type !== "env") {
+          scene.background[3] = o.background_alpha;
+          record.background = { rgba: [...scene.background] };
+        }
+        if (o.type === "basic") {
+          const size = draw(o.room_size_range);
+          const h = o.room_height;
+          const wall = pickColor(rng, "wall");
+          const floor = pickColor(rng, "floor");
+          scene.add({
+            name: "room_floor",
+            class: "floor",
+            mesh: "plane",
+            scale: [size, 1, size],
+            material: { color: floor.linear, roughness: 0.8, metalness: 0, colorName: floor.name },
+          });
+          const walls: [string, Vec3, Vec3][] = [
+            ["room_wall_back", [0, h / 2, -size / 2], [size, h, 0.1]],
+            ["room_wall_front", [0, h / 2, size / 2], [size, h, 0.1]],
+            ["room_wall_left", [-size / 2, h / 2, 0], [0.1, h, size]],
+            ["room_wall_right", [size / 2, h / 2, 0], [0.1, h, size]],
+          ];
+          for (const [name, position, scale] of walls) {
+            scene.add({
+              name,
+              class: "wall",
+              mesh: "cube",
+              position,
+              scale,
+              material: { color: wall.linear, roughness: 0.9, metalness: 0, colorName: wall.name },
+            });
+          }
+          // two lights under the ceiling: a shadowed spot key and a soft point fill
+          const keyKelvin = draw(o.light_temperature_range);
+          const fillKelvin = draw(o.light_temperature_range);
+          const keyAzimuth = rng.uniform(0, 360);
+          const target: Vec3 = [0, 0.5, 0];
+          const keyDistance = Math.min(size / 2 - 0.5, h - 0.3);
+          const key = place(
+            "spot",
+            target,
+            directionFromAngles(55, keyAzimuth),
+            keyDistance,
+            3,
+            keyKelvin,
+          );
+          key.angle = 50;
+          key.castShadow = true;
+          scene.addLight(key);
+          const fill = place(
+            "point",
+            target,
+            directionFromAngles(40, keyAzimuth + 150),
+            keyDistance,
+            1,
+            fillKelvin,
+          );
+          scene.addLight(fill);
+          scene.ambient = { color: kelvinToLinear(fillKelvin), intensity: 0.15 };
+          record.room = {
+            size,
+            height: h,
+            wall: { name: wall.name, srgb: wall.srgb },
+            floor: { name: floor.name, srgb: floor.srgb },
+            key: { temperature: keyKelvin, azimuth: keyAzimuth },
+            fill: { temperature: fillKelvin },
+          };
+        }
+        ctx.record("randomization", record);
+      },
+    };
+  },
+});
