@@ -4,6 +4,7 @@
  * clip folder atomically, then records it in the manifest.
  */
 import { writeFileAtomic } from "./atomic.ts";
+import { trackFromStates, writeClipAudio } from "./audio/mix.ts";
 import { ClipRecorder, CONVENTIONS } from "./clip_recorder.ts";
 import { type FrameState, snapshot } from "./frame_state.ts";
 import { acquireGpu, describeGpu, type Gpu } from "./gpu.ts";
@@ -329,8 +330,10 @@ async function runClip(
   };
 
   await each("clipStart");
+  // The mp4's audio track must be declared before the first frame; sounds may arrive until clipEnd.
+  const withAudio = audio.length > 0 || instances.some((i) => i.entry.definition.kind === "audio");
   const recorder = render
-    ? await ClipRecorder.create(render.dir, frames, width, height, fps, config.outputs, false)
+    ? await ClipRecorder.create(render.dir, frames, width, height, fps, config.outputs, withAudio)
     : undefined;
   const states: FrameState[] = [];
   const seen = new Map<number, SceneObject>();
@@ -360,6 +363,9 @@ async function runClip(
 
   let files: Promise<void> | undefined;
   if (render && recorder) {
+    // Mixes the sounds (audio/, audio.json) and hands the mix to the mp4's AAC track.
+    const track = withAudio ? trackFromStates(states, recorder.labels, frames) : undefined;
+    const mix = track ? await writeClipAudio(render.dir, audio, track, fps, frames) : undefined;
     files = recorder.finish({
       clip,
       seed,
@@ -372,7 +378,7 @@ async function runClip(
       captions,
       sampled,
       records,
-    });
+    }, mix);
     // Awaited by the caller (settle); this only keeps an early failure from counting as unhandled.
     files.catch(() => {});
   }
