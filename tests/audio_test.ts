@@ -775,3 +775,95 @@ Deno.test("the mix muxes into rgb.mp4 as an AAC stream of the clip's duration", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// ---------------------------------------------------------------- through the runner
+
+Deno.test("rendered clip: audio files, audio.json matching labels.json, and an AAC track in rgb.mp4", async () => {
+  const { renderTestScene } = await import("./helpers.ts");
+  const fps = 24, frames = 12;
+  const yaml = `
+name: audio_e2e
+seed: 3
+clips: 1
+frames: ${frames}
+fps: ${fps}
+size: [64, 48]
+outputs: [rgb, instance]
+camera: { position: [0, 1, 4], look_at: [0, 0.5, 0], fov: 45 }
+objects:
+  - { name: floor, mesh: plane, scale: [10, 1, 10] }
+  - name: bell
+    mesh: sphere
+    scale: 0.4
+    motion: [{ frame: 0, position: [-1.2, 0.5, 0] }, { frame: ${
+    frames - 1
+  }, position: [1.2, 0.5, 0] }]
+plugins:
+  - { use: audio/clips, name: bell_sound, with: { file: tone.wav, object: bell, start: [0, 0.02], loop: true } }
+  - { use: audio/ambience, name: room, with: { type: pink, level_db: -40 } }
+`;
+  const tone = encodeWav([sine(880, 0.1, 44100, 0.5)], 44100, "pcm16");
+  const { dir, out } = await renderTestScene(yaml, { files: { "tone.wav": tone } });
+  try {
+    const clip = `${out}/clip_00000`;
+    const report = JSON.parse(await Deno.readTextFile(`${clip}/audio.json`));
+    const labels = JSON.parse(await Deno.readTextFile(`${clip}/labels.json`));
+    assertEquals(report.sources.map((s: { name: string }) => s.name), ["bell_sound", "room"]);
+    const bell = report.sources[0];
+    const bellLabels = labels.objects.find((o: { name: string }) => o.name === "bell");
+    assertEquals(bell.instance, bellLabels.id);
+    assertEquals(report.sources[1].instance, "scene");
+    assertEquals(bell.frames.length, frames);
+    bell.frames.forEach((f: { bbox: unknown; pixels: number; visible: boolean }, t: number) => {
+      assertEquals(f.bbox, bellLabels.frames[t].bbox, `bbox at ${t}`);
+      assertEquals(f.pixels, bellLabels.frames[t].pixels, `pixels at ${t}`);
+    });
+    assert(bell.frames[0].pan < -0.2 && bell.frames[frames - 1].pan > 0.2, "pans left to right");
+    assert(bell.frames.filter((f: { visible: boolean }) => f.visible).length > frames / 2, "seen");
+    // The projected centre lies inside the object's visible box.
+    for (const f of bell.frames) {
+      if (!f.bbox) continue;
+      const [x0, y0, x1, y1] = f.bbox;
+      assert(
+        f.image[0] >= x0 && f.image[0] <= x1 && f.image[1] >= y0 && f.image[1] <= y1,
+        "centre in box",
+      );
+    }
+    const mix = await readWav(`${clip}/audio/mix.wav`);
+    assertEquals(mix.channels[0].length, (frames / fps) * 48000);
+    const stems = await Promise.all(
+      ["bell_sound", "room"].map((n) => readWav(`${clip}/audio/stems/${n}.wav`)),
+    );
+    let worst = 0;
+    for (let c = 0; c < 2; c++) {
+      for (let n = 0; n < mix.channels[c].length; n++) {
+        worst = Math.max(
+          worst,
+          Math.abs(stems[0].channels[c][n] + stems[1].channels[c][n] - mix.channels[c][n]),
+        );
+      }
+    }
+    assert(worst <= 1e-6, `stems differ from the mix by ${worst}`);
+    if (!readerAvailable(HAVE_FFPROBE, "ffprobe", "ffmpeg")) return;
+    const probe = JSON.parse(
+      await capture("ffprobe", [
+        "-v",
+        "error",
+        "-show_entries",
+        "stream=codec_type,codec_name,sample_rate,channels,duration",
+        "-of",
+        "json",
+        `${clip}/rgb.mp4`,
+      ]),
+    );
+    const audio = probe.streams.find((s: { codec_type: string }) => s.codec_type === "audio");
+    assert(audio, "rgb.mp4 has an audio stream");
+    assertEquals([audio.codec_name, Number(audio.sample_rate), audio.channels], ["aac", 48000, 2]);
+    assert(
+      Math.abs(Number(audio.duration) - frames / fps) <= 1 / fps,
+      `audio lasts ${audio.duration} s`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
