@@ -87,7 +87,10 @@ export function slerp(a: Quat, b: Quat, t: number): Quat {
 
 /** Euler angles (radians) applied as yaw about Y, then pitch about X, then roll about Z. */
 export function yawPitchRoll(yaw: number, pitch: number, roll: number): Quat {
-  return qmul(qmul(axisAngle([0, 1, 0], yaw), axisAngle([1, 0, 0], pitch)), axisAngle([0, 0, 1], roll));
+  return qmul(
+    qmul(axisAngle([0, 1, 0], yaw), axisAngle([1, 0, 0], pitch)),
+    axisAngle([0, 0, 1], roll),
+  );
 }
 
 /** Angle of the rotation (radians, 0..π). */

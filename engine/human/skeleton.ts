@@ -8,18 +8,40 @@
  * a physiotherapist's notes: positive flex bends a hip or shoulder forward, a
  * knee or elbow into its bend, the spine forward; positive abduct moves a limb
  * away from the body's midline (or bends the spine to the person's left);
- * positive twist turns left, seen from above.
+ * positive twist turns a limb outward, and the spine, neck and head to the left.
  */
 import type { Quat, Vec3 } from "../scene.ts";
 import { add, axisAngle, DEG, IDENTITY, qmul, rotate } from "./math.ts";
 
 export const JOINTS = [
-  "pelvis", "spine", "chest", "neck", "head",
-  "nose", "left_eye", "right_eye", "left_ear", "right_ear",
-  "left_shoulder", "left_elbow", "left_wrist", "left_hand",
-  "right_shoulder", "right_elbow", "right_wrist", "right_hand",
-  "left_hip", "left_knee", "left_ankle", "left_heel", "left_toe",
-  "right_hip", "right_knee", "right_ankle", "right_heel", "right_toe",
+  "pelvis",
+  "spine",
+  "chest",
+  "neck",
+  "head",
+  "nose",
+  "left_eye",
+  "right_eye",
+  "left_ear",
+  "right_ear",
+  "left_shoulder",
+  "left_elbow",
+  "left_wrist",
+  "left_hand",
+  "right_shoulder",
+  "right_elbow",
+  "right_wrist",
+  "right_hand",
+  "left_hip",
+  "left_knee",
+  "left_ankle",
+  "left_heel",
+  "left_toe",
+  "right_hip",
+  "right_knee",
+  "right_ankle",
+  "right_heel",
+  "right_toe",
 ] as const; // deno-fmt-ignore
 export type JointName = typeof JOINTS[number];
 export const JOINT_INDEX: Record<JointName, number> = Object.fromEntries(
@@ -27,16 +49,34 @@ export const JOINT_INDEX: Record<JointName, number> = Object.fromEntries(
 ) as Record<JointName, number>;
 
 export const PARENT: Record<JointName, JointName | null> = {
-  pelvis: null, spine: "pelvis", chest: "spine", neck: "chest", head: "neck",
-  nose: "head", left_eye: "head", right_eye: "head", left_ear: "head", right_ear: "head",
-  left_shoulder: "chest", left_elbow: "left_shoulder", left_wrist: "left_elbow",
+  pelvis: null,
+  spine: "pelvis",
+  chest: "spine",
+  neck: "chest",
+  head: "neck",
+  nose: "head",
+  left_eye: "head",
+  right_eye: "head",
+  left_ear: "head",
+  right_ear: "head",
+  left_shoulder: "chest",
+  left_elbow: "left_shoulder",
+  left_wrist: "left_elbow",
   left_hand: "left_wrist",
-  right_shoulder: "chest", right_elbow: "right_shoulder", right_wrist: "right_elbow",
+  right_shoulder: "chest",
+  right_elbow: "right_shoulder",
+  right_wrist: "right_elbow",
   right_hand: "right_wrist",
-  left_hip: "pelvis", left_knee: "left_hip", left_ankle: "left_knee", left_heel: "left_ankle",
+  left_hip: "pelvis",
+  left_knee: "left_hip",
+  left_ankle: "left_knee",
+  left_heel: "left_ankle",
   left_toe: "left_ankle",
-  right_hip: "pelvis", right_knee: "right_hip", right_ankle: "right_knee",
-  right_heel: "right_ankle", right_toe: "right_ankle",
+  right_hip: "pelvis",
+  right_knee: "right_hip",
+  right_ankle: "right_knee",
+  right_heel: "right_ankle",
+  right_toe: "right_ankle",
 }; // deno-fmt-ignore
 
 /** COCO-17 keypoints in COCO's order, as joints of this skeleton. */
@@ -53,9 +93,22 @@ export const BONES: readonly [JointName, JointName][] = JOINTS.filter((j) => PAR
 
 /** Joints a motion may rotate; the rest (face, hands, heels, toes) are rigid sites. */
 export type ArticulatedJoint =
-  | "spine" | "chest" | "neck" | "head"
-  | "left_shoulder" | "left_elbow" | "left_wrist" | "right_shoulder" | "right_elbow" | "right_wrist"
-  | "left_hip" | "left_knee" | "left_ankle" | "right_hip" | "right_knee" | "right_ankle"; // deno-fmt-ignore
+  | "spine"
+  | "chest"
+  | "neck"
+  | "head"
+  | "left_shoulder"
+  | "left_elbow"
+  | "left_wrist"
+  | "right_shoulder"
+  | "right_elbow"
+  | "right_wrist"
+  | "left_hip"
+  | "left_knee"
+  | "left_ankle"
+  | "right_hip"
+  | "right_knee"
+  | "right_ankle"; // deno-fmt-ignore
 
 /** [flex, abduct, twist] in degrees. */
 export type Angles = [number, number, number];
@@ -83,8 +136,16 @@ export const ARTICULATED = Object.keys(LIMITS) as ArticulatedJoint[];
 
 /** Sign of the X rotation that makes a positive anatomical flex (limbs hang along −Y). */
 const FLEX_SIGN: Record<string, number> = {
-  shoulder: -1, elbow: -1, wrist: -1, hip: -1, knee: 1, ankle: -1,
-  spine: 1, chest: 1, neck: 1, head: 1,
+  shoulder: -1,
+  elbow: -1,
+  wrist: -1,
+  hip: -1,
+  knee: 1,
+  ankle: -1,
+  spine: 1,
+  chest: 1,
+  neck: 1,
+  head: 1,
 }; // deno-fmt-ignore
 
 /** Local rotation of `joint` for anatomical angles in degrees: twist · flex · abduct. */
@@ -93,8 +154,10 @@ export function jointRotation(joint: ArticulatedJoint, [flex, abduct, twist]: An
   // Abduction of a left limb rotates it toward +X; the spine's "abduct" bends to the left.
   const side = joint.startsWith("right") ? -1 : 1;
   const zSign = kind === "spine" || kind === "chest" || kind === "neck" || kind === "head" ? -1 : 1;
+  // Twist is mirrored like abduction: positive turns a limb outward, the spine to the left.
+  const twistSign = zSign === -1 ? 1 : side;
   return qmul(
-    qmul(axisAngle([0, 1, 0], twist * DEG), axisAngle([1, 0, 0], FLEX_SIGN[kind] * flex * DEG)),
+    qmul(axisAngle([0, 1, 0], twistSign * twist * DEG), axisAngle([1, 0, 0], FLEX_SIGN[kind] * flex * DEG)),
     axisAngle([0, 0, 1], side * zSign * abduct * DEG),
   );
 }

@@ -1,0 +1,211 @@
+/**
+ * One person in a clip: look, baked motion, the scene object (one instance
+ * id, one mesh key per frame whose parts are the posed body), an optional
+ * stool, a following camera, and the per-frame keypoint labels.
+ *
+ * A fresh mesh key per frame (sharing the same MeshData) is used because the
+ * renderer draws frame t after frame() has already run for t + 1: parts
+ * mutated in place would be drawn one frame late.
+ */
+import type { Camera } from "../camera.ts";
+import type { RenderedFrame } from "../renderer.ts";
+import type { Rng } from "../rng.ts";
+import type { Scene, SceneObject, Vec3 } from "../scene.ts";
+import { srgbToLinear } from "../color.ts";
+import { type Appearance, describe } from "./appearance.ts";
+import type { BakedFrame } from "./bake.ts";
+import { Body, partBottom } from "./body.ts";
+import { project, toCamera, visibility } from "./labels.ts";
+import { lerp3 } from "./math.ts";
+import { COCO17, JOINT_INDEX, JOINTS } from "./skeleton.ts";
+
+export interface FrameLabel {
+  frame: number;
+  joints_world: Vec3[];
+  joints_camera: Vec3[];
+  /** COCO-17 [u, v, visibility]; visibility is null until the frame is rendered. */
+  keypoints: [number, number, number | null][];
+  bbox: [number, number, number, number] | null;
+  contact: { left: boolean; right: boolean };
+}
+
+export interface CameraFollow {
+  /** Horizontal angle from the person's initial facing, radians (0 = in front). */
+  azimuth: number;
+  distance: number;
+  height: number;
+}
+
+export class Actor {
+  readonly object: SceneObject;
+  readonly appearance: Appearance;
+  readonly labels: FrameLabel[] = [];
+  stool?: SceneObject;
+  #centre?: Vec3;
+
+  constructor(
+    readonly scene: Scene,
+    readonly name: string,
+    readonly meshPrefix: string,
+    readonly body: Body,
+    readonly baked: BakedFrame[],
+    readonly heading: number,
+  ) {
+    const appearance = body.appearance;
+    const p = appearance.proportions;
+    this.appearance = appearance;
+    this.#register(0);
+    const first = this.baked[0].local;
+    this.object = scene.add({
+      name,
+      class: "person",
+      mesh: this.#key(0),
+      position: first.root,
+      rotation: first.rootRotation,
+      material: { ...this.body.materials[this.body.parts.findIndex((x) => x.slot === "shirt")] },
+      attributes: {
+        description: describe(appearance),
+        figure: appearance.figure,
+        height: Math.round(p.height * 100) / 100,
+        build: appearance.build,
+        skin: appearance.skin,
+        shirt: appearance.shirt,
+        trousers: appearance.trousers,
+        shoes: appearance.shoes,
+        hair: appearance.hair,
+        long_hair: appearance.longHair,
+      },
+    });
+  }
+
+  /** Moves the whole performance on the floor (before the first frame is posed). */
+  translate(dx: number, dz: number): void {
+    for (const b of this.baked) {
+      b.local.root = [b.local.root[0] + dx, b.local.root[1], b.local.root[2] + dz];
+      for (const p of b.world.positions) {
+        p[0] += dx;
+        p[2] += dz;
+      }
+    }
+    this.object.position = [...this.baked[0].local.root];
+  }
+
+  #key(frame: number): string {
+    return `${this.meshPrefix}:${frame}`;
+  }
+
+  #register(frame: number): void {
+    const b = this.baked[Math.min(frame, this.baked.length - 1)];
+    this.scene.meshes.set(
+      this.#key(frame),
+      this.body.place(b.world, b.local.root, b.local.rootRotation),
+    );
+  }
+
+  /** Adds a stool under the pelvis at its lowest (seated) frame. */
+  addStool(rng: Rng): SceneObject {
+    let seated = 0;
+    const pelvis = JOINT_INDEX.pelvis;
+    this.baked.forEach((b, f) => {
+      if (b.world.positions[pelvis][1] < this.baked[seated].world.positions[pelvis][1]) seated = f;
+    });
+    const hips = this.body.parts.find((x) => x.name === "hips")!;
+    const pose = this.baked[seated].world;
+    const top = partBottom(hips, pose);
+    const at = pose.positions[pelvis];
+    const back = [Math.sin(this.heading), Math.cos(this.heading)];
+    const size = 0.4;
+    const wood = rng.choice([[0.55, 0.38, 0.22], [0.35, 0.24, 0.15], [0.75, 0.6, 0.42]]);
+    this.stool = this.scene.add({
+      name: `${this.name}_stool`,
+      class: "stool",
+      mesh: "cube",
+      position: [at[0] - 0.04 * back[0], top / 2, at[2] - 0.04 * back[1]],
+      rotation: [0, Math.sin(this.heading / 2), 0, Math.cos(this.heading / 2)],
+      scale: [size, top, size],
+      material: {
+        color: wood.map(srgbToLinear) as Vec3,
+        roughness: 0.7,
+        metalness: 0,
+        preset: "wood",
+      },
+    });
+    return this.stool;
+  }
+
+  /** Poses the body for `frame` (called from the plugin's frame hook). */
+  pose(frame: number): void {
+    const b = this.baked[Math.min(frame, this.baked.length - 1)];
+    this.#register(frame);
+    this.object.mesh = this.#key(frame);
+    this.object.position = [...b.local.root];
+    this.object.rotation = [...b.local.rootRotation];
+  }
+
+  /** Keeps the camera at a fixed offset from the (smoothed) body centre, looking at it. */
+  follow(camera: Camera, frame: number, f: CameraFollow): void {
+    const positions = this.baked[Math.min(frame, this.baked.length - 1)].world.positions;
+    const centre = positions.reduce(
+      (s, p) => [s[0] + p[0], s[1] + p[1], s[2] + p[2]],
+      [0, 0, 0] as Vec3,
+    )
+      .map((v) => v / positions.length) as Vec3;
+    this.#centre = this.#centre ? lerp3(this.#centre, centre, 0.2) : centre;
+    const a = this.heading + f.azimuth;
+    const c = this.#centre;
+    camera.position = [c[0] + f.distance * Math.sin(a), f.height, c[2] + f.distance * Math.cos(a)];
+    camera.lookAt([c[0], c[1], c[2]]);
+  }
+
+  /** Joint labels for `frame` with the scene's current camera. */
+  label(frame: number, width: number, height: number): FrameLabel {
+    const b = this.baked[Math.min(frame, this.baked.length - 1)];
+    const camera = this.scene.camera;
+    const k = camera.intrinsics(width, height);
+    const cam = b.world.positions.map((p) => toCamera(camera, p));
+    const keypoints = COCO17.map((j) => {
+      const uv = project(k, cam[JOINT_INDEX[j]]);
+      return [uv?.[0] ?? NaN, uv?.[1] ?? NaN, null] as [number, number, number | null];
+    });
+    const label: FrameLabel = {
+      frame,
+      joints_world: b.world.positions.map((p) => [...p] as Vec3),
+      joints_camera: cam,
+      keypoints,
+      bbox: null,
+      contact: { ...b.contact },
+    };
+    this.labels[frame] = label;
+    return label;
+  }
+
+  /** Fills visibility and the box of a rendered frame. */
+  rendered(frame: RenderedFrame): void {
+    const label = this.labels[frame.meta.frame];
+    if (!label) return;
+    const tolerance = 0.075 * this.appearance.proportions.height *
+      this.appearance.proportions.build;
+    COCO17.forEach((j, i) => {
+      const kp = label.keypoints[i];
+      const uv = Number.isFinite(kp[0]) ? [kp[0], kp[1]] as [number, number] : null;
+      kp[2] = visibility(
+        frame,
+        this.object.id,
+        uv,
+        label.joints_camera[JOINT_INDEX[j]][2],
+        tolerance,
+      );
+    });
+    label.bbox = frame.labels.find((l) => l.id === this.object.id)?.bbox ?? null;
+  }
+
+  /** The label record stored in labels.json. */
+  record() {
+    return {
+      person: this.object.id,
+      joint_names: JOINTS,
+      coco17: COCO17,
+      frames: this.labels,
+    };
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Turns a motion (joint angles over time) into world poses for every frame:
+ *  - the body is lowered until its lowest part touches the floor (y = 0), then
+ *    lifted by the motion's `lift` while airborne;
+ *  - the root moves so that the stance foot's contact point stays where it was
+ *    on the previous frame (no foot sliding); without contact it keeps its
+ *    velocity while airborne and stays put while lying or sitting on the floor.
+ */
+import type { Quat, Vec3 } from "../scene.ts";
+import { type BodyPart, partBottom } from "./body.ts";
+import { add, axisAngle, qmul, rotate, scale, sub, yawPitchRoll } from "./math.ts";
+import type { MotionFrame } from "./motion.ts";
+import {
+  ARTICULATED,
+  clampAngles,
+  forwardKinematics,
+  JOINT_INDEX,
+  jointRotation,
+  type LocalPose,
+  restLocal,
+  type WorldPose,
+} from "./skeleton.ts";
+
+/** A foot touches the floor when its sole is within this height. */
+export const CONTACT_HEIGHT = 0.012;
+
+export interface BakedFrame {
+  local: LocalPose;
+  world: WorldPose;
+  /** Feet touching the floor. */
+  contact: { left: boolean; right: boolean };
+}
+
+export interface BakeOptions {
+  offsets: Vec3[];
+  parts: BodyPart[];
+  footRadius: number;
+  fps: number;
+  /** Start position on the floor (x, z) and heading (radians, 0 = facing +Z). */
+  start: [number, number];
+  heading: number;
+}
+
+/** Local pose (root at the origin) for a motion frame, with joint limits enforced. */
+export function localPose(f: MotionFrame, heading: number): LocalPose {
+  const local = restLocal();
+  for (const joint of ARTICULATED) {
+    const a = f.angles[joint];
+    if (a) local[JOINT_INDEX[joint]] = jointRotation(joint, clampAngles(joint, a));
+  }
+  const rootRotation: Quat = qmul(
+    axisAngle([0, 1, 0], heading),
+    yawPitchRoll(f.yaw, f.pitch, f.roll),
+  );
+  return { root: [0, 0, 0], rootRotation, local };
+}
+
+const FEET = ["left", "right"] as const;
+
+export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame[] {
+  const out: BakedFrame[] = [];
+  let root: Vec3 = [o.start[0], 0, o.start[1]];
+  // While airborne the root keeps the mean velocity of the last half second on the floor,
+  // so the extension of a standing jump does not throw the body forward.
+  const window = Math.max(1, Math.round(o.fps / 2));
+  const roots: Vec3[] = [];
+  let velocity: Vec3 = [0, 0, 0];
+  for (let f = 0; f < frames.length; f++) {
+    const motion = frames[f];
+    const local = localPose(motion, o.heading);
+    const atOrigin = forwardKinematics(o.offsets, local);
+    const lowest = Math.min(...o.parts.map((p) => partBottom(p, atOrigin)));
+    const y = -lowest + motion.lift;
+    // Contact points of each foot in the origin-rooted pose, lifted onto the floor.
+    const soles = FEET.map((side) =>
+      [`${side}_heel`, `${side}_toe`].map((j) => {
+        const p = atOrigin.positions[JOINT_INDEX[j as "left_heel"]];
+        return [p[0], p[1] + y - o.footRadius, p[2]] as Vec3;
+      })
+    );
+    const contact = { left: false, right: false };
+    FEET.forEach((side, k) => {
+      contact[side] = motion.lift === 0 &&
+        Math.min(soles[k][0][1], soles[k][1][1]) < CONTACT_HEIGHT;
+    });
+    if (f > 0) {
+      const prev = out[f - 1];
+      // The stance foot is the lower foot in contact now that was also in contact before.
+      const planted =
+        FEET.map((side, k) => ({ side, k, h: Math.min(soles[k][0][1], soles[k][1][1]) }))
+          .filter(({ side }) => contact[side] && prev.contact[side])
+          .sort((a, b) => a.h - b.h)[0];
+      if (planted) {
+        const k = planted.k;
+        const point = soles[k][0][1] <= soles[k][1][1] ? 0 : 1;
+        const joint = JOINT_INDEX[`${planted.side}_${point === 0 ? "heel" : "toe"}`];
+        const before = prev.world.positions[joint];
+        const now = atOrigin.positions[joint];
+        root = [before[0] - now[0], 0, before[2] - now[2]];
+      } else if (motion.lift > 0 || frames[f - 1].lift > 0) {
+        root = add(root, velocity);
+      }
+      if (motion.lift === 0) {
+        const from = roots[Math.max(0, roots.length - window)];
+        velocity = scale(sub(root, from), 1 / Math.min(window, roots.length));
+      }
+    }
+    roots.push(root);
+    const rootWorld: Vec3 = [root[0], y, root[2]];
+    const world = forwardKinematics(o.offsets, { ...local, root: rootWorld });
+    out.push({ local: { ...local, root: rootWorld }, world, contact });
+  }
+  return out;
+}
+
+/** World position of a site rigidly attached to `joint` (e.g. the stool under the pelvis). */
+export function attached(pose: WorldPose, joint: number, offset: Vec3): Vec3 {
+  return add(pose.positions[joint], rotate(pose.rotations[joint], offset));
+}
+
+/**
+ * Baked frames from given local poses (motion capture): the root path is the
+ * capture's, shifted once so the first frame's lowest point is on the floor.
+ */
+export function fromLocalPoses(
+  poses: readonly LocalPose[],
+  o: Omit<BakeOptions, "fps">,
+): BakedFrame[] {
+  const turn = axisAngle([0, 1, 0], o.heading);
+  const place = (p: LocalPose, lift: number): LocalPose => {
+    const r = rotate(turn, p.root);
+    return {
+      ...p,
+      root: [r[0] + o.start[0], r[1] + lift, r[2] + o.start[1]],
+      rootRotation: qmul(turn, p.rootRotation),
+    };
+  };
+  const first = forwardKinematics(o.offsets, place(poses[0], 0));
+  const lift = -Math.min(...o.parts.map((p) => partBottom(p, first)));
+  return poses.map((p) => {
+    const local = place(p, lift);
+    const world = forwardKinematics(o.offsets, local);
+    const sole = (side: string) =>
+      Math.min(
+        world.positions[JOINT_INDEX[`${side}_heel` as "left_heel"]][1],
+        world.positions[JOINT_INDEX[`${side}_toe` as "left_toe"]][1],
+      ) - o.footRadius;
+    return {
+      local,
+      world,
+      contact: { left: sole("left") < CONTACT_HEIGHT, right: sole("right") < CONTACT_HEIGHT },
+    };
+  });
+}

@@ -1,0 +1,240 @@
+/**
+ * Human action plugins: a person with a sampled look performs a motion from
+ * the library (optionally followed by a second one, blended), on the floor at
+ * y = 0, optionally followed by the camera. Emits one ActionEvent per motion
+ * and records per-frame 3D joints, COCO-17 keypoints with visibility and the
+ * person's box under labels.json `plugins.<key>.keypoints`.
+ */
+import {
+  definePlugin,
+  type Options,
+  type PluginDefinition,
+  type PluginHooks,
+} from "../../engine/plugin.ts";
+import { Actor, type CameraFollow } from "../../engine/human/actor.ts";
+import { describe, sampleAppearance } from "../../engine/human/appearance.ts";
+import { ENDS_SEATED, MOTION_NAMES, MOTIONS, STARTS_SEATED } from "../../engine/human/library.ts";
+import { DEG } from "../../engine/human/math.ts";
+import { bake } from "../../engine/human/bake.ts";
+import { Body } from "../../engine/human/body.ts";
+import { footRadius, restOffsets } from "../../engine/human/skeleton.ts";
+import {
+  type Motion,
+  type MotionFrame,
+  type MotionParams,
+  type Scheduled,
+  sequence,
+} from "../../engine/human/motion.ts";
+import type { Rng } from "../../engine/rng.ts";
+
+export const HUMAN_DEFAULTS = {
+  /** Motion name, "balanced" (cycles through the library by clip index) or "any". */
+  motion: "walk",
+  /** Optional second motion, blended in after the first ("" = none). */
+  then: "",
+  /** Blend time between motions, seconds. */
+  blend: 0.35,
+  speed: 1,
+  amplitude: 1,
+  /** Per-clip relative variation of speed and amplitude. */
+  vary: 0.15,
+  side: "any",
+  /** Longest standing lead-in before the motion starts, seconds. */
+  delay: 0.4,
+  figure: "any",
+  shirt: "any",
+  trousers: "any",
+  /** Body height in metres; 0 samples one. */
+  height: 0,
+  /** Start point on the floor (x, z). */
+  position: [0, 0],
+  /** Facing in degrees (0 = +Z); used when random_heading is false. */
+  heading: 0,
+  random_heading: true,
+  /** "follow": the camera tracks the person; "fixed": the scene's camera is left alone. */
+  camera: "follow",
+  /** Camera distance in body heights (follow mode). */
+  distance: 2.4,
+} as const;
+
+type HumanOptions = {
+  -readonly [K in keyof typeof HUMAN_DEFAULTS]: (typeof HUMAN_DEFAULTS)[K] extends readonly number[]
+    ? number[]
+    : (typeof HUMAN_DEFAULTS)[K] extends string ? string
+    : (typeof HUMAN_DEFAULTS)[K] extends number ? number
+    : boolean;
+};
+
+const capitalize = (s: string) => s[0].toUpperCase() + s.slice(1);
+
+function motionNamed(name: string, clip: number, rng: Rng): Motion {
+  if (name === "balanced") return MOTIONS[MOTION_NAMES[clip % MOTION_NAMES.length]];
+  if (name === "any") return MOTIONS[rng.choice(MOTION_NAMES)];
+  const m = MOTIONS[name];
+  if (!m) throw new RangeError(`Unknown motion "${name}" (known: ${MOTION_NAMES.join(", ")})`);
+  return m;
+}
+
+/** Motion frames for every clip frame, plus the schedule used (for events). */
+export function schedule(
+  motions: readonly Motion[],
+  params: MotionParams[],
+  delay: number,
+  blend: number,
+  frames: number,
+  fps: number,
+): { plan: Scheduled[]; poses: MotionFrame[] } {
+  const plan: Scheduled[] = [];
+  let t = delay;
+  const clipSeconds = frames / fps;
+  motions.forEach((motion, i) => {
+    plan.push({ motion, params: params[i], start: t });
+    const d = motion.duration(params[i]);
+    // A cyclic motion followed by another keeps going for about half the clip.
+    t += motion.cyclic ? Math.max(d, 0.45 * (clipSeconds - t)) : d;
+  });
+  const play = sequence(plan, blend, motions[0].sample(0, params[0]));
+  const poses = Array.from({ length: frames + 1 }, (_, f) => play(f / fps));
+  return { plan, poses };
+}
+
+export function humanPlugin(
+  id: string,
+  description: string,
+  motion = "walk",
+): PluginDefinition<HumanOptions> {
+  return definePlugin<HumanOptions>({
+    id,
+    kind: "action",
+    description,
+    defaults: { ...HUMAN_DEFAULTS, motion, position: [0, 0] },
+    limits: {
+      blend: { min: 0, max: 2 },
+      speed: { min: 0.3, max: 3 },
+      amplitude: { min: 0.5, max: 1.3 },
+      vary: { min: 0, max: 0.5 },
+      side: { oneOf: ["any", "left", "right"] },
+      delay: { min: 0, max: 5 },
+      figure: { oneOf: ["any", "man", "woman"] },
+      camera: { oneOf: ["follow", "fixed"] },
+      distance: { min: 0.5, max: 20 },
+    },
+    create() {
+      let actor: Actor | undefined;
+      let follow: CameraFollow | undefined;
+      return {
+        clipStart(ctx) {
+          actor = undefined;
+          follow = undefined;
+          const o = ctx.options;
+          const rng = ctx.rng;
+          const look = sampleAppearance(rng.fork("look"), {
+            figure: o.figure,
+            shirt: o.shirt,
+            trousers: o.trousers,
+            height: o.height,
+          });
+          const names = [o.motion, ...(o.then ? [o.then] : [])];
+          const motions = names.map((n) => motionNamed(n, ctx.clip, rng));
+          const params = motions.map((): MotionParams => ({
+            speed: o.speed * rng.uniform(1 - o.vary, 1 + o.vary),
+            amplitude: Math.min(
+              1.2,
+              Math.max(0.8, o.amplitude * rng.uniform(1 - o.vary, 1 + o.vary)),
+            ),
+            side: o.side === "left" || o.side === "right"
+              ? o.side
+              : rng.choice(["left", "right"] as const),
+            height: look.proportions.height,
+          }));
+          const delay = rng.uniform(0, o.delay);
+          const { plan, poses } = schedule(motions, params, delay, o.blend, ctx.frames, ctx.fps);
+          const heading = o.random_heading ? rng.uniform(-180, 180) * DEG : o.heading * DEG;
+          const start = [o.position[0], o.position[1]] as [number, number];
+          const offsets = restOffsets(look.proportions);
+          const body = new Body(look, offsets);
+          const baked = bake(poses, {
+            offsets,
+            parts: body.parts,
+            footRadius: footRadius(look.proportions),
+            start,
+            heading,
+            fps: ctx.fps,
+          });
+          actor = new Actor(
+            ctx.scene,
+            ctx.key,
+            `human:${ctx.clip}:${ctx.key}`,
+            body,
+            baked,
+            heading,
+          );
+          // A travelling motion is moved back along its path so the clip's middle is at `position`.
+          const end = actor.baked[actor.baked.length - 1].local.root;
+          actor.translate((start[0] - end[0]) / 2, (start[1] - end[2]) / 2);
+          if (motions.some((m) => STARTS_SEATED.has(m.name) || ENDS_SEATED.has(m.name))) {
+            actor.addStool(rng);
+          }
+          if (o.camera === "follow") {
+            follow = sampleFollow(rng, o.distance * look.proportions.height);
+          }
+          const subject = capitalize(describe(look));
+          plan.forEach(({ motion, params: p, start: s }, i) => {
+            const next = plan[i + 1]?.start;
+            const endTime = next ?? (motion.cyclic ? Infinity : s + motion.duration(p));
+            ctx.emit({
+              verb: motion.name,
+              subjects: [actor!.object.id],
+              start: Math.min(ctx.frames - 1, Math.round(s * ctx.fps)),
+              end: Math.min(ctx.frames - 1, Math.round(endTime * ctx.fps)),
+              template: motion.template,
+              label: motion.label(subject, p),
+              args: {
+                speed: p.speed,
+                amplitude: p.amplitude,
+                side: p.side,
+                person: describe(look),
+              },
+            });
+          });
+          ctx.record("person", { id: actor.object.id, ...actor.object.attributes });
+        },
+        ...actorHooks(() => actor, () => follow),
+      };
+    },
+  });
+}
+
+/** A following camera: mostly in front, sometimes beside or behind. */
+export function sampleFollow(rng: Rng, distance: number): CameraFollow {
+  const view = rng.choice([0, 35, -35, 90, -90, 180], [3, 2, 2, 1, 1, 1]) + rng.uniform(-15, 15);
+  return {
+    azimuth: view * DEG,
+    distance: distance * rng.uniform(0.9, 1.15),
+    height: rng.uniform(0.9, 1.8),
+  };
+}
+
+/** The per-frame hooks every person plugin shares: pose, camera, labels, visibility, record. */
+export function actorHooks(
+  actor: () => Actor | undefined,
+  follow: () => CameraFollow | undefined,
+): PluginHooks<Options> {
+  return {
+    frame(ctx) {
+      const a = actor();
+      if (!a) return;
+      a.pose(ctx.frame);
+      const f = follow();
+      if (f) a.follow(ctx.scene.camera, ctx.frame, f);
+      if (ctx.frame < ctx.frames) a.label(ctx.frame, ctx.width, ctx.height);
+    },
+    rendered(_ctx, frame) {
+      actor()?.rendered(frame);
+    },
+    clipEnd(ctx) {
+      const a = actor();
+      if (a) ctx.record("keypoints", a.record());
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * A person driven by a BVH motion capture file (path relative to the scene
+ * file), retargeted onto the body by bone directions; labels as for every
+ * human action. The clip plays the capture from its start, holding the last
+ * frame if the clip is longer.
+ */
+import { definePlugin } from "../../engine/plugin.ts";
+import { Actor, type CameraFollow } from "../../engine/human/actor.ts";
+import { describe, sampleAppearance } from "../../engine/human/appearance.ts";
+import { fromLocalPoses } from "../../engine/human/bake.ts";
+import { Body } from "../../engine/human/body.ts";
+import { type Bvh, parseBvh, retarget } from "../../engine/human/bvh.ts";
+import { DEG, lerp3, slerp } from "../../engine/human/math.ts";
+import { footRadius, type LocalPose, restOffsets } from "../../engine/human/skeleton.ts";
+import { actorHooks, sampleFollow } from "./human_action.ts";
+
+/** Capture poses resampled at the clip's frame rate (linear root, slerped joints). */
+export function resample(
+  poses: LocalPose[],
+  frameTime: number,
+  frames: number,
+  fps: number,
+): LocalPose[] {
+  return Array.from({ length: frames + 1 }, (_, f) => {
+    const x = Math.min(poses.length - 1, f / fps / frameTime);
+    const i = Math.floor(x);
+    const j = Math.min(poses.length - 1, i + 1);
+    const w = x - i;
+    return {
+      root: lerp3(poses[i].root, poses[j].root, w),
+      rootRotation: slerp(poses[i].rootRotation, poses[j].rootRotation, w),
+      local: poses[i].local.map((q, k) => slerp(q, poses[j].local[k], w)),
+    };
+  });
+}
+
+type BvhOptions = {
+  file: string;
+  action: string;
+  label: string;
+  figure: string;
+  shirt: string;
+  trousers: string;
+  height: number;
+  position: number[];
+  heading: number;
+  camera: string;
+  distance: number;
+};
+
+export const humanBvh = definePlugin<BvhOptions>({
+  id: "action/human_bvh",
+  kind: "action",
+  description: "A person performing a BVH motion capture (file: path relative to the scene).",
+  defaults: {
+    file: "",
+    /** Action class and label text for the event. */
+    action: "mocap",
+    label: "moving",
+    figure: "any",
+    shirt: "any",
+    trousers: "any",
+    height: 0,
+    position: [0, 0],
+    heading: 0,
+    camera: "follow",
+    distance: 2.4,
+  },
+  limits: { figure: { oneOf: ["any", "man", "woman"] }, camera: { oneOf: ["follow", "fixed"] } },
+  create() {
+    let bvh: Bvh | undefined;
+    let actor: Actor | undefined;
+    let follow: CameraFollow | undefined;
+    return {
+      async setup(ctx) {
+        const file = String(ctx.rawOptions.file);
+        if (!file) throw new RangeError('action/human_bvh needs "file": a .bvh path');
+        const path = file.startsWith("/") ? file : `${ctx.sceneDir}/${file}`;
+        bvh = parseBvh(await Deno.readTextFile(path));
+      },
+      clipStart(ctx) {
+        const o = ctx.options;
+        const look = sampleAppearance(ctx.rng.fork("look"), o);
+        const offsets = restOffsets(look.proportions);
+        const body = new Body(look, offsets);
+        const poses = resample(retarget(bvh!, offsets), bvh!.frameTime, ctx.frames, ctx.fps);
+        const baked = fromLocalPoses(poses, {
+          offsets,
+          parts: body.parts,
+          footRadius: footRadius(look.proportions),
+          start: [o.position[0], o.position[1]],
+          heading: o.heading * DEG,
+        });
+        actor = new Actor(
+          ctx.scene,
+          ctx.key,
+          `human:${ctx.clip}:${ctx.key}`,
+          body,
+          baked,
+          o.heading * DEG,
+        );
+        follow = o.camera === "follow"
+          ? sampleFollow(ctx.rng, o.distance * look.proportions.height)
+          : undefined;
+        const seconds = (bvh!.frames.length - 1) * bvh!.frameTime;
+        const subject = describe(look);
+        ctx.emit({
+          verb: o.action,
+          subjects: [actor.object.id],
+          start: 0,
+          end: Math.min(ctx.frames - 1, Math.round(seconds * ctx.fps)),
+          template: `[Someone] ${o.label}`,
+          label: `${subject[0].toUpperCase()}${subject.slice(1)} ${o.label}`,
+          args: { file: o.file, person: subject },
+        });
+        ctx.record("person", { id: actor.object.id, ...actor.object.attributes });
+      },
+      ...actorHooks(() => actor, () => follow),
+    };
+  },
+});

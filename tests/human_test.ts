@@ -1,0 +1,394 @@
+/** Human actors: skeleton, motions, BVH, and labels checked against the rendered targets. */
+import { kMatrix, toOpenCvPose } from "../engine/camera.ts";
+import { decodeNpy } from "../engine/npy.ts";
+import { Rng } from "../engine/rng.ts";
+import { Camera } from "../engine/camera.ts";
+import { sampleAppearance } from "../engine/human/appearance.ts";
+import { bake, type BakedFrame, CONTACT_HEIGHT, fromLocalPoses } from "../engine/human/bake.ts";
+import { Body } from "../engine/human/body.ts";
+import { parseBvh, retarget } from "../engine/human/bvh.ts";
+import { MOTION_NAMES, MOTIONS } from "../engine/human/library.ts";
+import { project, toCamera } from "../engine/human/labels.ts";
+import { dot, normalize, sub } from "../engine/human/math.ts";
+import type { MotionParams } from "../engine/human/motion.ts";
+import {
+  ARTICULATED,
+  BONES,
+  footRadius,
+  JOINT_INDEX,
+  LIMITS,
+  restOffsets,
+} from "../engine/human/skeleton.ts";
+import type { Vec3 } from "../engine/scene.ts";
+import { humanActions } from "../plugins/action/humans.ts";
+import { schedule } from "../plugins/action/human_action.ts";
+import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
+import { readLabels, renderTestScene } from "./helpers.ts";
+
+const FPS = 24;
+
+function perform(name: string, seed: number, frames = 72, heading = 0.7) {
+  const rng = new Rng(`human-test-${name}-${seed}`);
+  const look = sampleAppearance(rng);
+  const offsets = restOffsets(look.proportions);
+  const body = new Body(look, offsets);
+  const motion = MOTIONS[name];
+  const params: MotionParams = {
+    speed: rng.uniform(0.85, 1.2),
+    amplitude: rng.uniform(0.8, 1.2),
+    side: rng.choice(["left", "right"] as const),
+    height: look.proportions.height,
+  };
+  const { poses } = schedule([motion], [params], 0.2, 0.3, frames, FPS);
+  const baked = bake(poses, {
+    offsets,
+    parts: body.parts,
+    footRadius: footRadius(look.proportions),
+    start: [0.5, -0.3],
+    heading,
+    fps: FPS,
+  });
+  return { look, offsets, baked, params };
+}
+
+const dist = (a: Vec3, b: Vec3) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+
+function assertRigidBones(baked: BakedFrame[], offsets: Vec3[], what: string) {
+  for (const [parent, child] of BONES) {
+    const rest = Math.hypot(...offsets[JOINT_INDEX[child]]);
+    for (const b of baked) {
+      const d = dist(b.world.positions[JOINT_INDEX[parent]], b.world.positions[JOINT_INDEX[child]]);
+      assertAlmostEquals(d, rest, 1e-3, `${what}: bone ${parent}-${child}`);
+    }
+  }
+}
+
+Deno.test("every motion keeps bone lengths constant (1 mm) and the body above the floor", () => {
+  assert(MOTION_NAMES.length >= 12, "at least 12 motions");
+  for (const name of MOTION_NAMES) {
+    for (const seed of [1, 2]) {
+      const { offsets, baked } = perform(name, seed);
+      assertRigidBones(baked, offsets, name);
+      for (const b of baked) {
+        const soles = ["left_heel", "left_toe", "right_heel", "right_toe"].map((j) =>
+          b.world.positions[JOINT_INDEX[j as "left_heel"]][1]
+        );
+        assert(Math.min(...soles) > -0.001, `${name}: a foot is under the floor`);
+      }
+    }
+  }
+});
+
+Deno.test("motions are authored within the joint limits", () => {
+  for (const name of MOTION_NAMES) {
+    for (const amplitude of [0.8, 1.2]) {
+      for (const side of ["left", "right"] as const) {
+        const p: MotionParams = { speed: 1, amplitude, side, height: 1.75 };
+        const d = MOTIONS[name].duration(p);
+        for (let t = 0; t <= d + 0.5; t += 0.02) {
+          const f = MOTIONS[name].sample(t, p);
+          for (const joint of ARTICULATED) {
+            const a = f.angles[joint];
+            if (!a) continue;
+            a.forEach((v, i) => {
+              const [lo, hi] = LIMITS[joint][i];
+              assert(
+                v >= lo - 1e-9 && v <= hi + 1e-9,
+                `${name} t=${t.toFixed(2)} ${joint}[${i}] = ${v} outside [${lo}, ${hi}]`,
+              );
+            });
+          }
+        }
+      }
+    }
+  }
+});
+
+Deno.test("motions are smooth: no joint jumps relative to the body between frames", () => {
+  for (const name of MOTION_NAMES) {
+    const { baked } = perform(name, 3);
+    for (let f = 1; f < baked.length; f++) {
+      const root = sub(baked[f].local.root, baked[f - 1].local.root);
+      for (let j = 0; j < baked[f].world.positions.length; j++) {
+        const move = sub(baked[f].world.positions[j], baked[f - 1].world.positions[j]);
+        const step = Math.hypot(...sub(move, root));
+        // 24 fps: 0.45 m per frame is 11 m/s relative to the pelvis: faster than a sprinting foot.
+        assert(step < 0.45, `${name}: joint ${j} jumps ${step.toFixed(2)} m at frame ${f}`);
+      }
+    }
+  }
+});
+
+Deno.test("walk: feet stay on or above the floor, planted feet do not slide, the root moves forward", () => {
+  for (const seed of [1, 2, 3]) {
+    const heading = 0.3 * seed;
+    const { baked, look } = perform("walk", seed, 72, heading);
+    const r = footRadius(look.proportions);
+    const forward: Vec3 = [Math.sin(heading), 0, Math.cos(heading)];
+    const travel = dot(sub(baked[71].local.root, baked[0].local.root), forward);
+    assert(travel > 1.5, `walk travels ${travel.toFixed(2)} m in 3 s`);
+    for (const j of ["left_heel", "left_toe", "right_heel", "right_toe"] as const) {
+      let touch: Vec3 | null = null;
+      for (const b of baked) {
+        const p = b.world.positions[JOINT_INDEX[j]];
+        assert(p[1] - r > -0.02, `${j} below the floor by ${(r - p[1]).toFixed(3)} m`);
+        if (p[1] - r < CONTACT_HEIGHT / 2) {
+          touch ??= p;
+          const slide = Math.hypot(p[0] - touch[0], p[2] - touch[2]);
+          assert(slide < 0.03, `${j} slides ${slide.toFixed(3)} m while on the floor`);
+        } else {
+          touch = null;
+        }
+      }
+    }
+    // Both feet take turns on the floor.
+    assert(baked.some((b) => b.contact.left && !b.contact.right));
+    assert(baked.some((b) => b.contact.right && !b.contact.left));
+  }
+});
+
+Deno.test("blending two motions is continuous and ends in the second", () => {
+  const params: MotionParams = { speed: 1, amplitude: 1, side: "right", height: 1.75 };
+  const { plan, poses } = schedule(
+    [MOTIONS.walk, MOTIONS.fall_over],
+    [params, params],
+    0.1,
+    0.4,
+    96,
+    FPS,
+  );
+  assertEquals(plan.map((p) => p.motion.name), ["walk", "fall_over"]);
+  for (let f = 1; f < poses.length; f++) {
+    for (const joint of ARTICULATED) {
+      const a = poses[f].angles[joint] ?? [0, 0, 0];
+      const b = poses[f - 1].angles[joint] ?? [0, 0, 0];
+      assert(Math.abs(a[0] - b[0]) < 25, `${joint} flex jumps at frame ${f}`);
+    }
+  }
+  assert(poses[95].pitch > 1.4, "the walk ends lying on the floor");
+});
+
+Deno.test("keypoint projection matches K and the OpenCV pose", () => {
+  const camera = new Camera();
+  camera.position = [1.2, 1.4, 3.5];
+  camera.lookAt([0.1, 0.9, -0.2]);
+  const k = camera.intrinsics(64, 48);
+  const K = kMatrix(k);
+  const pose = toOpenCvPose(camera.worldFromCamera(new Float32Array(16)));
+  for (const p of [[0, 1, 0], [0.3, 0.2, -0.5], [-0.4, 1.7, 0.3]] as Vec3[]) {
+    const c = toCamera(camera, p);
+    const uv = project(k, c)!;
+    // Independent path: camera point = Rᵀ (p − t) from world_from_camera rows, then K.
+    const d = [0, 1, 2].map((i) => p[i] - pose[i][3]);
+    const x = [0, 1, 2].map((col) =>
+      d[0] * pose[0][col] + d[1] * pose[1][col] + d[2] * pose[2][col]
+    );
+    const u = (K[0][0] * x[0]) / x[2] + K[0][2];
+    const v = (K[1][1] * x[1]) / x[2] + K[1][2];
+    assertAlmostEquals(uv[0], u, 1e-3);
+    assertAlmostEquals(uv[1], v, 1e-3);
+  }
+});
+
+/** A small capture written here: T-pose rest (arms out), the left knee bending 0→90°, walking +Z. */
+function testBvh(frames: number): string {
+  const joint = (name: string, offset: string, channels: string, body: string) =>
+    `JOINT ${name}\n{\nOFFSET ${offset}\nCHANNELS 3 ${channels}\n${body}}\n`;
+  const end = (offset: string) => `End Site\n{\nOFFSET ${offset}\n}\n`;
+  const rot = "Zrotation Xrotation Yrotation";
+  const leg = (s: string, x: number) =>
+    joint(
+      `${s}UpLeg`,
+      `${x} -5 0`,
+      rot,
+      joint(
+        `${s}Leg`,
+        "0 -45 0",
+        rot,
+        joint(`${s}Foot`, "0 -42 0", rot, joint(`${s}ToeBase`, "0 -6 14", rot, end("0 0 4"))),
+      ),
+    );
+  const arm = (s: string, x: number) =>
+    joint(
+      `${s}Arm`,
+      `${x} 20 0`,
+      rot,
+      joint(
+        `${s}ForeArm`,
+        `${x > 0 ? 28 : -28} 0 0`,
+        rot,
+        joint(`${s}Hand`, `${x > 0 ? 25 : -25} 0 0`, rot, end(`${x > 0 ? 8 : -8} 0 0`)),
+      ),
+    );
+  const hierarchy =
+    `HIERARCHY\nROOT Hips\n{\nOFFSET 0 0 0\nCHANNELS 6 Xposition Yposition Zposition ${rot}\n` +
+    joint(
+      "Spine",
+      "0 10 0",
+      rot,
+      joint(
+        "Spine1",
+        "0 18 0",
+        rot,
+        joint("Neck", "0 20 0", rot, joint("Head", "0 10 0", rot, end("0 15 0"))) +
+          arm("Left", 18) + arm("Right", -18),
+      ),
+    ) +
+    leg("Left", 9) + leg("Right", -9) + "}\n";
+  const channelsPerFrame = 6 + 3 * 18;
+  const lines: string[] = [];
+  for (let f = 0; f < frames; f++) {
+    const row = new Array(channelsPerFrame).fill(0);
+    row[1] = 98; // hips height (cm)
+    row[2] = 4 * f; // walks +Z, 4 cm per frame
+    // Channel layout: Hips(6) Spine Spine1 Neck Head LeftArm LeftForeArm LeftHand RightArm … LeftUpLeg LeftLeg
+    const leftLeg = 6 + 3 * 11; // joints before LeftLeg: Spine, Spine1, Neck, Head, 3 left arm, 3 right arm, LeftUpLeg
+    row[leftLeg + 1] = (90 * f) / (frames - 1); // X rotation bends the knee backward
+    lines.push(row.join(" "));
+  }
+  return `${hierarchy}MOTION\nFrames: ${frames}\nFrame Time: ${1 / 30}\n${lines.join("\n")}\n`;
+}
+
+Deno.test("a BVH written here loads, retargets and drives the skeleton", () => {
+  const bvh = parseBvh(testBvh(31));
+  assertEquals(bvh.joints.length, 19);
+  assertEquals(bvh.frames.length, 31);
+  const look = sampleAppearance(new Rng("bvh"));
+  const offsets = restOffsets(look.proportions);
+  const body = new Body(look, offsets);
+  const poses = retarget(bvh, offsets);
+  const baked = fromLocalPoses(poses, {
+    offsets,
+    parts: body.parts,
+    footRadius: footRadius(look.proportions),
+    start: [0, 0],
+    heading: 0,
+  });
+  assertRigidBones(baked, offsets, "bvh");
+  const at = (f: number, j: string) => baked[f].world.positions[JOINT_INDEX[j as "pelvis"]];
+  // The root follows the capture forward (scaled from cm to this body's size).
+  assert(at(30, "pelvis")[2] - at(0, "pelvis")[2] > 0.8, "root moves forward");
+  // Knee angle: the shin turns 90° away from the thigh by the last frame, 0° at the first.
+  const knee = (f: number) => {
+    const thigh = normalize(sub(at(f, "left_knee"), at(f, "left_hip")));
+    const shin = normalize(sub(at(f, "left_ankle"), at(f, "left_knee")));
+    return (Math.acos(Math.min(1, dot(thigh, shin))) * 180) / Math.PI;
+  };
+  assertAlmostEquals(knee(0), 0, 1);
+  assertAlmostEquals(knee(30), 90, 1);
+  // T-pose arms: the capture's arms point sideways, and so do ours.
+  const arm = normalize(sub(at(0, "left_elbow"), at(0, "left_shoulder")));
+  assert(arm[0] > 0.99, `left upper arm points along +X, got ${arm.map((v) => v.toFixed(2))}`);
+  const rightLeg = normalize(sub(at(30, "right_knee"), at(30, "right_hip")));
+  assert(rightLeg[1] < -0.99, "right thigh stays vertical");
+});
+
+Deno.test("every human plugin has a distinct id and at least 12 motion plugins exist", () => {
+  const ids = humanActions.map((p) => p.id);
+  assertEquals(new Set(ids).size, ids.length);
+  assert(
+    ids.filter((id) => id.startsWith("action/human_") && id !== "action/human_bvh").length >= 12,
+  );
+});
+
+const gpuTest = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
+
+gpuTest(
+  "rendered: keypoints project from 3D joints, visible ones lie on the person, box matches",
+  async () => {
+    const yaml = `
+name: human_labels
+seed: 3
+frames: 12
+size: [64, 48]
+camera: { position: [0, 1.5, 5], look_at: [0, 0.9, 0], fov: 50 }
+objects:
+  - { name: floor, mesh: plane, class: floor, scale: [20, 1, 20], color: [0.5, 0.5, 0.5] }
+  - { name: crate, mesh: cube, position: [0.3, 0.4, 1.2], scale: [0.5, 0.8, 0.5] }
+plugins:
+  - { use: action/human, name: person, with: { motion: { choice: [walk, wave, squat] }, camera: follow, distance: 2.2 } }
+`;
+    const { out } = await renderTestScene(yaml, { clips: 2, frames: 12, size: [64, 48] });
+    let visible = 0;
+    let checked = 0;
+    for (const clip of [0, 1]) {
+      const labels = await readLabels(out, clip);
+      const record = labels.plugins.person.keypoints;
+      const id = record.person;
+      const person = labels.objects.find((o: { id: number }) => o.id === id);
+      assertEquals(person.class, "person");
+      assertEquals(labels.events.length, 1);
+      assertEquals(labels.events[0].subjects, [id]);
+      assert(
+        labels.events[0].label.includes(person.attributes.shirt),
+        "label names the shirt colour",
+      );
+      const dir = `${out}/clip_${String(clip).padStart(5, "0")}`;
+      const inst = decodeNpy(await Deno.readFile(`${dir}/instance.npy`));
+      const [, H, W] = inst.shape;
+      for (const f of record.frames) {
+        const cam = labels.camera.frames[f.frame];
+        const K = cam.K;
+        const pose = cam.world_from_camera;
+        record.coco17.forEach((name: string, i: number) => {
+          const p = f.joints_world[record.joint_names.indexOf(name)];
+          const d = [0, 1, 2].map((r) => p[r] - pose[r][3]);
+          const x = [0, 1, 2].map((c) => d[0] * pose[0][c] + d[1] * pose[1][c] + d[2] * pose[2][c]);
+          const [u, v, vis] = f.keypoints[i];
+          assertAlmostEquals(u, (K[0][0] * x[0]) / x[2] + K[0][2], 0.01, `${name} u`);
+          assertAlmostEquals(v, (K[1][1] * x[1]) / x[2] + K[1][2], 0.01, `${name} v`);
+          const inside = u >= 0 && v >= 0 && u < W && v < H;
+          assertEquals(vis === 0, !inside, `${name} visibility 0 exactly when outside`);
+          if (vis === 2) {
+            visible++;
+            assertEquals(
+              inst.data[f.frame * W * H + Math.floor(v) * W + Math.floor(u)],
+              id,
+              `${name} on the person`,
+            );
+          }
+          checked++;
+        });
+        assertEquals(f.bbox, person.frames[f.frame].bbox);
+      }
+    }
+    assert(visible > checked / 4, `some keypoints visible (${visible}/${checked})`);
+  },
+);
+
+gpuTest(
+  "rendered: action/human_bvh drives a person from a BVH file next to the scene",
+  async () => {
+    const yaml = `
+name: human_bvh
+seed: 1
+frames: 8
+size: [48, 48]
+camera: { position: [0, 1.5, 5], look_at: [0, 0.9, 0], fov: 50 }
+objects:
+  - { name: floor, mesh: plane, class: floor, scale: [20, 1, 20] }
+plugins:
+  - { use: action/human_bvh, name: mocap, with: { file: walk.bvh, action: step, label: "bending a knee" } }
+`;
+    const { out } = await renderTestScene(yaml, {
+      clips: 1,
+      frames: 8,
+      size: [48, 48],
+      files: { "walk.bvh": testBvh(9) },
+    });
+    const labels = await readLabels(out, 0);
+    const record = labels.plugins.mocap.keypoints;
+    assertEquals(record.frames.length, 8);
+    assertEquals(labels.events[0].verb, "step");
+    const z = (f: number) => record.frames[f].joints_world[0][2];
+    assert(z(7) > z(0) + 0.15, "the capture's root motion drives the person");
+    const i = (name: string) => record.joint_names.indexOf(name);
+    const shin = (f: number) =>
+      dist(
+        record.frames[f].joints_world[i("left_knee")],
+        record.frames[f].joints_world[i("left_ankle")],
+      );
+    assertAlmostEquals(shin(0), shin(7), 1e-3);
+  },
+);
