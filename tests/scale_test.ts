@@ -280,7 +280,7 @@ Deno.test("SIGKILL at 12 seeded random moments, then resume: complete, nothing p
   const seen: string[] = [];
   for (let attempt = 0; kills < 12 && attempt < 40; attempt++) {
     const child = renderCommand(args).spawn();
-    const delay = rng.uniform(0.15, 1) * runMs;
+    const delay = rng.uniform(0.3, 1.1) * runMs;
     await new Promise((resolve) => setTimeout(resolve, delay));
     let killed = false;
     try {
@@ -590,8 +590,9 @@ Deno.test("deploy/k8s: manifests and Containerfile parse, name existing tasks, f
       assert(task in TASK_FLAGS && task in tasks, `${c.name}: task ${task}`);
       assertKnownFlags(c.args, TASK_FLAGS[task], `${doc.metadata.name}/${c.name}`);
       const mounts = c.volumeMounts.map((v: { mountPath: string }) => v.mountPath);
+      const absolute = (a: string) => a.startsWith("/") ? a : `${c.workingDir}/${a}`;
       assert(
-        c.args.some((a: string) => mounts.some((m: string) => a.startsWith(m + "/"))),
+        c.args.some((a: string) => mounts.some((m: string) => absolute(a).startsWith(m + "/"))),
         `${c.name} writes to a mounted volume`,
       );
       const claim = pod.volumes.find((v: { name: string }) => v.name === c.volumeMounts[0].name);
@@ -603,41 +604,43 @@ Deno.test("deploy/k8s: manifests and Containerfile parse, name existing tasks, f
   assertEquals(Number(countEnv.value), job.spec.completions, "SYNTHVID_SHARD_COUNT = completions");
   assert(render.args.join(" ").includes("--shard auto"));
 
-  // Run pod 1's command here, as Kubernetes would (JOB_COMPLETION_INDEX=1, the manifest's env), with
-  // the volume at a temp folder and a small size appended (later flags win).
-  const dir = await scene();
-  const mount = render.volumeMounts[0].mountPath;
-  const args = render.args.map((a: string) =>
-    a.startsWith(mount + "/") ? `${dir}/volume${a.slice(mount.length)}` : a
-  );
+  // Run pod 1's command here, as Kubernetes would (JOB_COMPLETION_INDEX=1, the manifest's env, the
+  // task's own narrow permissions), into a fresh folder under ./out, with a small size appended
+  // (later flags win).
+  const outArg = render.args[render.args.indexOf("--out") + 1];
+  assert(`${render.workingDir}/${outArg}`.startsWith(render.volumeMounts[0].mountPath + "/"));
+  const testOut = `out/scale_test_${Deno.pid}`;
+  const args = render.args.map((a: string) => a === outArg ? testOut : a);
   const env = Object.fromEntries(
     render.env.map((e: { name: string; value: string }) => [e.name, e.value]),
   );
   const clips = 2 * job.spec.completions;
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: [
-      ...render.command.slice(1),
-      ...args,
-      "--clips",
-      String(clips),
-      "--frames",
-      "2",
-      "--size",
-      "32x32",
-    ],
-    cwd: ROOT,
-    env: { ...env, JOB_COMPLETION_INDEX: "1", XDG_RUNTIME_DIR: "/tmp" },
-    stderr: "piped",
-  }).output();
-  assertEquals(result.code, 0, new TextDecoder().decode(result.stderr));
-  const outArg = args[args.indexOf("--out") + 1];
-  const lines =
-    (await Deno.readTextFile(`${outArg}/manifest.shard-1-of-${job.spec.completions}.jsonl`)).trim()
-      .split("\n");
-  assertEquals(
-    lines.map((l) => JSON.parse(l).clip),
-    shardClips(clips, { index: 1, count: job.spec.completions }),
-  );
+  try {
+    const result = await new Deno.Command(Deno.execPath(), {
+      args: [
+        ...render.command.slice(1),
+        ...args,
+        "--clips",
+        String(clips),
+        "--frames",
+        "2",
+        "--size",
+        "32x32",
+      ],
+      cwd: ROOT,
+      env: { ...env, JOB_COMPLETION_INDEX: "1", XDG_RUNTIME_DIR: "/tmp" },
+      stderr: "piped",
+    }).output();
+    assertEquals(result.code, 0, new TextDecoder().decode(result.stderr));
+    const manifest = `${ROOT}/${testOut}/manifest.shard-1-of-${job.spec.completions}.jsonl`;
+    const lines = (await Deno.readTextFile(manifest)).trim().split("\n");
+    assertEquals(
+      lines.map((l) => JSON.parse(l).clip),
+      shardClips(clips, { index: 1, count: job.spec.completions }),
+    );
+  } finally {
+    await Deno.remove(`${ROOT}/${testOut}`, { recursive: true }).catch(() => {});
+  }
 });
 
 Deno.test("deploy/slurm: sbatch scripts are valid bash, name existing tasks and flags; array task 3 renders shard 3", async () => {
@@ -649,11 +652,24 @@ Deno.test("deploy/slurm: sbatch scripts are valid bash, name existing tasks and 
     }).output();
     assertEquals(check.code, 0, `${file}: ${new TextDecoder().decode(check.stderr)}`);
     const text = await Deno.readTextFile(`${ROOT}/deploy/slurm/${file}`);
-    for (const m of text.matchAll(/node_modules\/\.bin\/deno task (\w+)((?:[^\n]|\\\n)*)/g)) {
+    for (const m of text.matchAll(/node_modules\/\.bin\/deno task (\w+)((?:\\\n|[^\n])*)/g)) {
       assert(m[1] in TASK_FLAGS, `${file}: task ${m[1]}`);
       assertKnownFlags(m[2].split(/\s+/), TASK_FLAGS[m[1]], file);
     }
   }
+  // render.sbatch runs deno.json's render command with read/write widened to the dataset folder.
+  const run = /node_modules\/\.bin\/deno run ((?:\\\n|[^\n])*)/.exec(render)![1].replaceAll(
+    "\\\n",
+    " ",
+  );
+  const [permissions, cliArgs] = run.split("engine/cli.ts");
+  const task = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks.render
+    .command as string;
+  assert(task.includes("engine/cli.ts"), "the render task runs engine/cli.ts");
+  const flags = (s: string) => s.split(/\s+/).filter((f) => f.startsWith("--"));
+  const widened = (f: string) => /^--allow-(read|write)=/.test(f) ? f.split("=")[0] : f;
+  assertEquals(flags(permissions).map(widened), flags(task.split("engine/cli.ts")[0]).map(widened));
+  assertKnownFlags(cliArgs.split(/\s+/), RENDER_FLAGS, "render.sbatch");
   const array = /^#SBATCH --array=(\d+)-(\d+)(?:%\d+)?$/m.exec(render);
   assert(array, "a contiguous --array range");
   const [min, max] = [Number(array[1]), Number(array[2])];
