@@ -313,8 +313,9 @@ export const impacts = definePlugin<Options>({
                 SAMPLE_RATE,
                 frictionRng,
               );
+              // Loudness ramps up from the last silent frame, so that is where the sound starts.
               const onsets = speeds.flatMap((s, f) =>
-                s > 0 && !(speeds[f - 1] > 0) ? [f / ctx.fps] : []
+                s > 0 && !(speeds[f - 1] > 0) ? [Math.max(0, f - 1) / ctx.fps] : []
               );
               sources.push({
                 name: `${key}_${safeName(object.name)}_${kind}`,
