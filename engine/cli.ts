@@ -3,7 +3,7 @@ import { parseArgs, usage, UsageError } from "./args.ts";
 import { ResumeError } from "./resume.ts";
 import { renderDataset } from "./runner.ts";
 import { SceneError } from "./scene_file.ts";
-import { parseShard, type Shard, ShardError } from "./shard.ts";
+import { manifestName, parseShard, type Shard, ShardError } from "./shard.ts";
 
 export const FLAGS = {
   scene: { type: "string", description: "scene YAML file (default scenes/default.yaml)" },
@@ -91,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(
       (summary.kept ? `kept ${summary.kept} finished clip(s); ` : "") +
         `wrote ${summary.clips.length - summary.failed} clip(s), ${summary.frames} frames to ${out}/ in ${summary.seconds.toFixed(1)} s` +
-        (summary.failed ? ` · ${summary.failed} FAILED (see ${out}/manifest.jsonl)` : ""),
+        (summary.failed ? ` · ${summary.failed} FAILED (see ${out}/${manifestName(shard)})` : ""),
     );
     return summary.failed > 0 ? 1 : 0;
   } catch (error) {
