@@ -19,7 +19,9 @@ import {
   LIMITS,
   restOffsets,
 } from "../engine/human/skeleton.ts";
-import type { Vec3 } from "../engine/scene.ts";
+import { Scene, type Vec3 } from "../engine/scene.ts";
+import { cube } from "../engine/mesh.ts";
+import { CarriedProp, carryPose } from "../engine/human/props.ts";
 import { humanActions } from "../plugins/action/humans.ts";
 import { schedule } from "../plugins/action/human_action.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
@@ -166,6 +168,47 @@ Deno.test("blending two motions is continuous and ends in the second", () => {
     }
   }
   assert(poses[95].pitch > 1.4, "the walk ends lying on the floor");
+});
+
+Deno.test("a carried box stays between the hands while walking", () => {
+  const rng = new Rng("carry");
+  const look = sampleAppearance(rng);
+  const offsets = restOffsets(look.proportions);
+  const body = new Body(look, offsets);
+  const params: MotionParams = {
+    speed: 1,
+    amplitude: 1,
+    side: "left",
+    height: look.proportions.height,
+  };
+  const { poses } = schedule([MOTIONS.walk], [params], 0.2, 0.3, 48, FPS);
+  const baked = bake(carryPose(poses), {
+    offsets,
+    parts: body.parts,
+    footRadius: footRadius(look.proportions),
+    start: [0, 0],
+    heading: 1,
+    fps: FPS,
+  });
+  const scene = new Scene();
+  scene.meshes.set("cube", [{ mesh: cube() }]);
+  const prop = new CarriedProp(scene, "box", "box", baked, 0.022 * look.proportions.height, rng);
+  assertEquals(scene.objects.length, 1);
+  assert(prop.description.endsWith(" box"));
+  for (let f = 0; f < baked.length; f++) {
+    prop.place(f);
+    const l = baked[f].world.positions[JOINT_INDEX.left_hand];
+    const r = baked[f].world.positions[JOINT_INDEX.right_hand];
+    const c = prop.object.position;
+    assertAlmostEquals(dist(c, l), dist(c, r), 1e-6, "centred between the hands");
+    assertAlmostEquals(
+      dist(l, r),
+      prop.object.scale[0] + 0.044 * look.proportions.height,
+      0.01,
+      "hands touch its sides",
+    );
+  }
+  assertRigidBones(baked, offsets, "carry");
 });
 
 Deno.test("keypoint projection matches K and the OpenCV pose", () => {

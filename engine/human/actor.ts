@@ -133,8 +133,16 @@ export class Actor {
     return this.stool;
   }
 
+  /** Things that move with the body (carried props), placed on every frame. */
+  readonly #attached: { place(frame: number): void }[] = [];
+
+  attach(thing: { place(frame: number): void }): void {
+    this.#attached.push(thing);
+  }
+
   /** Poses the body for `frame` (called from the plugin's frame hook). */
   pose(frame: number): void {
+    for (const thing of this.#attached) thing.place(frame);
     const b = this.baked[Math.min(frame, this.baked.length - 1)];
     this.#register(frame);
     this.object.mesh = this.#key(frame);

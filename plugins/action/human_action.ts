@@ -18,6 +18,7 @@ import { DEG } from "../../engine/human/math.ts";
 import { bake } from "../../engine/human/bake.ts";
 import { Body } from "../../engine/human/body.ts";
 import { footRadius, restOffsets } from "../../engine/human/skeleton.ts";
+import { CarriedProp, CARRY_MOTIONS, carryPose, type PropKind } from "../../engine/human/props.ts";
 import {
   type Motion,
   type MotionFrame,
@@ -52,6 +53,8 @@ export const HUMAN_DEFAULTS = {
   heading: 0,
   random_heading: true,
   /** "follow": the camera tracks the person; "fixed": the scene's camera is left alone. */
+  /** A prop carried in both hands while walking, turning, squatting or sitting: none, ball, box or any. */
+  prop: "none",
   camera: "follow",
   /** Camera distance in body heights (follow mode). */
   distance: 2.4,
@@ -117,6 +120,7 @@ export function humanPlugin(
       delay: { min: 0, max: 5 },
       figure: { oneOf: ["any", "man", "woman"] },
       camera: { oneOf: ["follow", "fixed"] },
+      prop: { oneOf: ["none", "ball", "box", "any"] },
       distance: { min: 0.5, max: 20 },
     },
     create() {
@@ -148,7 +152,12 @@ export function humanPlugin(
             height: look.proportions.height,
           }));
           const delay = rng.uniform(0, o.delay);
-          const { plan, poses } = schedule(motions, params, delay, o.blend, ctx.frames, ctx.fps);
+          const scheduled = schedule(motions, params, delay, o.blend, ctx.frames, ctx.fps);
+          const plan = scheduled.plan;
+          const canCarry = motions.every((m) => CARRY_MOTIONS.has(m.name));
+          const wanted = o.prop === "any" ? rng.choice(["none", "ball", "box"], [2, 1, 1]) : o.prop;
+          const prop = canCarry && wanted !== "none" ? wanted as PropKind : undefined;
+          const poses = prop ? carryPose(scheduled.poses) : scheduled.poses;
           const heading = o.random_heading ? rng.uniform(-180, 180) * DEG : o.heading * DEG;
           const start = [o.position[0], o.position[1]] as [number, number];
           const offsets = restOffsets(look.proportions);
@@ -175,6 +184,17 @@ export function humanPlugin(
           if (motions.some((m) => STARTS_SEATED.has(m.name) || ENDS_SEATED.has(m.name))) {
             actor.addStool(rng);
           }
+          const carried = prop
+            ? new CarriedProp(
+              ctx.scene,
+              `${ctx.key}_${prop}`,
+              prop,
+              baked,
+              0.022 * look.proportions.height,
+              rng,
+            )
+            : undefined;
+          if (carried) actor.attach(carried);
           if (o.camera === "follow") {
             follow = sampleFollow(rng, o.distance * look.proportions.height);
           }
@@ -188,12 +208,14 @@ export function humanPlugin(
               start: Math.min(ctx.frames - 1, Math.round(s * ctx.fps)),
               end: Math.min(ctx.frames - 1, Math.round(endTime * ctx.fps)),
               template: motion.template,
-              label: motion.label(subject, p),
+              label: motion.label(subject, p) +
+                (carried ? `, carrying ${carried.description}` : ""),
               args: {
                 speed: p.speed,
                 amplitude: p.amplitude,
                 side: p.side,
                 person: describe(look),
+                ...(carried ? { prop: carried.description, prop_id: carried.object.id } : {}),
               },
             });
           });
