@@ -79,8 +79,12 @@ export function benchScene(
 
 const v = (a: readonly number[]) => `[${a.map((x) => +x.toFixed(4)).join(", ")}]`;
 
-/** The scene as synthvid YAML (all outputs on). */
-export function benchSceneYaml(s: BenchScene, clips: number): string {
+/** The scene as synthvid YAML (all outputs on unless `outputs` says otherwise). */
+export function benchSceneYaml(
+  s: BenchScene,
+  clips: number,
+  outputs = ["rgb", "depth", "normals", "instance", "flow", "preview"],
+): string {
   const lines = [
     `name: bench_${s.objects}`,
     "seed: 1",
@@ -88,7 +92,7 @@ export function benchSceneYaml(s: BenchScene, clips: number): string {
     `frames: ${s.frames}`,
     `fps: ${s.fps}`,
     `size: [${s.width}, ${s.height}]`,
-    "outputs: [rgb, depth, normals, instance, flow, preview]",
+    `outputs: [${outputs.join(", ")}]`,
     `camera: { position: ${v(s.camera.position)}, look_at: ${
       v(s.camera.lookAt)
     }, fov: ${s.camera.fovY} }`,
