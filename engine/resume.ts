@@ -287,11 +287,22 @@ async function checkMagic(path: string, offset: number, magic: string): Promise<
 /** audio.json parses and every .wav under audio/ holds as many bytes as its RIFF header says. */
 async function checkAudio(dir: string): Promise<string[]> {
   const problems: string[] = [];
+  let exists = false;
   try {
-    await Deno.stat(`${dir}/audio.json`);
-    await readJsonFile(`${dir}/audio.json`, problems);
+    exists = (await Deno.stat(`${dir}/audio.json`)).isFile;
   } catch {
-    // No audio.json: the scene has no audio.
+    // No audio.json: the clip has no audio.
+  }
+  const audio = exists ? await readJsonFile(`${dir}/audio.json`, problems) : undefined;
+  // The files audio.json names (the mix and each source's stem) must be there.
+  const sources = Array.isArray(audio?.sources) ? audio.sources as { stem?: unknown }[] : [];
+  for (const file of [audio?.mix, ...sources.map((s) => s.stem)]) {
+    if (typeof file !== "string") continue;
+    try {
+      await Deno.stat(`${dir}/${file}`);
+    } catch {
+      problems.push(`audio.json names ${file}, which is missing`);
+    }
   }
   for (const wav of await listFiles(`${dir}/audio`)) {
     const file = await openOrProblem(wav, problems);

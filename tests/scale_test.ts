@@ -41,6 +41,7 @@ objects:
 import: [marker.ts]
 plugins:
   - { use: action/marker, with: { strength: [0.1, 0.9] } }
+  - { use: audio/ambience }
 `;
 
 // A scene-local plugin: an event and a caption per clip drawn from the clip's RNG, so manifest
@@ -359,6 +360,7 @@ Deno.test("resume: damaged clips are redone, lost manifest lines rebuilt, other 
   await Deno.writeTextFile(`${out}/clip_00001/labels.json`, '{"clip": 1, "seed": 11,'); // cut JSON
   await Deno.writeFile(`${out}/clip_00002/rgb.mp4`, new Uint8Array()); // empty video
   await Deno.remove(`${out}/clip_00003/flow.npy`); // missing file
+  await Deno.remove(`${out}/clip_00005/audio/mix.wav`); // missing audio
   const manifest = (await Deno.readTextFile(`${out}/manifest.jsonl`)).split("\n");
   await Deno.writeTextFile(
     `${out}/manifest.jsonl`,
@@ -374,8 +376,8 @@ Deno.test("resume: damaged clips are redone, lost manifest lines rebuilt, other 
     gpu: await testGpu(),
     log: (l) => logs.push(l),
   });
-  assertEquals(summary.clips.map((c) => c.clip), [0, 1, 2, 3], logs.join("\n"));
-  assertEquals(summary.kept, 2);
+  assertEquals(summary.clips.map((c) => c.clip), [0, 1, 2, 3, 5], logs.join("\n"));
+  assertEquals(summary.kept, 1);
   const text = logs.join("\n");
   for (
     const why of [
@@ -383,6 +385,7 @@ Deno.test("resume: damaged clips are redone, lost manifest lines rebuilt, other 
       "labels.json: does not parse",
       "rgb.mp4: empty",
       "flow.npy: missing",
+      "audio.json names audio/mix.wav, which is missing",
     ]
   ) {
     assert(text.includes(why), `log names "${why}":\n${text}`);
@@ -477,11 +480,18 @@ print(json.dumps(keys))
     keys,
     Object.fromEntries(Array.from({ length: CLIPS }, (_, i) => [`clip_0000${i}`, 1])),
   );
+  // Member names map back to clip files through the index (sub-folders were flattened with dots).
+  const original = new Map(
+    index.shards.flatMap((s) =>
+      s.clips.flatMap((c) => c.files.map((f) => [f.name, `${c.key}/${f.file}`]))
+    ),
+  );
   const extracted = new Map<string, Uint8Array>();
-  for (const [rel, bytes] of await snapshot(`${dir}/wds/extracted`)) {
-    const [key, file] = [rel.slice(0, rel.indexOf(".")), rel.slice(rel.indexOf(".") + 1)];
-    extracted.set(`${key}/${file}`, bytes);
+  for (const [name, bytes] of await snapshot(`${dir}/wds/extracted`)) {
+    assert(original.has(name), `${name} is in the index`);
+    extracted.set(original.get(name)!, bytes);
   }
+  assert(original.has("clip_00000.audio.stems.audio_ambience.wav"), "audio stems are packed");
   assertSameFiles(extracted, await snapshot(ref, clipFiles), "extracted vs dataset");
 
   // Packing is deterministic, and the same again gives the same bytes.
