@@ -257,8 +257,17 @@ Deno.test("3 shards as parallel processes, merged, equal one process byte for by
   assertEquals(broken.broken.map((b) => b.clip), [2]);
   const redo = await renderOk(["--scene", `${dir}/scene.yaml`, "--out", out, "--shard", "1/3"]);
   assert(redo.includes("kept 1 finished clip(s); wrote 1 clip(s)"), redo);
-  const done = await mergeManifests(out, { verify: true });
+  // Leftovers of a killed shard of another sharding: reported, and removed only with clean.
+  await Deno.mkdir(`${out}/.partial-shard-9-of-10/clip_00005`, { recursive: true });
+  await Deno.writeTextFile(`${out}/manifest.shard-9-of-10.jsonl.tmp-123-4`, "{");
+  const reported = await mergeManifests(out, { verify: true });
+  assertEquals(reported.leftovers, [
+    ".partial-shard-9-of-10",
+    "manifest.shard-9-of-10.jsonl.tmp-123-4",
+  ]);
+  const done = await mergeManifests(out, { verify: true, clean: true });
   assertEquals([done.ok, done.missing, done.failed], [CLIPS, [], []]);
+  assertEquals((await mergeManifests(out)).leftovers, []);
   assertSameFiles(
     await snapshot(out, isShardFile),
     await snapshot(ref),
