@@ -111,10 +111,16 @@ async function deniedPaths(scene: string, out: string): Promise<string | undefin
   const sceneDir = scene.includes("/") ? scene.replace(/\/[^/]*$/, "") : ".";
   const read = await Deno.permissions.query({ name: "read", path: scene });
   const write = await Deno.permissions.query({ name: "write", path: out });
-  if (read.state === "granted" && write.state === "granted") return undefined;
-  const what = read.state !== "granted" ? `read the scene "${scene}"` : `write to "${out}"`;
-  return `this run may not ${what}: \`deno task render\` reads only the project folder and ` +
-    `writes only ./out. To use other folders, run:\n  npx deno run --allow-read=.,${sceneDir} ` +
+  // Resume reads the output folder (dataset.json, manifests, finished clips' headers).
+  const readOut = await Deno.permissions.query({ name: "read", path: out });
+  if (read.state === "granted" && write.state === "granted" && readOut.state === "granted") return undefined;
+  const what = read.state !== "granted"
+    ? `read the scene "${scene}"`
+    : write.state !== "granted"
+    ? `write to "${out}"`
+    : `read "${out}" (resuming reads the dataset folder)`;
+  return `this run may not ${what}: \`deno task render\` reads only the project folder. ` +
+    `To use other folders, run:\n  npx deno run --allow-read=.,${sceneDir},${out} ` +
     `--allow-write=${out} --allow-env --allow-ffi=node_modules --allow-sys engine/cli.ts ` +
     `--scene ${scene} --out ${out}`;
 }
