@@ -11,7 +11,8 @@
  *
  * Bodies: colliders come from the object's mesh and scale: cube → box, sphere → ball,
  * cylinder → cylinder, capsule → capsule, plane → a thick box under it, anything else → the
- * convex hull of its vertices. Density, friction and restitution come from the material preset
+ * convex hull of its vertices (a hull of a finely tessellated round mesh can rock a little at
+ * rest: give such props a compound of primitives instead). Density, friction and restitution come from the material preset
  * (engine/materials.ts), which also sets the object's roughness, metalness and preset name.
  *
  * Contacts (for audio and labels): each new touch between two bodies is one ContactEvent
@@ -49,7 +50,10 @@ export type Shape =
   | { kind: "sphere"; radius: number; offset?: Vec3 }
   | { kind: "cylinder"; radius: number; halfHeight: number; offset?: Vec3 }
   | { kind: "capsule"; radius: number; halfHeight: number; offset?: Vec3 }
-  | { kind: "hull"; points: Float32Array; offset?: Vec3 };
+  | { kind: "cone"; radius: number; halfHeight: number; offset?: Vec3 }
+  | { kind: "hull"; points: Float32Array; offset?: Vec3 }
+  /** Several shapes on one body (e.g. a mug: a cylinder and a box for the handle). */
+  | { kind: "compound"; parts: Exclude<Shape, { kind: "compound" }>[] };
 
 export type BodyType = "dynamic" | "kinematic" | "fixed";
 
@@ -82,7 +86,9 @@ export interface ContactEvent {
 export interface PhysicsBody {
   object: SceneObject;
   body: RAPIER.RigidBody;
+  /** The first (main) collider; `colliders` lists all of a compound. */
   collider: RAPIER.Collider;
+  colliders: RAPIER.Collider[];
   preset: PresetName;
   mass: number;
 }
@@ -143,7 +149,7 @@ export function shapeOf(scene: Scene, object: SceneObject): Shape {
   return { kind: "hull", points: meshPoints(scene, object) };
 }
 
-function colliderDesc(shape: Shape): RAPIER.ColliderDesc {
+function colliderDesc(shape: Exclude<Shape, { kind: "compound" }>): RAPIER.ColliderDesc {
   let desc: RAPIER.ColliderDesc | null;
   switch (shape.kind) {
     case "box":
@@ -157,6 +163,9 @@ function colliderDesc(shape: Shape): RAPIER.ColliderDesc {
       break;
     case "capsule":
       desc = RAPIER.ColliderDesc.capsule(shape.halfHeight, shape.radius);
+      break;
+    case "cone":
+      desc = RAPIER.ColliderDesc.cone(shape.halfHeight, shape.radius);
       break;
     case "hull":
       desc = RAPIER.ColliderDesc.convexHull(shape.points);
@@ -215,16 +224,19 @@ export class PhysicsWorld {
     bodyDesc.setLinearDamping(options.linearDamping ?? 0.05);
     bodyDesc.setAngularDamping(options.angularDamping ?? 0.05);
     const body = this.world.createRigidBody(bodyDesc);
-    const desc = colliderDesc(options.shape ?? shapeOf(scene, object))
-      .setDensity(p.density)
-      .setFriction(options.friction ?? p.friction)
-      .setRestitution(options.restitution ?? p.restitution)
-      .setActiveEvents(RAPIER.ActiveEvents.COLLISION_EVENTS);
-    if (options.ghost) desc.setCollisionGroups(0);
-    const collider = this.world.createCollider(desc, body);
-    const entry = { object, body, collider, preset, mass: collider.mass() };
+    const shape = options.shape ?? shapeOf(scene, object);
+    const colliders = (shape.kind === "compound" ? shape.parts : [shape]).map((part) => {
+      const desc = colliderDesc(part)
+        .setDensity(p.density)
+        .setFriction(options.friction ?? p.friction)
+        .setRestitution(options.restitution ?? p.restitution)
+        .setActiveEvents(RAPIER.ActiveEvents.COLLISION_EVENTS);
+      if (options.ghost) desc.setCollisionGroups(0);
+      return this.world.createCollider(desc, body);
+    });
+    const entry = { object, body, collider: colliders[0], colliders, preset, mass: body.mass() };
     this.#bodies.set(object.id, entry);
-    this.#byCollider.set(collider.handle, entry);
+    for (const c of colliders) this.#byCollider.set(c.handle, entry);
     return entry;
   }
 
@@ -324,38 +336,43 @@ export class PhysicsWorld {
   #measureFresh(fresh: Map<string, ContactEvent>, frame: number): void {
     for (const event of fresh.values()) {
       event.frame = frame;
-      const a = this.#bodies.get(event.bodies[0])!.collider;
-      const b = this.#bodies.get(event.bodies[1])!.collider;
-      this.world.contactPair(a, b, (manifold) => {
-        let impulse = 0;
-        const point: Vec3 = [0, 0, 0];
-        const n = manifold.numSolverContacts();
-        for (let i = 0; i < manifold.numContacts(); i++) impulse += manifold.contactImpulse(i);
-        for (let i = 0; i < n; i++) {
-          const p = manifold.solverContactPoint(i);
-          point[0] += p.x / n;
-          point[1] += p.y / n;
-          point[2] += p.z / n;
-        }
-        if (n > 0 && (impulse > event.impulse || Number.isNaN(event.position[0]))) {
-          event.impulse = Math.max(event.impulse, impulse);
-          event.position = point;
-        }
-      });
+      const pairs = this.#bodies.get(event.bodies[0])!.colliders.flatMap((a) =>
+        this.#bodies.get(event.bodies[1])!.colliders.map((b) => [a, b] as const)
+      );
+      for (const [a, b] of pairs) {
+        this.world.contactPair(a, b, (manifold) => {
+          let impulse = 0;
+          const point: Vec3 = [0, 0, 0];
+          const n = manifold.numSolverContacts();
+          for (let i = 0; i < manifold.numContacts(); i++) impulse += manifold.contactImpulse(i);
+          for (let i = 0; i < n; i++) {
+            const p = manifold.solverContactPoint(i);
+            point[0] += p.x / n;
+            point[1] += p.y / n;
+            point[2] += p.z / n;
+          }
+          if (n > 0 && (impulse > event.impulse || Number.isNaN(event.position[0]))) {
+            event.impulse = Math.max(event.impulse, impulse);
+            event.position = point;
+          }
+        });
+      }
     }
   }
 
   /** Deepest current interpenetration between any two touching bodies, in metres. */
   penetration(): number {
     let deepest = 0;
-    for (const { collider } of this.#bodies.values()) {
-      this.world.contactPairsWith(collider, (other) => {
-        this.world.contactPair(collider, other, (manifold) => {
-          for (let i = 0; i < manifold.numContacts(); i++) {
-            deepest = Math.max(deepest, -manifold.contactDist(i));
-          }
+    for (const { colliders } of this.#bodies.values()) {
+      for (const collider of colliders) {
+        this.world.contactPairsWith(collider, (other) => {
+          this.world.contactPair(collider, other, (manifold) => {
+            for (let i = 0; i < manifold.numContacts(); i++) {
+              deepest = Math.max(deepest, -manifold.contactDist(i));
+            }
+          });
         });
-      });
+      }
     }
     return deepest;
   }

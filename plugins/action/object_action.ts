@@ -3,7 +3,8 @@
  * keyframes) in clipStart; the shared physics world then simulates it frame by frame, and the
  * plugin emits ONE ActionEvent whose start/end come from the simulated motion: `start` is the
  * last frame before any subject moves, `end` the first frame after every subject has stopped
- * (moving = faster than 3 cm/s or 0.4 rad/s between two frames). The spec's `verify` reads the
+ * (moving = some point of it goes faster than 3 cm/s between two frames: centre speed plus
+ * turn rate × its radius, so a spin counts and a sub-millimetre contact wobble does not). The spec's `verify` reads the
  * same motion and throws when it contradicts the label, so a clip never carries a wrong label.
  */
 import { finishPhysics, initPhysics } from "../../engine/physics.ts";
@@ -12,9 +13,17 @@ import type { Quat, SceneObject, Vec3 } from "../../engine/scene.ts";
 import { dot, length, qangle, sub } from "./math.ts";
 import { fillTemplate } from "./props.ts";
 import { makeStage, type Stage } from "./stage.ts";
+import { meshPoints } from "../../engine/physics.ts";
+
+/** Distance from an object's origin to its farthest vertex. */
+function radius(stage: Stage, object: SceneObject): number {
+  const p = meshPoints(stage.scene, object);
+  let r = 0;
+  for (let i = 0; i < p.length; i += 3) r = Math.max(r, Math.hypot(p[i], p[i + 1], p[i + 2]));
+  return r;
+}
 
 export const MOVING_SPEED = 0.03;
-export const MOVING_SPIN = 0.4;
 
 export interface ActionPlan {
   /** Objects the label names, main subject first. */
@@ -80,15 +89,22 @@ export class Motion {
   }
 }
 
-/** Measures the window in which any track moves; undefined when nothing moved. */
-export function motionWindow(tracks: Pose[][], fps: number): [number, number] | undefined {
+/**
+ * Measures the window in which any track moves (`radii[i]`: how far track i's farthest point is
+ * from its centre); undefined when nothing moved.
+ */
+export function motionWindow(
+  tracks: Pose[][],
+  radii: number[],
+  fps: number,
+): [number, number] | undefined {
   let start = -1;
   let end = -1;
-  for (const track of tracks) {
+  for (const [i, track] of tracks.entries()) {
     for (let f = 0; f + 1 < track.length; f++) {
-      const speed = length(sub(track[f + 1].position, track[f].position)) * fps;
-      const spin = qangle(track[f].rotation, track[f + 1].rotation) * fps;
-      if (speed > MOVING_SPEED || spin > MOVING_SPIN) {
+      const move = length(sub(track[f + 1].position, track[f].position));
+      const turn = qangle(track[f].rotation, track[f + 1].rotation) * radii[i];
+      if ((move + turn) * fps > MOVING_SPEED) {
         if (start < 0 || f < start) start = f;
         end = Math.max(end, f + 1);
       }
@@ -137,7 +153,8 @@ export function objectAction<O extends Options>(spec: ObjectActionSpec<O>): Obje
       const emit = (ctx: ClipContext<any>) => {
         const { stage, plan, tracks } = run!;
         run!.emitted = true;
-        const window = motionWindow(tracks, ctx.fps);
+        const radii = plan.subjects.map((s) => radius(stage, s));
+        const window = motionWindow(tracks, radii, ctx.fps);
         if (!window) throw new Error(`${spec.name}: the simulated action moved nothing`);
         const motion = new Motion(stage, tracks, ...window);
         const measured = plan.verify?.(motion) ?? {};

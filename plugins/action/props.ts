@@ -6,6 +6,7 @@
  */
 import { srgbToLinear } from "../../engine/color.ts";
 import { applyPreset, MATERIAL_PRESETS, type PresetName } from "../../engine/materials.ts";
+import type { Shape } from "../../engine/physics.ts";
 import { cone, cylinder, torus } from "../../engine/mesh.ts";
 import type { Rng } from "../../engine/rng.ts";
 import type { Scene, SceneObject, Vec3 } from "../../engine/scene.ts";
@@ -139,6 +140,44 @@ const GENERATED: Record<
     { mesh: cylinder({ radius: 0.17, height: 0.22, segments: 24 }), matrix: shift([0, 0.39, 0]) },
   ],
 };
+
+/**
+ * Colliders of the generated props as primitives in their unit frame (scaled by the object):
+ * stable on a table, where a hull of the finely tessellated mesh would rock.
+ */
+export function colliderFor(object: SceneObject): Shape | undefined {
+  const [sx, sy, sz] = object.scale;
+  const cyl = (r: number, h: number, y: number): Shape => ({
+    kind: "cylinder",
+    radius: r * sx,
+    halfHeight: (h / 2) * sy,
+    offset: [0, y * sy, 0],
+  });
+  switch (object.mesh) {
+    case "prop_mug":
+      return {
+        kind: "compound",
+        parts: [
+          cyl(0.5, 1, 0) as Exclude<Shape, { kind: "compound" }>,
+          {
+            kind: "box",
+            halfExtents: [0.085 * sx, 0.33 * sy, 0.07 * sz],
+            offset: [0.665 * sx, 0, 0],
+          },
+        ],
+      };
+    case "prop_bottle":
+      return {
+        kind: "compound",
+        parts: [
+          cyl(0.5, 0.62, -0.19),
+          { kind: "cone", radius: 0.5 * sx, halfHeight: 0.15 * sy, offset: [0, 0.27 * sy, 0] },
+          cyl(0.17, 0.22, 0.39),
+        ] as Exclude<Shape, { kind: "compound" }>[],
+      };
+  }
+  return undefined;
+}
 
 /** Registers a generated mesh on first use. */
 export function ensureMesh(scene: Scene, key: string): void {

@@ -6,7 +6,7 @@ import { above, addSubject, beside, negate } from "./scripts.ts";
 export default objectAction({
   name: "pull_toward",
   template: "Pulling [something] toward the camera",
-  description: "A hand grips an upright prop from the camera side and drags it toward the viewer.",
+  description: "A hand hooks an upright prop from behind and drags it toward the viewer.",
   seconds: 1.5,
   defaults: { distance: 0.3, speed: 0.35 },
   plan(stage, o) {
@@ -20,17 +20,18 @@ export default objectAction({
         traits: ["upright"],
       },
     );
-    const near = reach(stage, subject, toward) + HAND.palm[0] / 2 + 0.002;
-    const grip = beside(subject.position, toward, near);
+    // Fingers hooked behind it (the far side), so the hand does not hide it from the camera.
+    const far = reach(stage, subject, stage.forward) + HAND.palm[0] / 2 + 0.002;
+    const grip = beside(subject.position, stage.forward, far);
     grip[1] = stage.surface.top + HAND.palm[1] / 2 + 0.004;
-    const hand = addHand(stage, "hand", "grasp", grip, palmToward(stage.forward));
+    const hand = addHand(stage, "hand", "grasp", grip, palmToward(toward));
     const t1 = 0.25 + distance / o.speed;
     const end = beside(grip, toward, distance);
     new HandMotion(stage, hand, [
       { t: 0, position: grip },
       { t: 0.25, position: grip },
       { t: t1, position: end },
-      { t: t1 + 0.3, position: above(beside(end, toward, 0.05), 0.08) },
+      { t: t1 + 0.3, position: above(beside(end, stage.forward, 0.03), 0.1) },
     ]).hold(subject, 0.25, t1 + 0.02);
     return {
       subjects: [subject],

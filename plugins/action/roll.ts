@@ -9,7 +9,7 @@ export default objectAction({
   template: "Rolling [something] on a flat surface",
   description: "A hand gives a round prop a short push and it rolls across the surface.",
   seconds: 1.2,
-  defaults: { speed: 0.5, travel: 0.3 },
+  defaults: { speed: 0.45, travel: 0.3 },
   plan(stage, o) {
     const toRight = stage.rng.chance(0.5);
     const dir = toRight ? stage.right : negate(stage.right);
@@ -18,9 +18,10 @@ export default objectAction({
     const subject = addSubject(stage, "subject", start, {
       traits: ["rolls"],
       rotation: qaxis(stage.right, Math.PI / 2),
-      angularDamping: 0.3,
+      angularDamping: 1.5, // rolling resistance, so it comes to rest in view
+      linearDamping: 0.3,
     });
-    const motion = push(stage, subject, { dir, distance: 0.03, speed: o.speed });
+    const motion = push(stage, subject, { dir, distance: 0.03, speed: o.speed, upright: true });
     return {
       subjects: [subject],
       hands: [motion.hand],

@@ -2,7 +2,7 @@
 import type { Quat, SceneObject, Vec3 } from "../../engine/scene.ts";
 import { madd, qaxis, qmul, scale } from "./math.ts";
 import { type ActionPlan, expect, round } from "./object_action.ts";
-import { addProp, propsWith, type Trait } from "./props.ts";
+import { addProp, colliderFor, propsWith, type Trait } from "./props.ts";
 import {
   addHand,
   HAND,
@@ -21,6 +21,8 @@ const UP: Vec3 = [0, 1, 0];
 
 export interface SubjectOptions {
   traits: Trait[];
+  /** Traits the prop must not have. */
+  without?: Trait[];
   sizeFactor?: number;
   /** Rotation before placing (e.g. laid on its side). */
   rotation?: Quat;
@@ -37,7 +39,9 @@ export function addSubject(
   at: Vec3,
   options: SubjectOptions,
 ): SceneObject {
-  const kinds = propsWith(...options.traits);
+  const kinds = propsWith(...options.traits).filter((k) =>
+    !options.without?.some((t) => k.traits.includes(t))
+  );
   const object = addProp(
     stage.scene,
     stage.rng,
@@ -49,6 +53,7 @@ export function addSubject(
   else object.rotation = qaxis(UP, stage.rng.uniform(-0.4, 0.4)); // a little yaw for variety
   placeOnSurface(stage, object, at, (options.lift ?? 0) + 0.0005);
   stage.physics.addBody(stage.scene, object, {
+    shape: colliderFor(object),
     linearDamping: options.linearDamping,
     angularDamping: options.angularDamping,
   });
@@ -66,18 +71,21 @@ export interface PushOptions {
   at?: number;
   /** Palm-centre height above the surface; default low (near the base). */
   height?: number;
+  /** Push with the palm upright (default: a flat hand, fingertips first, that hides little). */
+  upright?: boolean;
   suffix?: string;
 }
 
 /** A hand behind `subject` that pushes it along `dir` at constant speed, then lifts away. */
 export function push(stage: Stage, subject: SceneObject, o: PushOptions): HandMotion {
   const gap = 0.02;
-  const start = pushStart(stage, subject, o.dir, gap);
+  const rotation = o.upright ? palmToward(o.dir) : palmDown(o.dir);
+  const start = pushStart(stage, subject, o.dir, gap, rotation);
   if (o.height !== undefined) start[1] = stage.surface.top + o.height;
   const t0 = o.at ?? 0.15;
   const t1 = t0 + (gap + o.distance) / o.speed;
   const end = madd(start, o.dir, gap + o.distance);
-  const hand = addHand(stage, o.suffix ?? "hand", "push", start, palmToward(o.dir));
+  const hand = addHand(stage, o.suffix ?? "hand", "push", start, rotation);
   const keys: Key[] = [
     { t: 0, position: start },
     { t: t0, position: start },

@@ -8,11 +8,12 @@ export default objectAction({
   template: "Sliding [something] across a surface until it stops",
   description: "A hand flicks an upright prop; it slides freely and friction brings it to rest.",
   seconds: 1.2,
-  defaults: { speed: 1.1, travel: 0.3 },
+  defaults: { speed: 1.4, travel: 0.3 },
   plan(stage, o) {
     const dir = stage.rng.chance(0.5) ? stage.right : negate(stage.right);
     const start = beside(stage.anchor, dir, -span(stage, o.travel) / 2);
-    const subject = addSubject(stage, "subject", start, { traits: ["upright"] });
+    // Boxes and blocks: a flicked mug or can may tip over and roll on instead of stopping.
+    const subject = addSubject(stage, "subject", start, { traits: ["oblong"] });
     const motion = push(stage, subject, { dir, distance: 0.025, speed: o.speed });
     return {
       subjects: [subject],

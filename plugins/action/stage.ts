@@ -237,11 +237,22 @@ export function addHand(
   return hand;
 }
 
-/** Where the pushing palm's face must start so it is `gap` short of the object along `dir`. */
-export function pushStart(stage: Stage, object: SceneObject, dir: Vec3, gap: number): Vec3 {
-  const back = reach(stage, object, scale(dir, -1));
-  const at = madd(object.position, dir, -(back + HAND.palm[0] / 2 + gap));
-  return [at[0], stage.surface.top + HAND.palm[1] / 2 + 0.004, at[2]];
+/**
+ * Where a pushing hand with `rotation` must start so it is `gap` short of the object along `dir`,
+ * its lowest point 4 mm above the surface.
+ */
+export function pushStart(
+  stage: Stage,
+  object: SceneObject,
+  dir: Vec3,
+  gap: number,
+  rotation: Quat,
+): Vec3 {
+  handMesh(stage.scene);
+  const hand = { mesh: "hand", scale: [1, 1, 1], rotation } as unknown as SceneObject;
+  const back = reach(stage, object, scale(dir, -1)) + reach(stage, hand, dir);
+  const at = madd(object.position, dir, -(back + gap));
+  return [at[0], stage.surface.top + reach(stage, hand, [0, -1, 0]) + 0.004, at[2]];
 }
 
 export interface Key {

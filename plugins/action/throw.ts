@@ -15,6 +15,7 @@ export default objectAction({
     const start = beside(stage.anchor, dir, -span(stage, o.travel) / 2);
     const subject = addSubject(stage, "subject", start, {
       traits: ["upright"],
+      without: ["rolls"], // a can landing on its side would roll out of view
       lift: 0.1,
       angularDamping: 1,
     });

@@ -10,7 +10,8 @@ export default objectAction({
   seconds: 1.4,
   defaults: { speed: 0.5 },
   plan(stage, o) {
-    const dir = stage.rng.choice([stage.right, negate(stage.right), stage.forward]);
+    // Sideways, so the viewer sees it fall (a fall along the view axis hides the tilt).
+    const dir = stage.rng.chance(0.5) ? stage.right : negate(stage.right);
     const subject = addSubject(stage, "subject", stage.anchor, { traits: ["tall"] });
     const top = reach(stage, subject, [0, 1, 0]) + reach(stage, subject, [0, -1, 0]);
     const width = reach(stage, subject, dir) + reach(stage, subject, negate(dir));
@@ -18,6 +19,7 @@ export default objectAction({
       dir,
       distance: width * 1.2 + 0.06,
       speed: o.speed,
+      upright: true,
       height: top - 0.035, // palm at the very top: most leverage
     });
     return {
