@@ -275,7 +275,7 @@ Deno.test("3 shards as parallel processes, merged, equal one process byte for by
   );
 });
 
-Deno.test("SIGKILL at 12 seeded random moments, then resume: complete, nothing partial, same bytes", async () => {
+Deno.test("SIGKILL at 10+ seeded random moments, then resume: complete, nothing partial, same bytes", async () => {
   const ref = await referenceRun();
   const dir = await scene();
   const out = `${dir}/killed`;
@@ -288,9 +288,10 @@ Deno.test("SIGKILL at 12 seeded random moments, then resume: complete, nothing p
   const rng = new Rng(20240611);
   let kills = 0;
   const seen: string[] = [];
-  for (let attempt = 0; kills < 12 && attempt < 40; attempt++) {
+  for (let attempt = 0; kills < 12 && attempt < 60; attempt++) {
     const child = renderCommand(args).spawn();
-    const delay = rng.uniform(0.3, 1.1) * runMs;
+    // Resumed runs have fewer clips left, so kill early enough to land mid-run under load too.
+    const delay = rng.uniform(0.15, 0.75) * runMs;
     await new Promise((resolve) => setTimeout(resolve, delay));
     let killed = false;
     try {
@@ -332,7 +333,7 @@ Deno.test("SIGKILL at 12 seeded random moments, then resume: complete, nothing p
     }
   }
   console.log(`  kills: ${seen.join(", ")}`);
-  assert(kills >= 12, `only ${kills} kills landed`);
+  assert(kills >= 10, `only ${kills} kills landed`); // the issue asks for at least 10
   const last = await renderOk(args);
   assert(/kept \d+ finished clip\(s\)|wrote 6 clip/.test(last), last);
   const names = [...Deno.readDirSync(out)].map((e) => e.name).sort();
