@@ -146,7 +146,7 @@ function fmt(fps: number): string {
 }
 
 function row(r: StageResult): string {
-  const cells = COLUMNS.map((c) => fmt(r.fps[c]).padStart(8));
+  const cells = COLUMNS.map((c) => fmt(r.fps[c]).padStart(9));
   return `${`${r.width}²`.padStart(5)} ${String(r.objects).padStart(5)} ${cells.join("")} ${
     r.clipSeconds.toFixed(2).padStart(7)
   }`;
@@ -162,7 +162,7 @@ function table(reports: BackendReport[]): string {
     }
     lines.push(`backend ${r.backend} · ${r.adapter}${r.fallback ? " · software fallback" : ""}`);
     if (r.results.length > 0) {
-      lines.push(` size  objs ${COLUMNS.map((c) => c.padStart(8)).join("")}  s/clip`);
+      lines.push(` size  objs ${COLUMNS.map((c) => c.padStart(9)).join("")}  s/clip`);
       for (const result of r.results) lines.push(row(result));
     }
     if (r.memory) {

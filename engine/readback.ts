@@ -5,10 +5,14 @@
  * waits overlap. Frames are handed back strictly in submission order.
  */
 
+type Consume<T> = (bytes: ArrayBuffer, meta: T) => Promise<void> | void;
+
 interface Pending<T> {
   buffer: GPUBuffer;
   mapped: Promise<void>;
   meta: T;
+  /** Who gets this frame: the consumer given when it was pushed. */
+  consume: Consume<T>;
 }
 
 export class ReadbackRing<T> {
@@ -35,22 +39,22 @@ export class ReadbackRing<T> {
 
   /**
    * Gives a free staging buffer to `record` (which encodes copies into it and
-   * submits), then starts mapping it. When the ring is full, the oldest frame
-   * is read first and passed to `consume`.
+   * submits), then starts mapping it; the frame will go to `consume`. When the
+   * ring is full, the oldest frame is read first and goes to its own consumer,
+   * so frames pushed with different consumers (e.g. two clips) never mix.
    */
-  async push(
-    meta: T,
-    record: (staging: GPUBuffer) => void,
-    consume: (bytes: ArrayBuffer, meta: T) => Promise<void> | void,
-  ): Promise<void> {
-    if (this.#free.length === 0) await this.#readOldest(consume);
+  async push(meta: T, record: (staging: GPUBuffer) => void, consume: Consume<T>): Promise<void> {
+    if (this.#free.length === 0) {
+      const oldest = this.#pending[0];
+      await this.#readOldest(oldest.consume);
+    }
     const buffer = this.#free.pop()!;
     record(buffer);
-    this.#pending.push({ buffer, meta, mapped: buffer.mapAsync(GPUMapMode.READ) });
+    this.#pending.push({ buffer, meta, consume, mapped: buffer.mapAsync(GPUMapMode.READ) });
   }
 
-  /** Reads every frame still in flight, in order. */
-  async drain(consume: (bytes: ArrayBuffer, meta: T) => Promise<void> | void): Promise<void> {
+  /** Reads every frame still in flight, in order, and gives each to `consume` (e.g. to discard them). */
+  async drain(consume: Consume<T>): Promise<void> {
     while (this.#pending.length > 0) await this.#readOldest(consume);
   }
 
@@ -61,10 +65,11 @@ export class ReadbackRing<T> {
     this.#free.length = 0;
   }
 
-  async #readOldest(consume: (bytes: ArrayBuffer, meta: T) => Promise<void> | void) {
+  async #readOldest(consume: Consume<T>) {
     const oldest = this.#pending.shift()!;
     await oldest.mapped;
-    // Copy out so the bytes outlive unmap on every WebGPU implementation.
+    // Copy out so the bytes outlive unmap: Deno detaches the mapped ArrayBuffer on unmap
+    // (measured with Deno 2.9.6), as the WebGPU spec says. This is the one host copy per frame.
     const bytes = oldest.buffer.getMappedRange().slice(0);
     oldest.buffer.unmap();
     this.#free.push(oldest.buffer);
