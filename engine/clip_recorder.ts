@@ -149,7 +149,7 @@ export class ClipRecorder {
       for (const [id, o] of summary.objects) if (isForeground(o)) foreground[id] = 255;
       const alpha = new Uint8Array(this.instance.length);
       for (let i = 0; i < alpha.length; i++) alpha[i] = foreground[this.instance[i]] ?? 0;
-      await write("alpha.npy", encodeNpy(alpha, [T, H, W]));
+      write("alpha.npy", encodeNpy(alpha, [T, H, W]));
     }
     if (this.outputs.has("instance")) {
       const small = summary.maxId < 65536;
