@@ -3,6 +3,7 @@
 // way users read them; when one is missing that check is skipped with a warning, unless
 // SYNTHVID_REQUIRE_READERS=1, where a missing reader is a failure.
 
+import { readerAvailable, runs } from "./readers.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
 import { decodeWav, encodeWav, readWav, WavError } from "../engine/audio/wav.ts";
 import { resample } from "../engine/audio/resample.ts";
@@ -29,27 +30,9 @@ import { initPhysics, PhysicsWorld } from "../engine/physics.ts";
 
 // ---------------------------------------------------------------- external readers
 
-async function runs(cmd: string, args: string[]): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" })
-      .output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
 const HAVE_PYTHON = await runs("python3", ["-c", "import wave, struct"]);
 const HAVE_NUMPY = await runs("python3", ["-c", "import numpy"]);
 const HAVE_FFPROBE = await runs("ffprobe", ["-version"]);
-
-function readerAvailable(available: boolean, what: string, aptPackage: string): boolean {
-  if (available) return true;
-  const message = `${what} not found; install it with: apt-get install ${aptPackage}`;
-  if (Deno.env.get("SYNTHVID_REQUIRE_READERS") === "1") throw new Error(message);
-  console.warn(`skipping: ${message}`);
-  return false;
-}
 
 async function capture(cmd: string, args: string[]): Promise<string> {
   const { success, stdout, stderr } = await new Deno.Command(cmd, { args }).output();

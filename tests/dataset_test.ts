@@ -1,16 +1,7 @@
 /** A rendered dataset read back with real readers: ffprobe/ffmpeg for rgb.mp4, numpy for the arrays. */
 import { assert, assertEquals } from "./assert.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
-
-const REQUIRE = Deno.env.get("SYNTHVID_REQUIRE_READERS") === "1";
-
-async function have(cmd: string, args: string[]): Promise<boolean> {
-  try {
-    return (await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output()).success;
-  } catch {
-    return false;
-  }
-}
+import { readerAvailable, runs } from "./readers.ts";
 
 async function run(cmd: string, args: string[]): Promise<string> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
@@ -49,7 +40,7 @@ Deno.test({
     assertEquals(dataset.size, [48, 32]);
     assert(dataset.conventions.depth.includes("metres"));
 
-    if (await have("ffprobe", ["-version"])) {
+    if (readerAvailable(await runs("ffprobe", ["-version"]), "ffprobe", "ffmpeg")) {
       const probe = JSON.parse(
         await run("ffprobe", [
           "-v",
@@ -72,13 +63,9 @@ Deno.test({
         12,
         "yuv420p",
       ]);
-    } else if (REQUIRE) {
-      throw new Error("ffprobe is missing (apt-get install ffmpeg)");
-    } else {
-      console.warn("skipping ffprobe checks: apt-get install ffmpeg");
     }
 
-    if (await have("python3", ["-c", "import numpy"])) {
+    if (readerAvailable(await runs("python3", ["-c", "import numpy"]), "numpy", "python3-numpy")) {
       const script = `
 import numpy as np, json, sys
 d = sys.argv[1]
@@ -99,10 +86,6 @@ print(json.dumps(out))`;
       assertEquals(r.flow, [[12, 32, 48, 2], "float32"]);
       assert(r.background_depth_is_inf && r.object_depth_finite);
       assert(r.unit_normals < 2e-3, `normals deviate from unit length by ${r.unit_normals}`);
-    } else if (REQUIRE) {
-      throw new Error("python3 with numpy is missing (apt-get install python3-numpy)");
-    } else {
-      console.warn("skipping numpy checks: apt-get install python3-numpy");
     }
   },
 });

@@ -3,6 +3,7 @@
 // them. When a reader is missing the test is skipped with a warning, unless
 // SYNTHVID_REQUIRE_READERS=1, where a missing reader is a failure.
 
+import { readerAvailable, runs } from "./readers.ts";
 import { decode } from "fast-png";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../engine/atomic.ts";
@@ -12,27 +13,8 @@ import { contactSheet, instanceColor, type PreviewFrame } from "../engine/previe
 
 // ---------------------------------------------------------------- external readers
 
-async function runs(cmd: string, args: string[]): Promise<boolean> {
-  try {
-    const { success } = await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" })
-      .output();
-    return success;
-  } catch {
-    return false;
-  }
-}
-
 const HAVE_NUMPY = await runs("python3", ["-c", "import numpy"]);
 const HAVE_FFMPEG = (await runs("ffprobe", ["-version"])) && (await runs("ffmpeg", ["-version"]));
-
-/** False (with a warning) when the reader is missing; throws instead if readers are required. */
-function readerAvailable(available: boolean, what: string, aptPackage: string): boolean {
-  if (available) return true;
-  const message = `${what} not found; install it with: apt-get install ${aptPackage}`;
-  if (Deno.env.get("SYNTHVID_REQUIRE_READERS") === "1") throw new Error(message);
-  console.warn(`skipping: ${message}`);
-  return false;
-}
 
 async function capture(cmd: string, args: string[]): Promise<Uint8Array> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
