@@ -662,7 +662,7 @@ function disagreements(text: string, clip: ClipResult, truth: Truth): string[] {
       b.intensity - a.intensity
     )[0];
   const lightText =
-    /\b((?:warm|cool|bright|dim|, )+)?\s*light (?:comes |falls on the scene )?(from the left|from the right|from the front|from behind|from above)?/
+    /\b((?:warm|cool|bright|dim|, )+)?\s*light\b(?: comes| falls on the scene)?\s*(from the left|from the right|from the front|from behind|from above)?/
       .exec(t);
   if (lightText && key) {
     const adjectives = lightText[1] ?? "";
