@@ -16,6 +16,16 @@ function finiteRange(data, accept) {
   return low <= high ? { low, high } : { low: 0, high: 1 };
 }
 
+/** Writes colorAt(p) as an opaque pixel for every pixel p; null leaves that pixel clear. */
+function paintPixels(rgba, colorAt) {
+  for (let p = 0, n = rgba.length / 4; p < n; p++) {
+    const color = colorAt(p);
+    if (!color) continue;
+    rgba[p * 4] = color[0], rgba[p * 4 + 1] = color[1], rgba[p * 4 + 2] = color[2];
+    rgba[p * 4 + 3] = 255;
+  }
+}
+
 /** Each layer: file it needs, how to load it, how to paint frame t into `rgba` (W*H*4). */
 export const RASTER_LAYERS = [
   {
@@ -31,13 +41,12 @@ export const RASTER_LAYERS = [
       const depth = state.frames.frame(t);
       const stride = state.frames.channels;
       const span = state.far - state.near;
-      for (let p = 0, n = rgba.length / 4; p < n; p++) {
+      paintPixels(rgba, (p) => {
         const d = depth[p * stride];
-        if (!(Number.isFinite(d) && d > 0)) continue;
+        if (!(Number.isFinite(d) && d > 0)) return null;
         // Near = bright, as in preview.png.
-        const [r, g, b] = ramp(span > 0 ? (state.far - d) / span : 1);
-        rgba[p * 4] = r, rgba[p * 4 + 1] = g, rgba[p * 4 + 2] = b, rgba[p * 4 + 3] = 255;
-      }
+        return ramp(span > 0 ? (state.far - d) / span : 1);
+      });
     },
   },
   {
@@ -50,12 +59,11 @@ export const RASTER_LAYERS = [
     paint(state, t, rgba) {
       const normals = state.frames.frame(t);
       const c = state.frames.channels;
-      for (let p = 0, n = rgba.length / 4; p < n; p++) {
+      paintPixels(rgba, (p) => {
         const x = normals[p * c], y = normals[p * c + 1], z = normals[p * c + 2];
-        if ((x === 0 && y === 0 && z === 0) || Number.isNaN(x + y + z)) continue;
-        const [r, g, b] = normalColor(x, y, z);
-        rgba[p * 4] = r, rgba[p * 4 + 1] = g, rgba[p * 4 + 2] = b, rgba[p * 4 + 3] = 255;
-      }
+        if ((x === 0 && y === 0 && z === 0) || Number.isNaN(x + y + z)) return null;
+        return normalColor(x, y, z);
+      });
     },
   },
   {
@@ -74,12 +82,11 @@ export const RASTER_LAYERS = [
     paint(state, t, rgba) {
       const flow = state.frames.frame(t);
       const c = state.frames.channels;
-      for (let p = 0, n = rgba.length / 4; p < n; p++) {
+      paintPixels(rgba, (p) => {
         const dx = flow[p * c], dy = flow[p * c + 1];
-        if (!(Math.hypot(dx, dy) > 0)) continue; // still pixels stay clear
-        const [r, g, b] = flowColor(dx, dy, state.largest);
-        rgba[p * 4] = r, rgba[p * 4 + 1] = g, rgba[p * 4 + 2] = b, rgba[p * 4 + 3] = 255;
-      }
+        // still pixels stay clear
+        return Math.hypot(dx, dy) > 0 ? flowColor(dx, dy, state.largest) : null;
+      });
     },
   },
   {
@@ -94,10 +101,10 @@ export const RASTER_LAYERS = [
     paint(state, t, rgba) {
       const alpha = state.frames.frame(t);
       const c = state.frames.channels;
-      for (let p = 0, n = rgba.length / 4; p < n; p++) {
+      paintPixels(rgba, (p) => {
         const v = Math.round(Math.min(255, Math.max(0, alpha[p * c] * state.scale)));
-        rgba[p * 4] = v, rgba[p * 4 + 1] = v, rgba[p * 4 + 2] = v, rgba[p * 4 + 3] = 255;
-      }
+        return [v, v, v];
+      });
     },
   },
   {
@@ -111,14 +118,13 @@ export const RASTER_LAYERS = [
       const ids = state.frames.frame(t);
       const c = state.frames.channels;
       const cache = new Map();
-      for (let p = 0, n = rgba.length / 4; p < n; p++) {
+      paintPixels(rgba, (p) => {
         const id = ids[p * c];
-        if (id === 0) continue;
+        if (id === 0) return null;
         let color = cache.get(id);
         if (!color) cache.set(id, color = instanceColor(id));
-        rgba[p * 4] = color[0], rgba[p * 4 + 1] = color[1], rgba[p * 4 + 2] = color[2];
-        rgba[p * 4 + 3] = 255;
-      }
+        return color;
+      });
     },
   },
 ];
