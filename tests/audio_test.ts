@@ -3,7 +3,7 @@
 // way users read them; when one is missing that check is skipped with a warning, unless
 // SYNTHVID_REQUIRE_READERS=1, where a missing reader is a failure.
 
-import { readerAvailable, runs } from "./readers.ts";
+import { captureText, probeAudio, readerAvailable, runs } from "./readers.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
 import { decodeWav, encodeWav, readWav, WavError } from "../engine/audio/wav.ts";
 import { resample } from "../engine/audio/resample.ts";
@@ -33,13 +33,6 @@ import { initPhysics, PhysicsWorld } from "../engine/physics.ts";
 const HAVE_PYTHON = await runs("python3", ["-c", "import wave, struct"]);
 const HAVE_NUMPY = await runs("python3", ["-c", "import numpy"]);
 const HAVE_FFPROBE = await runs("ffprobe", ["-version"]);
-
-async function capture(cmd: string, args: string[]): Promise<string> {
-  const { success, stdout, stderr } = await new Deno.Command(cmd, { args }).output();
-  const text = new TextDecoder().decode(stdout);
-  if (!success) throw new Error(`${cmd} failed: ${new TextDecoder().decode(stderr)}`);
-  return text;
-}
 
 // ---------------------------------------------------------------- helpers
 
@@ -340,7 +333,7 @@ print(json.dumps({"pcm": info, "pcm_sum": pcm.sum(axis=0).tolist(), "fmt": list(
                   "float_sum": flt.astype(np.float64).sum(axis=0).tolist(), "frames": len(flt)}))
 `;
     const out = JSON.parse(
-      await capture("python3", ["-c", script, `${dir}/pcm.wav`, `${dir}/float.wav`]),
+      await captureText("python3", ["-c", script, `${dir}/pcm.wav`, `${dir}/float.wav`]),
     );
     assertEquals(out.pcm, { rate: 48000, channels: 2, width: 2 });
     assertEquals(out.fmt, [3, 2, 48000, 48000 * 8, 8, 32]);
@@ -738,18 +731,7 @@ Deno.test("the mix muxes into rgb.mp4 as an AAC stream of the clip's duration", 
     for (let f = 0; f < frames; f++) await writer.addFrame(grey);
     await writer.addAudio!(interleaved);
     await Deno.writeFile(`${dir}/rgb.mp4`, await writer.finish());
-    const probe = JSON.parse(
-      await capture("ffprobe", [
-        "-v",
-        "error",
-        "-show_entries",
-        "stream=codec_type,codec_name,sample_rate,channels,duration",
-        "-of",
-        "json",
-        `${dir}/rgb.mp4`,
-      ]),
-    );
-    const audio = probe.streams.find((s: { codec_type: string }) => s.codec_type === "audio");
+    const audio = await probeAudio(`${dir}/rgb.mp4`);
     assert(audio, "has an audio stream");
     assertEquals([audio.codec_name, Number(audio.sample_rate), audio.channels], ["aac", 48000, 2]);
     const duration = Number(audio.duration);
@@ -828,18 +810,7 @@ plugins:
     }
     assert(worst <= 1e-6, `stems differ from the mix by ${worst}`);
     if (!readerAvailable(HAVE_FFPROBE, "ffprobe", "ffmpeg")) return;
-    const probe = JSON.parse(
-      await capture("ffprobe", [
-        "-v",
-        "error",
-        "-show_entries",
-        "stream=codec_type,codec_name,sample_rate,channels,duration",
-        "-of",
-        "json",
-        `${clip}/rgb.mp4`,
-      ]),
-    );
-    const audio = probe.streams.find((s: { codec_type: string }) => s.codec_type === "audio");
+    const audio = await probeAudio(`${clip}/rgb.mp4`);
     assert(audio, "rgb.mp4 has an audio stream");
     assertEquals([audio.codec_name, Number(audio.sample_rate), audio.channels], ["aac", 48000, 2]);
     assert(

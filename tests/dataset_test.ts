@@ -1,14 +1,7 @@
 /** A rendered dataset read back with real readers: ffprobe/ffmpeg for rgb.mp4, numpy for the arrays. */
 import { assert, assertEquals } from "./assert.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
-import { readerAvailable, runs } from "./readers.ts";
-
-async function run(cmd: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  const text = new TextDecoder().decode(out.stdout);
-  if (!out.success) throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr)}`);
-  return text;
-}
+import { captureText, probeVideo, readerAvailable, runs } from "./readers.ts";
 
 const SCENE = `
 name: readers
@@ -41,21 +34,7 @@ Deno.test({
     assert(dataset.conventions.depth.includes("metres"));
 
     if (readerAvailable(await runs("ffprobe", ["-version"]), "ffprobe", "ffmpeg")) {
-      const probe = JSON.parse(
-        await run("ffprobe", [
-          "-v",
-          "error",
-          "-select_streams",
-          "v:0",
-          "-count_frames",
-          "-show_entries",
-          "stream=codec_name,width,height,nb_read_frames,pix_fmt",
-          "-of",
-          "json",
-          `${clip}/rgb.mp4`,
-        ]),
-      );
-      const s = probe.streams[0];
+      const s = await probeVideo(`${clip}/rgb.mp4`);
       assertEquals([s.codec_name, s.width, s.height, Number(s.nb_read_frames), s.pix_fmt], [
         "h264",
         48,
@@ -79,7 +58,7 @@ out["object_depth_finite"] = bool(np.all(np.isfinite(depth[inst > 0])))
 n = np.load(f"{d}/normals.npy").astype(np.float32)
 out["unit_normals"] = float(np.abs(np.linalg.norm(n[inst > 0], axis=-1) - 1).max())
 print(json.dumps(out))`;
-      const r = JSON.parse(await run("python3", ["-c", script, clip]));
+      const r = JSON.parse(await captureText("python3", ["-c", script, clip]));
       assertEquals(r.depth, [[12, 32, 48], "float32"]);
       assertEquals(r.normals, [[12, 32, 48, 3], "float16"]);
       assertEquals(r.instance, [[12, 32, 48], "uint16"]);

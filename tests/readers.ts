@@ -22,3 +22,55 @@ export function readerAvailable(available: boolean, what: string, aptPackage: st
   console.warn(`skipping: ${message}`);
   return false;
 }
+
+/** Stdout of `cmd args`; throws with its stderr when it fails. */
+export async function capture(cmd: string, args: string[]): Promise<Uint8Array> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  if (!out.success) {
+    throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return out.stdout;
+}
+
+export async function captureText(cmd: string, args: string[]): Promise<string> {
+  return new TextDecoder().decode(await capture(cmd, args));
+}
+
+/** ffprobe's view of the first video stream, frames counted by decoding. */
+export async function probeVideo(path: string): Promise<{
+  codec_name: string;
+  width: number;
+  height: number;
+  nb_read_frames: string;
+  pix_fmt: string;
+}> {
+  const json = await captureText("ffprobe", [
+    "-v",
+    "error",
+    "-select_streams",
+    "v:0",
+    "-count_frames",
+    "-show_entries",
+    "stream=codec_name,width,height,nb_read_frames,pix_fmt",
+    "-of",
+    "json",
+    path,
+  ]);
+  return JSON.parse(json).streams[0];
+}
+
+/** ffprobe's view of the audio stream, or undefined when the file has none. */
+export async function probeAudio(path: string): Promise<
+  { codec_name: string; sample_rate: string; channels: number; duration: string } | undefined
+> {
+  const json = await captureText("ffprobe", [
+    "-v",
+    "error",
+    "-show_entries",
+    "stream=codec_type,codec_name,sample_rate,channels,duration",
+    "-of",
+    "json",
+    path,
+  ]);
+  return JSON.parse(json).streams.find((s: { codec_type: string }) => s.codec_type === "audio");
+}

@@ -3,7 +3,7 @@
 // them. When a reader is missing the test is skipped with a warning, unless
 // SYNTHVID_REQUIRE_READERS=1, where a missing reader is a failure.
 
-import { readerAvailable, runs } from "./readers.ts";
+import { capture, captureText, probeAudio, probeVideo, readerAvailable, runs } from "./readers.ts";
 import { decode } from "fast-png";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../engine/atomic.ts";
@@ -15,18 +15,6 @@ import { contactSheet, instanceColor, type PreviewFrame } from "../engine/previe
 
 const HAVE_NUMPY = await runs("python3", ["-c", "import numpy"]);
 const HAVE_FFMPEG = (await runs("ffprobe", ["-version"])) && (await runs("ffmpeg", ["-version"]));
-
-async function capture(cmd: string, args: string[]): Promise<Uint8Array> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return out.stdout;
-}
-
-async function captureText(cmd: string, args: string[]): Promise<string> {
-  return new TextDecoder().decode(await capture(cmd, args));
-}
 
 // ---------------------------------------------------------------- atomic
 
@@ -148,22 +136,6 @@ async function encodeSquares(w: number, h: number, frames: number, fps = 24): Pr
   const writer = await createVideoWriter({ width: w, height: h, fps });
   for (let i = 0; i < frames; i++) await writer.addFrame(squareFrame(w, h, i));
   return await writer.finish();
-}
-
-async function probeVideo(path: string) {
-  const json = await captureText("ffprobe", [
-    "-v",
-    "error",
-    "-select_streams",
-    "v:0",
-    "-count_frames",
-    "-show_entries",
-    "stream=codec_name,width,height,nb_read_frames,pix_fmt",
-    "-of",
-    "json",
-    path,
-  ]);
-  return JSON.parse(json).streams[0];
 }
 
 /** Decode one frame to packed rgb24 with ffmpeg. */
@@ -300,17 +272,7 @@ Deno.test("createVideoWriter addAudio muxes an aac stream in sync with the video
   try {
     const path = `${dir}/av.mp4`;
     await Deno.writeFile(path, await writer.finish());
-    const json = await captureText("ffprobe", [
-      "-v",
-      "error",
-      "-show_entries",
-      "stream=codec_type,codec_name,duration,sample_rate,channels",
-      "-of",
-      "json",
-      path,
-    ]);
-    const streams = JSON.parse(json).streams;
-    const audio = streams.find((s: { codec_type: string }) => s.codec_type === "audio");
+    const audio = await probeAudio(path);
     assert(audio, "has an audio stream");
     assertEquals(audio.codec_name, "aac");
     assertEquals(Number(audio.sample_rate), sampleRate);
@@ -318,8 +280,7 @@ Deno.test("createVideoWriter addAudio muxes an aac stream in sync with the video
     // The edit list trims AAC's priming and padding, so the duration is the clip's.
     const duration = Number(audio.duration);
     assert(Math.abs(duration - frames / fps) < 0.002, `audio lasts ${duration} s`);
-    const video = streams.find((s: { codec_type: string }) => s.codec_type === "video");
-    assertEquals(video.codec_name, "h264");
+    assertEquals((await probeVideo(path)).codec_name, "h264");
 
     const decoded = await capture("ffmpeg", [
       "-v",
