@@ -27,6 +27,10 @@ export async function acquireGpu(): Promise<Gpu> {
     throw new GpuError("This Deno build has no WebGPU (navigator.gpu is missing)");
   }
   const requested = Deno.env.get("DENO_WEBGPU_BACKEND");
+  // Probing the GL backend asks libwayland for a display; without XDG_RUNTIME_DIR (containers,
+  // ssh, CI) it prints "error: XDG_RUNTIME_DIR is invalid", which is harmless but alarming.
+  // Pointing it at the temp folder lets the probe fail quietly: no Wayland socket lives there.
+  if (Deno.env.get("XDG_RUNTIME_DIR") === undefined) Deno.env.set("XDG_RUNTIME_DIR", "/tmp");
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) {
     const hint = requested !== undefined
