@@ -1,5 +1,6 @@
 /** Builds one clip's Scene from a SceneConfig, drawing its samplers with the scene's RNG stream. */
 import { type MeshData, primitives } from "./mesh.ts";
+import { type Pattern, proceduralKey, proceduralTexture } from "./procedural_texture.ts";
 import { loadGltf } from "./gltf.ts";
 import { kelvinToLinear, srgbToLinear } from "./color.ts";
 import { eulerToQuat, type Keyframe } from "./keyframes.ts";
@@ -141,7 +142,7 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
         color: srgb.slice(0, 3).map(srgbToLinear) as Vec3,
         roughness: draw(number, o.roughness, 0.5),
         metalness: draw(number, o.metalness, 0),
-        texture: o.texture as string | undefined,
+        texture: o.texture === undefined ? undefined : addPatternTexture(scene, o.texture, rng),
         preset: o.material === undefined ? undefined : draw<string>(string, o.material, ""),
       },
       attributes: (o.attributes as Record<string, unknown>) ?? {},
@@ -159,4 +160,29 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
     };
   });
   return { scene, motions, sampled };
+}
+
+/**
+ * Registers the procedural texture an object's `texture:` asks for and returns its key. The
+ * texture multiplies the base colour: white where the pattern is 0, `tint` (default a mid grey)
+ * where it is 1, so the object keeps its colour with a darker pattern on it.
+ */
+function addPatternTexture(scene: Scene, value: unknown, rng: Rng): string {
+  const form = typeof value === "object" && value !== null && "pattern" in value
+    ? value as Record<string, unknown>
+    : { pattern: value };
+  const spec = {
+    pattern: sample(string, form.pattern, rng) as Pattern,
+    frequency: Math.round(
+      form.frequency === undefined ? 8 : sample(number, form.frequency, rng) as number,
+    ),
+    colorA: [1, 1, 1] as Vec3,
+    colorB:
+      (form.tint === undefined ? [0.45, 0.45, 0.45] : sample(color, form.tint, rng) as number[])
+        .slice(0, 3).map(srgbToLinear) as Vec3,
+    seed: Math.floor(rng.next() * 2 ** 32),
+  };
+  const key = proceduralKey(spec);
+  scene.textures.set(key, proceduralTexture(spec));
+  return key;
 }

@@ -3,9 +3,17 @@
  * reported at once, each with file:line:column, the key path, what was
  * expected and what was found.
  */
-import { isMap, LineCounter, parseDocument, type Document } from "yaml";
+import { type Document, isMap, LineCounter, parseDocument } from "yaml";
 import type { PluginDefinition } from "./plugin.ts";
-import { didYouMean, type Issue, type Schema, schemaFromDefaults, validate, withDefaults } from "./schema.ts";
+import { PATTERNS } from "./procedural_texture.ts";
+import {
+  didYouMean,
+  type Issue,
+  type Schema,
+  schemaFromDefaults,
+  validate,
+  withDefaults,
+} from "./schema.ts";
 
 export const OUTPUTS = ["rgb", "depth", "normals", "instance", "flow", "alpha", "preview"] as const;
 export type OutputName = typeof OUTPUTS[number];
@@ -54,17 +62,37 @@ export class SceneError extends Error {
   override name = "SceneError";
   constructor(readonly file: string, readonly problems: string[]) {
     super(
-      `Cannot load scene "${file}": ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
+      `Cannot load scene "${file}": ${problems.length} problem${
+        problems.length === 1 ? "" : "s"
+      }\n` +
         problems.map((p) => `  ${p}`).join("\n"),
     );
   }
 }
 
-const num = (limit: { min?: number; max?: number; integer?: boolean } = {}): Schema => ({ type: "number", limit });
-const sampledNum = (limit: { min?: number; max?: number } = {}): Schema => ({ type: "number", limit, sampled: true });
+const num = (limit: { min?: number; max?: number; integer?: boolean } = {}): Schema => ({
+  type: "number",
+  limit,
+});
+const sampledNum = (limit: { min?: number; max?: number } = {}): Schema => ({
+  type: "number",
+  limit,
+  sampled: true,
+});
 const vec3: Schema = { type: "vector", length: 3, sampled: true };
 const color: Schema = { type: "vector", length: 3, color: true, sampled: true };
-const str = (oneOf?: readonly string[]): Schema => ({ type: "string", limit: oneOf ? { oneOf } : undefined });
+const str = (oneOf?: readonly string[]): Schema => ({
+  type: "string",
+  limit: oneOf ? { oneOf } : undefined,
+});
+
+/** `texture: checker` or `texture: { pattern: checker, frequency: 8, tint: [r, g, b] }`. */
+const patternName: Schema = { type: "string", limit: { oneOf: PATTERNS }, sampled: true };
+const textureSchema: Schema = {
+  type: "object",
+  required: ["pattern"],
+  fields: { pattern: patternName, frequency: sampledNum({ min: 1, max: 64 }), tint: color },
+};
 
 export const MESH_KEYS = ["cube", "sphere", "cylinder", "cone", "torus", "plane", "capsule"];
 
@@ -87,7 +115,7 @@ const objectSchema: Schema = {
     color,
     roughness: sampledNum({ min: 0, max: 1 }),
     metalness: sampledNum({ min: 0, max: 1 }),
-    texture: str(),
+    texture: { type: "any" }, // a pattern name or { pattern, frequency, tint }; checked below
     material: { type: "string", sampled: true },
     attributes: { type: "any" },
     motion: { type: "list", items: keyframeSchema },
@@ -170,26 +198,46 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     return `${file}:${p.line}:${p.col}`;
   };
   if (doc.errors.length > 0) {
-    throw new SceneError(file, doc.errors.map((e) => `${at(e.pos[0])} ${e.message.split("\n")[0]}`));
+    throw new SceneError(
+      file,
+      doc.errors.map((e) => `${at(e.pos[0])} ${e.message.split("\n")[0]}`),
+    );
   }
   const value = (doc.toJS() ?? {}) as Record<string, unknown>;
   const problems: string[] = [];
-  const report = (issue: Issue) => problems.push(`${at(offsetOf(doc, issue))} ${formatPath(issue.path)}: ${issue.message}`);
+  const report = (issue: Issue) =>
+    problems.push(`${at(offsetOf(doc, issue))} ${formatPath(issue.path)}: ${issue.message}`);
 
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new SceneError(file, [`${file}:1:1 the scene must be a map of keys (name, seed, clips, …)`]);
+    throw new SceneError(file, [
+      `${file}:1:1 the scene must be a map of keys (name, seed, clips, …)`,
+    ]);
   }
   validate(sceneSchema, value).forEach(report);
   const size = parseSize(value.size);
   if (value.size !== undefined && !size) {
-    report({ path: ["size"], message: `expected [width, height] or "WxH" with sizes 1..8192, got ${JSON.stringify(value.size)}` });
+    report({
+      path: ["size"],
+      message: `expected [width, height] or "WxH" with sizes 1..8192, got ${
+        JSON.stringify(value.size)
+      }`,
+    });
   }
   const objects = Array.isArray(value.objects) ? value.objects as Record<string, unknown>[] : [];
   objects.forEach((o, i) => {
     if (o && typeof o === "object" && o.scale !== undefined) {
       const s = o.scale;
       const vector = Array.isArray(s) && s.length === 3;
-      validate(vector ? vec3 : sampledNum({ min: 1e-6 }), s, ["objects", i, "scale"]).forEach(report);
+      validate(vector ? vec3 : sampledNum({ min: 1e-6 }), s, ["objects", i, "scale"]).forEach(
+        report,
+      );
+    }
+    if (o && typeof o === "object" && o.texture !== undefined) {
+      const t = o.texture as Record<string, unknown>;
+      const form = typeof t === "object" && t !== null && "pattern" in t
+        ? textureSchema
+        : patternName;
+      validate(form, t, ["objects", i, "texture"]).forEach(report);
     }
   });
 
@@ -198,22 +246,37 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
   const rawAssets = (value.assets ?? {}) as Record<string, unknown>;
   for (const [key, path] of Object.entries(rawAssets)) {
     if (typeof path !== "string") {
-      report({ path: ["assets", key], message: `expected a file path, got ${JSON.stringify(path)}` });
+      report({
+        path: ["assets", key],
+        message: `expected a file path, got ${JSON.stringify(path)}`,
+      });
       continue;
     }
     if (MESH_KEYS.includes(key)) {
-      report({ path: ["assets", key], atKey: true, message: `"${key}" is a built-in mesh; choose another key` });
+      report({
+        path: ["assets", key],
+        atKey: true,
+        message: `"${key}" is a built-in mesh; choose another key`,
+      });
     }
     try {
       assets[key] = resolveInside(dir, path);
     } catch (error) {
-      report({ path: ["assets", key], message: (error as SceneError).problems?.[0] ?? String(error) });
+      report({
+        path: ["assets", key],
+        message: (error as SceneError).problems?.[0] ?? String(error),
+      });
     }
   }
   const meshKeys = [...MESH_KEYS, ...Object.keys(assets)];
   objects.forEach((o, i) => {
     if (o && typeof o.mesh === "string" && !meshKeys.includes(o.mesh)) {
-      report({ path: ["objects", i, "mesh"], message: `unknown mesh "${o.mesh}"${didYouMean(o.mesh, meshKeys)}; expected one of ${meshKeys.join(", ")} or a key under assets:` });
+      report({
+        path: ["objects", i, "mesh"],
+        message: `unknown mesh "${o.mesh}"${didYouMean(o.mesh, meshKeys)}; expected one of ${
+          meshKeys.join(", ")
+        } or a key under assets:`,
+      });
     }
   });
 
@@ -230,7 +293,10 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
       }
       for (const def of found) registry.set(def.id, def);
     } catch (error) {
-      report({ path: ["import", i], message: `cannot import "${path}": ${(error as Error).message.split("\n")[0]}` });
+      report({
+        path: ["import", i],
+        message: `cannot import "${path}": ${(error as Error).message.split("\n")[0]}`,
+      });
     }
   }
   const plugins: PluginEntry[] = [];
@@ -240,17 +306,28 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     if (!entry || typeof entry.use !== "string") return;
     const definition = registry.get(entry.use);
     if (!definition) {
-      report({ path: ["plugins", i, "use"], message: `"${entry.use}" is not registered${didYouMean(entry.use, [...registry.keys()])}` });
+      report({
+        path: ["plugins", i, "use"],
+        message: `"${entry.use}" is not registered${didYouMean(entry.use, [...registry.keys()])}`,
+      });
       return;
     }
     const key = typeof entry.name === "string" ? entry.name : entry.use;
     if (keys.has(key)) {
-      report({ path: ["plugins", i], message: `key "${key}" is used twice; give one of them a different name:` });
+      report({
+        path: ["plugins", i],
+        message: `key "${key}" is used twice; give one of them a different name:`,
+      });
     }
     keys.add(key);
     const schema = schemaFromDefaults(definition.defaults, definition.limits);
     validate(schema, entry.with ?? {}, ["plugins", i, "with"]).forEach(report);
-    plugins.push({ key, definition, options: withDefaults(definition.defaults, (entry.with ?? {}) as Record<string, unknown>), schema });
+    plugins.push({
+      key,
+      definition,
+      options: withDefaults(definition.defaults, (entry.with ?? {}) as Record<string, unknown>),
+      schema,
+    });
   });
 
   if (problems.length > 0) throw new SceneError(file, problems);
@@ -316,19 +393,24 @@ function offsetOf(doc: Document, issue: Issue): number {
 }
 
 export function formatPath(path: (string | number)[]): string {
-  return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("") || "(root)";
+  return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("") ||
+    "(root)";
 }
 
 /** Resolves a path relative to `dir`, rejecting absolute paths and `..` escapes. */
 export function resolveInside(dir: string, path: string): string {
   if (path.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(path)) {
-    throw new SceneError(path, [`"${path}": absolute paths are not allowed; use a path relative to the scene file`]);
+    throw new SceneError(path, [
+      `"${path}": absolute paths are not allowed; use a path relative to the scene file`,
+    ]);
   }
   const parts: string[] = [];
   for (const part of path.split(/[\\/]+/)) {
     if (part === "" || part === ".") continue;
     if (part === "..") {
-      throw new SceneError(path, [`"${path}": ".." is not allowed; keep files inside the scene's folder`]);
+      throw new SceneError(path, [
+        `"${path}": ".." is not allowed; keep files inside the scene's folder`,
+      ]);
     }
     parts.push(part);
   }

@@ -20,6 +20,7 @@ import { decodeHdr, encodeHdr } from "../engine/hdr.ts";
 import { proceduralSky } from "../engine/environment.ts";
 import { decodeNpy } from "../engine/npy.ts";
 import { objectBounds } from "../plugins/randomizer/bounds.ts";
+import { loadScene, SceneError } from "../engine/scene_file.ts";
 
 const gpuTest = { sanitizeResources: false, sanitizeOps: false };
 
@@ -263,6 +264,56 @@ Deno.test({
     gen.destroy();
     gpu.check();
   },
+});
+
+Deno.test({
+  name: "scene texture: a YAML checker floor shows two tones whose ratio is the tint",
+  ...gpuTest,
+  async fn() {
+    // Looking straight down at a white matte floor lit from straight above: every pixel gets the
+    // same light, so the two checker tones differ only by the texture (white × 1 and × tint).
+    const { frames } = await render(`
+outputs: [rgb, instance]
+camera: { position: [0, 3, 0], look_at: [0, 0, 0], up: [0, 0, -1], fov: 50 }
+ambient: { intensity: 0 }
+lights: [{ type: directional, direction: [0, -1, 0], intensity: 0.6 }]
+objects:
+  - { mesh: plane, scale: [8, 1, 8], color: [1, 1, 1], roughness: 1,
+      texture: { pattern: checker, frequency: 8, tint: "#808080" } }
+plugins: [{ use: randomizer/test_probe }]
+`);
+    const f = frames[0];
+    const toLinear = (c: number) => {
+      const v = c / 255;
+      return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
+    const reds = Array.from({ length: f.width * f.height }, (_, i) => f.rgb[i * 4]).sort((a, b) =>
+      a - b
+    );
+    const dark = toLinear(reds[Math.floor(reds.length * 0.2)]);
+    const bright = toLinear(reds[Math.floor(reds.length * 0.8)]);
+    const tint = toLinear(128);
+    assert(Math.abs(dark / bright - tint) < 0.03, `tones ${dark} / ${bright}, tint ${tint}`);
+  },
+});
+
+Deno.test("scene texture: unknown patterns and bad fields are reported at file:line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/bad.yaml`,
+      "objects:\n  - { mesh: cube, texture: checkr }\n  - { mesh: cube, texture: { pattern: wood, frequency: 0 } }\n",
+    );
+    const error = await loadScene(`${dir}/bad.yaml`, { registry: [] }).catch((e) => e);
+    assert(error instanceof SceneError, String(error));
+    assert(
+      /bad\.yaml:2:\d+ objects\[0\]\.texture: .*did you mean "checker"/.test(error.message),
+      error.message,
+    );
+    assert(/bad\.yaml:3:\d+ objects\[1\]\.texture\.frequency/.test(error.message), error.message);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 const shadowScene = (shadow: boolean) => `
