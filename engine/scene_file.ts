@@ -122,7 +122,7 @@ const objectSchema: Schema = {
   },
 };
 
-const sceneSchema: Schema = {
+export const sceneSchema: Schema = {
   type: "object",
   fields: {
     name: str(),
