@@ -144,7 +144,28 @@ export interface PluginDefinition<O extends Options = Options> {
   description: string;
   defaults: O;
   limits?: { readonly [K in keyof O]?: OptionLimit };
+  /**
+   * Optional check of the options when the scene loads, for what `limits` cannot say (names in
+   * a list, a file that must exist). Options are as written, merged over the defaults: samplers
+   * are not drawn yet, so check plain values only. Each problem is reported with the scene's
+   * file:line:column and key, before anything renders.
+   */
+  check?(options: O, scene: CheckContext): OptionProblem[];
   create(): PluginHooks<O>;
+}
+
+/** What a plugin's `check` sees of the scene besides its own options. */
+export interface CheckContext {
+  /** Mesh keys: built-in meshes and the scene's assets. */
+  meshKeys: readonly string[];
+  /** Resolves a file option inside the scene's folder; throws on absolute paths and "..". */
+  resolve(path: string): string;
+}
+
+/** One bad option found by a plugin's `check`. */
+export interface OptionProblem {
+  option: string;
+  message: string;
 }
 
 /** Identity helper that checks a definition's shape and infers its option type. */

@@ -4,7 +4,7 @@
  * expected and what was found.
  */
 import { type Document, isMap, LineCounter, parseDocument } from "yaml";
-import type { PluginDefinition } from "./plugin.ts";
+import type { Options, PluginDefinition } from "./plugin.ts";
 import { PATTERNS } from "./procedural_texture.ts";
 import {
   didYouMean,
@@ -321,11 +321,22 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     }
     keys.add(key);
     const schema = schemaFromDefaults(definition.defaults, definition.limits);
-    validate(schema, entry.with ?? {}, ["plugins", i, "with"]).forEach(report);
+    const issues = validate(schema, entry.with ?? {}, ["plugins", i, "with"]);
+    issues.forEach(report);
+    const options = withDefaults(
+      definition.defaults,
+      (entry.with ?? {}) as Record<string, unknown>,
+    );
+    if (issues.length === 0 && definition.check) {
+      const context = { meshKeys, resolve: (path: string) => resolveInside(dir, path) };
+      for (const problem of definition.check(options as Options, context)) {
+        report({ path: ["plugins", i, "with", problem.option], message: problem.message });
+      }
+    }
     plugins.push({
       key,
       definition,
-      options: withDefaults(definition.defaults, (entry.with ?? {}) as Record<string, unknown>),
+      options,
       schema,
     });
   });

@@ -73,6 +73,35 @@ Deno.test("loadScene rejects asset paths that leave the scene's folder", async (
   }
 });
 
+Deno.test("plugins' own checks report bad names and files at file:line before rendering", async () => {
+  const file = await writeScene(`objects: [{ name: ball, mesh: sphere }]
+plugins:
+  - { use: randomizer/materials, with: { patterns: "checker, strpes" } }
+  - { use: randomizer/clutter, with: { meshes: "cube,sphree" } }
+  - { use: action/something_something, with: { actions: "roll,rol" } }
+  - { use: action/human, with: { motion: wlak } }
+  - { use: audio/clips, with: { file: missing.wav } }
+  - { use: audio/ambience, with: { type: file, file: ../outside.wav } }
+  - { use: action/human_bvh }
+`);
+  const error = await assertRejects(() => loadScene(file, { registry: builtins })) as SceneError;
+  const text = error.message;
+  for (
+    const expected of [
+      `${file}:3:52 plugins[0].with.patterns: unknown "strpes" (did you mean "stripes"?)`,
+      `${file}:4:48 plugins[1].with.meshes: unknown "sphree" (did you mean "sphere"?)`,
+      `${file}:5:57 plugins[2].with.actions: unknown "rol" (did you mean "roll"?)`,
+      `${file}:6:42 plugins[3].with.motion: unknown "wlak"; expected one of walk, run`,
+      `${file}:7:39 plugins[4].with.file: "missing.wav" does not exist`,
+      `${file}:8:54 plugins[5].with.file: "../outside.wav": ".." is not allowed`,
+      `${file}:9:5 plugins[6].with.file: required: a .bvh motion capture file`,
+    ]
+  ) {
+    assert(text.includes(expected), `missing:\n  ${expected}\nin:\n${text}`);
+  }
+  assertEquals(error.problems.length, 7);
+});
+
 Deno.test("YAML syntax errors name the file, line and column", async () => {
   const file = await writeScene("name: x\nobjects: [\n");
   const error = await assertRejects(() => loadScene(file, { registry: builtins }));

@@ -11,6 +11,7 @@ import {
   type PluginDefinition,
   type PluginHooks,
 } from "../../engine/plugin.ts";
+import { checkName } from "../../engine/plugin_checks.ts";
 import { Actor, type CameraFollow } from "../../engine/human/actor.ts";
 import { describe, sampleAppearance } from "../../engine/human/appearance.ts";
 import { ENDS_SEATED, MOTION_NAMES, MOTIONS, STARTS_SEATED } from "../../engine/human/library.ts";
@@ -123,6 +124,12 @@ export function humanPlugin(
       prop: { oneOf: ["none", "ball", "box", "any"] },
       distance: { min: 0.5, max: 20 },
     },
+    check: (o) => [
+      ...(typeof o.motion === "string"
+        ? checkName("motion", o.motion, [...MOTION_NAMES, "balanced", "any"])
+        : []),
+      ...(typeof o.then === "string" && o.then ? checkName("then", o.then, MOTION_NAMES) : []),
+    ],
     create() {
       let actor: Actor | undefined;
       let follow: CameraFollow | undefined;

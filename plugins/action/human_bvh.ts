@@ -5,6 +5,7 @@
  * frame if the clip is longer.
  */
 import { definePlugin } from "../../engine/plugin.ts";
+import { checkFile } from "../../engine/plugin_checks.ts";
 import { Actor, type CameraFollow } from "../../engine/human/actor.ts";
 import { describe, sampleAppearance } from "../../engine/human/appearance.ts";
 import { fromLocalPoses } from "../../engine/human/bake.ts";
@@ -67,6 +68,7 @@ export const humanBvh = definePlugin<BvhOptions>({
     distance: 2.4,
   },
   limits: { figure: { oneOf: ["any", "man", "woman"] }, camera: { oneOf: ["follow", "fixed"] } },
+  check: (o, scene) => checkFile("file", String(o.file), scene, "a .bvh motion capture file"),
   create() {
     let bvh: Bvh | undefined;
     let actor: Actor | undefined;

@@ -5,6 +5,7 @@
  * and which options were used land in labels.json `plugins.<key>.{action, options}`.
  */
 import { definePlugin, type Options, type PluginHooks } from "../../engine/plugin.ts";
+import { checkNames } from "../../engine/plugin_checks.ts";
 import { initPhysics } from "../../engine/physics.ts";
 import { objectActionPlugins } from "./object_action_list.ts";
 
@@ -27,6 +28,10 @@ export default definePlugin({
   description: "Runs one object action per clip (cycled for class balance, or drawn at random).",
   defaults: { actions: "all", order: "cycle", jitter: 0.2 },
   limits: { order: { oneOf: ["cycle", "random"] }, jitter: { min: 0, max: 0.9 } },
+  check: (o) =>
+    typeof o.actions === "string" && o.actions !== "all"
+      ? checkNames("actions", o.actions, NAMES)
+      : [],
   create() {
     const hooks = objectActionPlugins.map((p) =>
       [p.spec.name, p.create()] as [string, PluginHooks<Options>]

@@ -7,6 +7,7 @@
  */
 import { readWav, toMono } from "../../engine/audio/wav.ts";
 import { definePlugin } from "../../engine/plugin.ts";
+import { checkFile } from "../../engine/plugin_checks.ts";
 import type { Rng } from "../../engine/rng.ts";
 import { soundName } from "./clips.ts";
 
@@ -85,6 +86,8 @@ export const ambience = definePlugin({
     level_db: { min: -120, max: 0 },
     hum_hz: { min: 1, max: 20000 },
   },
+  check: (o, scene) =>
+    o.type === "file" ? checkFile("file", String(o.file), scene, "a WAV file for type: file") : [],
   create() {
     let sceneDir = "";
     return {

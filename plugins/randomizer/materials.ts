@@ -5,6 +5,7 @@
  */
 import { pickColor } from "../../engine/palette.ts";
 import { definePlugin } from "../../engine/plugin.ts";
+import { checkNames } from "../../engine/plugin_checks.ts";
 import {
   type Pattern,
   PATTERNS,
@@ -97,6 +98,7 @@ export const materialsRandomizer = definePlugin({
     keep_presets: true,
   },
   limits: { metal_chance: { min: 0, max: 1 }, texture_chance: { min: 0, max: 1 } },
+  check: (o) => typeof o.patterns === "string" ? checkNames("patterns", o.patterns, PATTERNS) : [],
   create() {
     return {
       clipStart(ctx) {
