@@ -64,3 +64,11 @@ Deno.test({
     }
   },
 });
+
+Deno.test("mod.ts exports the plugin contract and the dataset API", async () => {
+  const api = await import("../mod.ts");
+  for (const name of ["definePlugin", "renderDataset", "planDataset", "loadScene", "decodeNpy"]) {
+    assertEquals(typeof (api as Record<string, unknown>)[name], "function", name);
+  }
+  assert(api.builtins.some((p) => p.id === "action/human"), "built-in plugins");
+});

@@ -1,6 +1,5 @@
 /** Example action plugin: an object hops in place. See docs/plugins.md. */
-import { definePlugin } from "../../engine/plugin.ts";
-import type { SceneObject } from "../../engine/scene.ts";
+import { definePlugin, type SceneObject } from "../../mod.ts";
 
 export const hop = definePlugin({
   id: "action/hop",

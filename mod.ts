@@ -1,0 +1,57 @@
+/**
+ * synthvid's public API: what a plugin author or a program that renders datasets imports.
+ *
+ *   import { definePlugin, renderDataset } from "./mod.ts";
+ *
+ * The command line (`deno task render`) is engine/cli.ts on top of `renderDataset`.
+ */
+
+// Writing plugins: the contract (docs/plugins.md) and ready-made option checks.
+export {
+  type ActionEvent,
+  type AudioSource,
+  type Caption,
+  type CheckContext,
+  type ClipContext,
+  definePlugin,
+  type FrameContext,
+  type OptionLimit,
+  type OptionProblem,
+  type Options,
+  type OptionValue,
+  PLUGIN_KINDS,
+  type PluginDefinition,
+  type PluginHooks,
+  type PluginKind,
+  type SetupContext,
+} from "./engine/plugin.ts";
+export { checkFile, checkName, checkNames } from "./engine/plugin_checks.ts";
+export { Rng } from "./engine/rng.ts";
+export {
+  type Light,
+  type Material,
+  type MeshPart,
+  type Quat,
+  Scene,
+  SceneObject,
+  type Vec3,
+} from "./engine/scene.ts";
+export type { FrameMeta, RenderedFrame } from "./engine/renderer.ts";
+
+// Rendering and planning datasets from a scene file.
+export {
+  type ClipResult,
+  planDataset,
+  renderDataset,
+  type RunOptions,
+  type RunSummary,
+  VERSION,
+} from "./engine/runner.ts";
+export { loadScene, SceneError, type SceneConfig } from "./engine/scene_file.ts";
+export { builtins } from "./plugins/mod.ts";
+
+// Reading what was written, and the GPU underneath.
+export { decodeNpy, encodeNpy } from "./engine/npy.ts";
+export { acquireGpu, type Gpu, GpuError } from "./engine/gpu.ts";
+export { Camera, type Intrinsics } from "./engine/camera.ts";
+export { type MeshData, primitives } from "./engine/mesh.ts";
