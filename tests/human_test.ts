@@ -435,3 +435,89 @@ plugins:
     assertAlmostEquals(shin(0), shin(7), 1e-3);
   },
 );
+
+/** Pixels whose centre is within `radius` px of (u, v), on instance `id` and within `dz` m of depth `z`. */
+function pixelsNear(
+  u: number,
+  v: number,
+  z: number,
+  at: { W: number; H: number; base: number; inst: Uint32Array; depth: Float32Array },
+  id: number,
+  radius = 1,
+  dz = 0.08,
+): number[] {
+  const out: number[] = [];
+  for (let y = Math.floor(v - radius); y <= Math.ceil(v + radius); y++) {
+    for (let x = Math.floor(u - radius); x <= Math.ceil(u + radius); x++) {
+      if (x < 0 || y < 0 || x >= at.W || y >= at.H) continue;
+      if (Math.hypot(x + 0.5 - u, y + 0.5 - v) > radius) continue;
+      const i = at.base + y * at.W + x;
+      if (at.inst[i] === id && Math.abs(at.depth[i] - z) < dz) out.push(y * at.W + x);
+    }
+  }
+  return out;
+}
+
+gpuTest(
+  "rendered: flow of a waving hand is the wrist keypoint's motion, planted feet have none",
+  async () => {
+    const yaml = `
+name: human_flow
+seed: 5
+frames: 24
+size: [96, 96]
+camera: { position: [0, 1.1, 3.4], look_at: [0, 1.0, 0], fov: 50 }
+objects:
+  - { name: floor, mesh: plane, class: floor, scale: [20, 1, 20] }
+plugins:
+  - { use: action/human_wave, name: person, with: { camera: fixed, random_heading: false, heading: 0, delay: 0, vary: 0, side: right, height: 1.75 } }
+`;
+    const { out } = await renderTestScene(yaml, { clips: 1, frames: 24, size: [96, 96] });
+    const labels = await readLabels(out, 0);
+    const record = labels.plugins.person.keypoints;
+    const id = record.person;
+    const dir = `${out}/clip_00000`;
+    const inst = decodeNpy(await Deno.readFile(`${dir}/instance.npy`)).data as Uint32Array;
+    const depth = decodeNpy(await Deno.readFile(`${dir}/depth.npy`)).data as Float32Array;
+    const flow = decodeNpy(await Deno.readFile(`${dir}/flow.npy`)).data as Float32Array;
+    const [W, H] = [96, 96];
+    const kp = (f: number, name: string) => record.frames[f].keypoints[record.coco17.indexOf(name)];
+    const z = (f: number, name: string) =>
+      record.frames[f].joints_camera[record.joint_names.indexOf(name)][2];
+    let hand = 0;
+    let fast = 0;
+    let worst = 0;
+    let feet = 0;
+    for (let f = 0; f + 1 < record.frames.length; f++) {
+      const at = { W, H, base: f * W * H, inst, depth };
+      // Only while the hand is raised above the shoulder: no other body part is near it there.
+      const world = (name: string) =>
+        record.frames[f].joints_world[record.joint_names.indexOf(name)];
+      const raised = world("right_wrist")[1] > world("right_shoulder")[1];
+      const [u0, v0] = kp(f, "right_wrist");
+      const [u1, v1] = kp(f + 1, "right_wrist");
+      const expected = [u1 - u0, v1 - v0];
+      for (const p of raised ? pixelsNear(u0, v0, z(f, "right_wrist"), at, id) : []) {
+        const i = (at.base + p) * 2;
+        const error = Math.hypot(flow[i] - expected[0], flow[i + 1] - expected[1]);
+        worst = Math.max(worst, error);
+        assert(error < 0.5, `frame ${f}: wrist flow off by ${error.toFixed(2)} px`);
+        hand++;
+        if (Math.hypot(expected[0], expected[1]) > 2) fast++;
+      }
+      for (const ankle of ["left_ankle", "right_ankle"]) {
+        const [u, v] = kp(f, ankle);
+        const [un, vn] = kp(f + 1, ankle);
+        assert(Math.hypot(un - u, vn - v) < 1e-3, `${ankle} stays put in frame ${f}`);
+        for (const p of pixelsNear(u, v, z(f, ankle), at, id)) {
+          const i = (at.base + p) * 2;
+          assert(Math.hypot(flow[i], flow[i + 1]) < 0.05, `frame ${f}: ${ankle} flow`);
+          feet++;
+        }
+      }
+    }
+    // The check must bite: many wrist pixels move by more than 2 px per frame.
+    assert(fast >= 10, `wrist pixels with fast motion: ${fast} of ${hand} (worst ${worst})`);
+    assert(feet >= 20, `ankle pixels checked: ${feet}`);
+  },
+);
