@@ -26,6 +26,8 @@ import { humanActions } from "../plugins/action/humans.ts";
 import { schedule } from "../plugins/action/human_action.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
+import { definePlugin } from "../engine/plugin.ts";
+import type { RenderedFrame } from "../engine/renderer.ts";
 
 const FPS = 24;
 
@@ -521,3 +523,95 @@ plugins:
     assert(feet >= 20, `ankle pixels checked: ${feet}`);
   },
 );
+
+const captured: RenderedFrame[] = [];
+const probe = definePlugin({
+  id: "randomizer/test_probe",
+  kind: "randomizer",
+  description: "keeps rendered frames for the test",
+  defaults: {},
+  create: () => ({ rendered: (_ctx, frame) => void captured.push(frame) }),
+});
+
+/** Pixel of world point `p` with a clip frame's K and OpenCV world_from_camera. */
+function projectWorld(K: number[][], pose: number[][], p: number[]): [number, number] {
+  const d = [0, 1, 2].map((r) => p[r] - pose[r][3]);
+  const x = [0, 1, 2].map((c) => d[0] * pose[0][c] + d[1] * pose[1][c] + d[2] * pose[2][c]);
+  return [(K[0][0] * x[0]) / x[2] + K[0][2], (K[1][1] * x[1]) / x[2] + K[1][2]];
+}
+
+gpuTest("rendered: the shadow of a walking person moves with the person on the floor", async () => {
+  const yaml = `
+name: human_shadow
+seed: 2
+frames: 24
+size: [96, 72]
+camera: { position: [0, 5, 4.5], look_at: [0, 0, 0], fov: 55 }
+ambient: { intensity: 0.15 }
+lights:
+  - { type: directional, direction: [0.35, -1, 0.5], intensity: 2.5, cast_shadow: true }
+objects:
+  - { name: floor, mesh: plane, class: floor, scale: [20, 1, 20], color: [0.7, 0.7, 0.7], roughness: 1 }
+plugins:
+  - { use: action/human_walk, name: person, with: { camera: fixed, random_heading: false, heading: 90, delay: 0, vary: 0, height: 1.75 } }
+  - { use: randomizer/test_probe }
+`;
+  captured.length = 0;
+  const { out } = await renderTestScene(yaml, {
+    clips: 1,
+    frames: 24,
+    size: [96, 72],
+    registry: [...humanActions, probe],
+  });
+  const labels = await readLabels(out, 0);
+  const record = labels.plugins.person.keypoints;
+  const floor = labels.objects.find((o: { name: string }) => o.name === "floor").id;
+  const frames = [...captured].sort((a, b) => a.meta.frame - b.meta.frame);
+  assertEquals(frames.length, 24);
+  /** Centroid of floor pixels much darker than the lit floor (its median red). */
+  const shadow = (f: RenderedFrame) => {
+    const reds: number[] = [];
+    for (let i = 0; i < f.width * f.height; i++) {
+      if (f.instance[i] === floor) reds.push(f.rgb[i * 4]);
+    }
+    const lit = reds.sort((a, b) => a - b)[Math.floor(reds.length / 2)];
+    let [n, sx, sy] = [0, 0, 0];
+    for (let i = 0; i < f.width * f.height; i++) {
+      if (f.instance[i] !== floor || f.rgb[i * 4] > 0.6 * lit) continue;
+      n++;
+      sx += (i % f.width) + 0.5;
+      sy += Math.floor(i / f.width) + 0.5;
+    }
+    return { n, at: [sx / n, sy / n] };
+  };
+  /** Where the pelvis is over the floor, in pixels. */
+  const ground = (t: number) => {
+    const p = record.frames[t].joints_world[record.joint_names.indexOf("pelvis")];
+    const cam = labels.camera.frames[t];
+    return projectWorld(cam.K, cam.world_from_camera, [p[0], 0, p[2]]);
+  };
+  const first = shadow(frames[0]);
+  const last = shadow(frames[23]);
+  for (const f of frames) assert(shadow(f).n >= 15, `frame ${f.meta.frame}: a shadow on the floor`);
+  const moved = [last.at[0] - first.at[0], last.at[1] - first.at[1]];
+  const g0 = ground(0);
+  const g1 = ground(23);
+  const walked = [g1[0] - g0[0], g1[1] - g0[1]];
+  const length = Math.hypot(...walked);
+  assert(length > 8, `the person crosses ${length.toFixed(1)} px of floor`);
+  const cos = (moved[0] * walked[0] + moved[1] * walked[1]) / (Math.hypot(...moved) * length);
+  const ratio = Math.hypot(...moved) / length;
+  assert(cos > 0.95, `shadow moves along the walk (cos ${cos.toFixed(3)})`);
+  assert(ratio > 0.75 && ratio < 1.25, `shadow moves ${ratio.toFixed(2)}× the walk`);
+  // And it keeps up on every frame, not only over the whole clip.
+  for (const f of frames) {
+    const t = f.meta.frame;
+    const s = shadow(f).at;
+    const g = ground(t);
+    const lag = Math.hypot(
+      s[0] - first.at[0] - (g[0] - g0[0]),
+      s[1] - first.at[1] - (g[1] - g0[1]),
+    );
+    assert(lag < 2, `frame ${t}: shadow ${lag.toFixed(2)} px off the person's ground motion`);
+  }
+});
