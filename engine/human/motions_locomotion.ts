@@ -12,7 +12,7 @@ function gaitLeg(phi: number, a: number, run: boolean): [number, number, number]
     : [a * (7 + 19 * Math.sin(phi)), 2, 0];
   const knee: [number, number, number] = run
     ? [22 + a * 72 * bump(phi + 0.55), 0, 0]
-    : [4 + a * 54 * bump(phi + 0.3) + 10 * bump(phi - 2.1, 4), 0, 0];
+    : [4 + (22 + 32 * a) * bump(phi + 0.3) + 10 * bump(phi - 2.1, 4), 0, 0];
   const ankle: [number, number, number] = [
     12 * bump(phi + 0.2) - (run ? 25 : 14) * bump(phi + 1.9, 4),
     0,
@@ -110,11 +110,17 @@ export const jump: Motion = {
   },
 };
 
-/** A pose with both shoulders raised to `shoulder` and both ankles at `ankle` degrees. */
+/**
+ * A pose with both shoulders raised to `shoulder`, both ankles at `ankle`
+ * degrees and the legs parallel: the feet touch the floor in this pose, so the
+ * hips may not spread them (they would slide apart).
+ */
 function arms(f: MotionFrame, shoulder: number, ankle: number): MotionFrame {
   const a = f.angles;
   return still({
     ...a,
+    left_hip: [a.left_hip![0], 0, 0],
+    right_hip: [a.right_hip![0], 0, 0],
     left_shoulder: [shoulder, 15, 0],
     right_shoulder: [shoulder, 15, 0],
     left_ankle: [ankle, 0, 0],
