@@ -12,13 +12,18 @@ import { project, toCamera } from "../engine/human/labels.ts";
 import { dot, normalize, sub } from "../engine/human/math.ts";
 import type { MotionParams } from "../engine/human/motion.ts";
 import {
+  type Angles,
   ARTICULATED,
   BONES,
+  clampAngles,
   footRadius,
   JOINT_INDEX,
+  jointAngles,
+  jointRotation,
   LIMITS,
   restOffsets,
 } from "../engine/human/skeleton.ts";
+import { footSlides } from "../engine/human/foot_slide.ts";
 import { Scene, type Vec3 } from "../engine/scene.ts";
 import { cube } from "../engine/mesh.ts";
 import { CarriedProp, carryPose } from "../engine/human/props.ts";
@@ -105,6 +110,104 @@ Deno.test("motions are authored within the joint limits", () => {
         }
       }
     }
+  }
+});
+
+Deno.test("jointAngles inverts jointRotation, knee bends past 90° included", () => {
+  for (const joint of ARTICULATED) {
+    for (const angles of [[23, -11, 7], [128, 0, 4], [-20, 15, -9], [0, 0, 0]] as Angles[]) {
+      const limited = clampAngles(joint, angles);
+      const back = jointAngles(joint, jointRotation(joint, limited));
+      back.forEach((v, i) => assertAlmostEquals(v, limited[i], 1e-6, `${joint}[${i}]`));
+    }
+  }
+});
+
+let bakedVariations: ReturnType<typeof bakeVariations> | undefined;
+/** Every motion baked over the speed, amplitude and side variations a clip can sample. */
+const variations = () => bakedVariations ??= bakeVariations();
+
+function bakeVariations() {
+  const out = [];
+  for (const name of MOTION_NAMES) {
+    for (const speed of [0.7, 1, 1.4]) {
+      for (const amplitude of [0.8, 1.2]) {
+        for (const side of ["left", "right"] as const) {
+          const rng = new Rng(`variation-${name}-${speed}-${amplitude}-${side}`);
+          const look = sampleAppearance(rng);
+          const offsets = restOffsets(look.proportions);
+          const body = new Body(look, offsets);
+          const params: MotionParams = { speed, amplitude, side, height: look.proportions.height };
+          const { poses } = schedule([MOTIONS[name]], [params], 0.2, 0.3, 96, FPS);
+          const radius = footRadius(look.proportions);
+          const baked = bake(poses, {
+            offsets,
+            parts: body.parts,
+            footRadius: radius,
+            start: [0, 0],
+            heading: rng.uniform(-Math.PI, Math.PI),
+            fps: FPS,
+          });
+          out.push({
+            name,
+            what: `${name} speed ${speed} amplitude ${amplitude} ${side}`,
+            baked,
+            radius,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+Deno.test("no motion slides a foot on the floor by more than 3 cm per step", () => {
+  let episodes = 0;
+  for (const { what, baked, radius } of variations()) {
+    for (const s of footSlides(baked, radius)) {
+      assert(
+        s.slide < 0.03,
+        `${what}: ${s.point} slides ${(s.slide * 100).toFixed(1)} cm in frames ${s.from}-${s.to}`,
+      );
+      episodes++;
+    }
+  }
+  assert(episodes > 500, `contact episodes checked: ${episodes}`);
+});
+
+Deno.test("foot sliding is measured: a foot dragged over the floor counts", () => {
+  const { baked, look } = perform("wave", 1);
+  const r = footRadius(look.proportions);
+  assertEquals(Math.max(...footSlides(baked, r).map((s) => s.slide)) < 0.001, true);
+  // Drag the left foot 1 cm per frame along x for the second half of the clip.
+  const toe = JOINT_INDEX.left_toe;
+  const dragged = baked.map((b, f) => {
+    const positions = b.world.positions.map((p) => [...p] as Vec3);
+    positions[toe][0] += 0.01 * Math.max(0, f - 36);
+    return { ...b, world: { ...b.world, positions } };
+  });
+  const worst = footSlides(dragged, r).filter((s) => s.point === "left_toe")
+    .reduce((m, s) => Math.max(m, s.slide), 0);
+  assertAlmostEquals(worst, 0.01 * (dragged.length - 1 - 36), 1e-6);
+});
+
+Deno.test("baked poses, foot locking included, stay within the joint limits", () => {
+  for (const { what, baked } of variations()) {
+    baked.forEach((b, f) => {
+      for (const joint of ARTICULATED) {
+        jointAngles(joint, b.local.local[JOINT_INDEX[joint]]).forEach((v, i) => {
+          const [lo, hi] = LIMITS[joint][i];
+          assert(v > lo - 0.01 && v < hi + 0.01, `${what} frame ${f}: ${joint}[${i}] = ${v}`);
+        });
+      }
+    });
+  }
+});
+
+Deno.test("standing motions keep both feet on the floor on every frame", () => {
+  for (const { name, what, baked } of variations()) {
+    if (!["wave", "clap", "squat", "sit_down", "stand_up"].includes(name)) continue;
+    baked.forEach((b, f) => assert(b.contact.left && b.contact.right, `${what} frame ${f}`));
   }
 });
 
