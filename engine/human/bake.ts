@@ -102,7 +102,7 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
           .sort((a, b) => a.h - b.h)[0];
       if (stance) {
         planted = stance.side;
-        const joint = lowestPoint(soles, stance.k, stance.side);
+        const joint = holdPoint(soles, stance.k, stance.side, prev, o.footRadius);
         const before = prev.world.positions[joint];
         const now = add(atOrigin.positions[joint], shifts[planted]);
         root = [before[0] - now[0], 0, before[2] - now[2]];
@@ -123,7 +123,7 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
       let held = false;
       if (prev && contact[side] && prev.contact[side]) {
         // Hold the foot's lowest point where it was on the previous frame.
-        const joint = lowestPoint(soles, k, side);
+        const joint = holdPoint(soles, k, side, prev, o.footRadius);
         const before = prev.world.positions[joint];
         const now = world.positions[joint];
         const shift: Vec3 = [before[0] - now[0], 0, before[2] - now[2]];
@@ -142,9 +142,26 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
   return out;
 }
 
-/** Index of the lower of foot k's heel and toe. */
-function lowestPoint(soles: Vec3[][], k: number, side: "left" | "right"): number {
-  return JOINT_INDEX[`${side}_${soles[k][0][1] <= soles[k][1][1] ? "heel" : "toe"}`];
+/**
+ * The sole point of foot k to hold still: of its heel and toe, one that was
+ * already touching the floor on the previous frame (the lower if both were),
+ * else the lower now. Holding the point that touched first keeps a foot that
+ * rolls onto the floor from skidding on it.
+ */
+function holdPoint(
+  soles: Vec3[][],
+  k: number,
+  side: "left" | "right",
+  prev: BakedFrame,
+  footRadius: number,
+): number {
+  const points = [JOINT_INDEX[`${side}_heel`], JOINT_INDEX[`${side}_toe`]];
+  const touched = [0, 1].filter((i) =>
+    prev.world.positions[points[i]][1] - footRadius < CONTACT_HEIGHT &&
+    soles[k][i][1] < CONTACT_HEIGHT
+  );
+  const from = touched.length > 0 ? touched : [0, 1];
+  return points[from.reduce((a, b) => (soles[k][b][1] < soles[k][a][1] ? b : a))];
 }
 
 /** World position of a site rigidly attached to `joint` (e.g. the stool under the pelvis). */
