@@ -499,6 +499,15 @@ plugins:
           checked++;
         });
         assertEquals(f.bbox, person.frames[f.frame].bbox);
+        // The labelled skeleton is rigid: every bone keeps its first frame's length (1 mm).
+        for (const [parent, child] of BONES) {
+          const length = (g: { joints_world: Vec3[] }) =>
+            dist(
+              g.joints_world[record.joint_names.indexOf(parent)],
+              g.joints_world[record.joint_names.indexOf(child)],
+            );
+          assertAlmostEquals(length(f), length(record.frames[0]), 1e-3, `${parent}-${child}`);
+        }
       }
     }
     assert(visible > checked / 4, `some keypoints visible (${visible}/${checked})`);
