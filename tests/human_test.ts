@@ -24,6 +24,8 @@ import {
   restOffsets,
 } from "../engine/human/skeleton.ts";
 import { footSlides } from "../engine/human/foot_slide.ts";
+import { Actor } from "../engine/human/actor.ts";
+import { objectBounds } from "../plugins/randomizer/bounds.ts";
 import { Scene, type Vec3 } from "../engine/scene.ts";
 import { cube } from "../engine/mesh.ts";
 import { CarriedProp, carryPose } from "../engine/human/props.ts";
@@ -726,4 +728,26 @@ plugins:
     );
     assert(lag < 2, `frame ${t}: shadow ${lag.toFixed(2)} px off the person's ground motion`);
   }
+});
+
+Deno.test("a posed person's bounds hold every joint of the current frame, not the first", () => {
+  const { look, offsets, baked } = perform("wave", 4);
+  const scene = new Scene();
+  const actor = new Actor(scene, "person", "human:test", new Body(look, offsets), baked, 0.7);
+  for (const f of [0, 30, 50]) {
+    actor.pose(f);
+    const box = objectBounds(scene, actor.object);
+    for (const p of baked[f].world.positions) {
+      for (let k = 0; k < 3; k++) {
+        assert(p[k] > box.min[k] && p[k] < box.max[k], `frame ${f}: a joint outside the bounds`);
+      }
+    }
+  }
+  // The check bites: the waving hand is outside the first frame's bounds.
+  actor.pose(0);
+  const first = objectBounds(scene, actor.object);
+  const hand = baked[50].world.positions[JOINT_INDEX.right_hand];
+  const left = baked[50].world.positions[JOINT_INDEX.left_hand];
+  const outside = (p: Vec3) => p.some((v, k) => v < first.min[k] || v > first.max[k]);
+  assert(outside(hand) || outside(left), "a hand leaves the resting bounds");
 });
