@@ -319,7 +319,8 @@ export class Renderer {
         place(o.model, partMatrix(o, part, index), model);
         // Flow: the same part where the next frame puts it (articulated parts move on their own).
         const after = nextObjects.get(o.id) ?? o;
-        place(after.model, partMatrix(after, part, index), data.subarray(base + 16, base + 32));
+        const posed = after.mesh === o.mesh ? after : o;
+        place(after.model, partMatrix(posed, part, index), data.subarray(base + 16, base + 32));
         mat4.transpose(mat4.inverse(model, m), m);
         data.set(m, base + 32);
         const material = part.material ?? o.material;

@@ -122,7 +122,7 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
       const prev = out[f - 1];
       let held = false;
       if (prev && contact[side] && prev.contact[side]) {
-        // Hold the foot's lowest point where it was on the previous frame.
+        // Hold the foot's touching point where it was on the previous frame.
         const joint = holdPoint(soles, k, side, prev, o.footRadius);
         const before = prev.world.positions[joint];
         const now = world.positions[joint];
