@@ -10,6 +10,8 @@ export interface ObjectState {
   mesh: string;
   /** Column-major object-to-world 4×4. */
   model: Float32Array;
+  /** Copies of the object's part placements (articulated objects only). */
+  partMatrices?: Float32Array[];
   material: Material;
 }
 
@@ -45,6 +47,7 @@ export function snapshot(scene: Scene, width: number, height: number): FrameStat
       cls: o.cls,
       mesh: o.mesh,
       model: model as Float32Array,
+      partMatrices: o.partMatrices?.map((m) => new Float32Array(m)),
       material: structuredClone(o.material),
     });
   }

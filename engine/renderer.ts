@@ -4,7 +4,7 @@
  * the consumer strictly in order.
  */
 import { mat4 } from "wgpu-matrix";
-import type { FrameState } from "./frame_state.ts";
+import type { FrameState, ObjectState } from "./frame_state.ts";
 import { type Draw, GBufferPass, TARGET_NAMES, type TargetName, TARGETS } from "./gbuffer_pass.ts";
 import { type Gpu, loadShader } from "./gpu.ts";
 import { type CoverageDraws, decodeLabels, type InstanceLabel, LabelPass } from "./label_pass.ts";
@@ -257,17 +257,23 @@ export class Renderer {
   /** Writes the frame uniform and instance records; returns the draws. */
   #upload(scene: Scene, now: FrameState, next: FrameState) {
     this.#writeFrameUniform(now, next);
-    const nextModels = new Map(next.objects.map((o) => [o.id, o.model]));
+    const nextObjects = new Map(next.objects.map((o) => [o.id, o]));
     // Group parts by mesh so each mesh is one instanced draw.
-    const groups = new Map<MeshPart["mesh"], { part: MeshPart; objectIndex: number }[]>();
+    type Placed = { part: MeshPart; index: number; objectIndex: number };
+    const groups = new Map<MeshPart["mesh"], Placed[]>();
     now.objects.forEach((o, objectIndex) => {
       const parts = scene.meshes.get(o.mesh);
       if (!parts) throw new RangeError(`Object "${o.name}" uses unknown mesh "${o.mesh}"`);
-      for (const part of parts) {
+      if (o.partMatrices && o.partMatrices.length !== parts.length) {
+        throw new RangeError(
+          `Object "${o.name}" has ${o.partMatrices.length} part matrices for ${parts.length} parts`,
+        );
+      }
+      parts.forEach((part, index) => {
         let list = groups.get(part.mesh);
         if (!list) groups.set(part.mesh, list = []);
-        list.push({ part, objectIndex });
-      }
+        list.push({ part, index, objectIndex });
+      });
     });
     let count = 0;
     for (const list of groups.values()) count += list.length;
@@ -306,12 +312,15 @@ export class Renderer {
       const counted = range.coverage === "flat" ? coverage.flat : coverage.convex;
       const allSimple = list.every(({ objectIndex }) => !isolated.has(now.objects[objectIndex].id));
       if (allSimple) counted.push(draw);
-      for (const { part, objectIndex } of list) {
+      for (const { part, index, objectIndex } of list) {
         const o = now.objects[objectIndex];
         const base = slot * INSTANCE_FLOATS;
         const model = data.subarray(base, base + 16);
-        place(o.model, part.matrix, model);
-        place(nextModels.get(o.id) ?? o.model, part.matrix, data.subarray(base + 16, base + 32));
+        place(o.model, partMatrix(o, part, index), model);
+        // Flow: the same part where the next frame puts it (articulated parts move on their own).
+        const after = nextObjects.get(o.id) ?? o;
+        const posed = after.mesh === o.mesh ? after : o;
+        place(after.model, partMatrix(posed, part, index), data.subarray(base + 16, base + 32));
         mat4.transpose(mat4.inverse(model, m), m);
         data.set(m, base + 32);
         const material = part.material ?? o.material;
@@ -417,10 +426,10 @@ export class Renderer {
     const max = [-Infinity, -Infinity, -Infinity];
     const world = new Float32Array(16);
     for (const o of now.objects) {
-      for (const part of scene.meshes.get(o.mesh) ?? []) {
+      for (const [index, part] of (scene.meshes.get(o.mesh) ?? []).entries()) {
         let b = this.#bounds.get(part.mesh);
         if (!b) this.#bounds.set(part.mesh, b = meshBounds(part.mesh));
-        place(o.model, part.matrix, world);
+        place(o.model, partMatrix(o, part, index), world);
         for (let i = 0; i < 8; i++) {
           const x = i & 1 ? b.max[0] : b.min[0];
           const y = i & 2 ? b.max[1] : b.min[1];
@@ -582,6 +591,11 @@ function Type_BYTES(Type: any): number {
 
 function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
+}
+
+/** Where part `index` of an object's mesh sits in the object's frame for this state. */
+function partMatrix(o: ObjectState, part: MeshPart, index: number): Float32Array | undefined {
+  return o.partMatrices?.[index] ?? part.matrix;
 }
 
 function place(objectModel: Float32Array, partMatrix: Float32Array | undefined, dst: Float32Array) {

@@ -68,6 +68,12 @@ export class SceneObject {
   material: Material;
   visible = true;
   attributes: Record<string, unknown>;
+  /**
+   * Per-part placements of an articulated object (a person's limbs), one per
+   * part of its mesh in order; they replace the mesh's own part matrices.
+   * Frame states keep copies, so they may be updated in place.
+   */
+  partMatrices?: Float32Array[];
 
   constructor(
     /** Instance id in instance.npy; 0 is the background. */

@@ -12,13 +12,20 @@ import { project, toCamera } from "../engine/human/labels.ts";
 import { dot, normalize, sub } from "../engine/human/math.ts";
 import type { MotionParams } from "../engine/human/motion.ts";
 import {
+  type Angles,
   ARTICULATED,
   BONES,
+  clampAngles,
   footRadius,
   JOINT_INDEX,
+  jointAngles,
+  jointRotation,
   LIMITS,
   restOffsets,
 } from "../engine/human/skeleton.ts";
+import { footSlides } from "../engine/human/foot_slide.ts";
+import { Actor } from "../engine/human/actor.ts";
+import { objectBounds } from "../plugins/randomizer/bounds.ts";
 import { Scene, type Vec3 } from "../engine/scene.ts";
 import { cube } from "../engine/mesh.ts";
 import { CarriedProp, carryPose } from "../engine/human/props.ts";
@@ -26,6 +33,8 @@ import { humanActions } from "../plugins/action/humans.ts";
 import { schedule } from "../plugins/action/human_action.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
+import { definePlugin } from "../engine/plugin.ts";
+import type { RenderedFrame } from "../engine/renderer.ts";
 
 const FPS = 24;
 
@@ -103,6 +112,109 @@ Deno.test("motions are authored within the joint limits", () => {
         }
       }
     }
+  }
+});
+
+Deno.test("jointAngles inverts jointRotation, knee bends past 90° included", () => {
+  for (const joint of ARTICULATED) {
+    for (const angles of [[23, -11, 7], [128, 0, 4], [-20, 15, -9], [0, 0, 0]] as Angles[]) {
+      const limited = clampAngles(joint, angles);
+      const back = jointAngles(joint, jointRotation(joint, limited));
+      back.forEach((v, i) => assertAlmostEquals(v, limited[i], 1e-6, `${joint}[${i}]`));
+    }
+  }
+});
+
+let bakedVariations: ReturnType<typeof bakeVariations> | undefined;
+/** Every motion baked over the speed, amplitude and side variations a clip can sample. */
+const variations = () => bakedVariations ??= bakeVariations();
+
+function bakeVariations() {
+  const out = [];
+  for (const name of MOTION_NAMES) {
+    for (const speed of [0.7, 1, 1.4]) {
+      for (const amplitude of [0.8, 1.2]) {
+        for (const side of ["left", "right"] as const) {
+          const rng = new Rng(`variation-${name}-${speed}-${amplitude}-${side}`);
+          const look = sampleAppearance(rng);
+          const offsets = restOffsets(look.proportions);
+          const body = new Body(look, offsets);
+          const params: MotionParams = { speed, amplitude, side, height: look.proportions.height };
+          const { poses } = schedule([MOTIONS[name]], [params], 0.2, 0.3, 96, FPS);
+          const radius = footRadius(look.proportions);
+          const baked = bake(poses, {
+            offsets,
+            parts: body.parts,
+            footRadius: radius,
+            start: [0, 0],
+            heading: rng.uniform(-Math.PI, Math.PI),
+            fps: FPS,
+          });
+          out.push({
+            name,
+            what: `${name} speed ${speed} amplitude ${amplitude} ${side}`,
+            baked,
+            radius,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+Deno.test("no motion slides a foot on the floor by more than 3 cm per step", () => {
+  let episodes = 0;
+  for (const { what, baked, radius } of variations()) {
+    for (const s of footSlides(baked, radius)) {
+      assert(
+        s.slide < 0.03,
+        `${what}: ${s.point} slides ${(s.slide * 100).toFixed(1)} cm in frames ${s.from}-${s.to}`,
+      );
+      episodes++;
+    }
+  }
+  assert(episodes > 500, `contact episodes checked: ${episodes}`);
+});
+
+Deno.test("foot sliding is measured: a foot dragged over the floor counts", () => {
+  const { baked, look } = perform("wave", 1);
+  const r = footRadius(look.proportions);
+  assertEquals(Math.max(...footSlides(baked, r).map((s) => s.slide)) < 0.001, true);
+  // Drag the left foot 1 cm per frame along x for the second half of the clip.
+  const toe = JOINT_INDEX.left_toe;
+  const dragged = baked.map((b, f) => {
+    const positions = b.world.positions.map((p) => [...p] as Vec3);
+    positions[toe][0] += 0.01 * Math.max(0, f - 36);
+    return { ...b, world: { ...b.world, positions } };
+  });
+  const worst = footSlides(dragged, r).filter((s) => s.point === "left_toe")
+    .reduce((m, s) => Math.max(m, s.slide), 0);
+  assertAlmostEquals(worst, 0.01 * (dragged.length - 1 - 36), 1e-6);
+});
+
+Deno.test("baked poses, foot locking included, stay within the joint limits", () => {
+  for (const { what, baked } of variations()) {
+    baked.forEach((b, f) => {
+      for (const joint of ARTICULATED) {
+        jointAngles(joint, b.local.local[JOINT_INDEX[joint]]).forEach((v, i) => {
+          const [lo, hi] = LIMITS[joint][i];
+          assert(v > lo - 0.01 && v < hi + 0.01, `${what} frame ${f}: ${joint}[${i}] = ${v}`);
+        });
+      }
+    });
+  }
+});
+
+Deno.test("standing motions keep both feet on the floor, walking at least one", () => {
+  for (const { name, what, baked } of variations()) {
+    if (!["wave", "clap", "squat", "sit_down", "stand_up"].includes(name)) continue;
+    baked.forEach((b, f) => assert(b.contact.left && b.contact.right, `${what} frame ${f}`));
+  }
+  // Walking has no flight: a foot is always down.
+  for (const { name, what, baked } of variations()) {
+    if (name !== "walk") continue;
+    baked.forEach((b, f) => assert(b.contact.left || b.contact.right, `${what} frame ${f}`));
   }
 });
 
@@ -394,6 +506,15 @@ plugins:
           checked++;
         });
         assertEquals(f.bbox, person.frames[f.frame].bbox);
+        // The labelled skeleton is rigid: every bone keeps its first frame's length (1 mm).
+        for (const [parent, child] of BONES) {
+          const length = (g: { joints_world: Vec3[] }) =>
+            dist(
+              g.joints_world[record.joint_names.indexOf(parent)],
+              g.joints_world[record.joint_names.indexOf(child)],
+            );
+          assertAlmostEquals(length(f), length(record.frames[0]), 1e-3, `${parent}-${child}`);
+        }
       }
     }
     assert(visible > checked / 4, `some keypoints visible (${visible}/${checked})`);
@@ -435,3 +556,203 @@ plugins:
     assertAlmostEquals(shin(0), shin(7), 1e-3);
   },
 );
+
+/** Pixels whose centre is within `radius` px of (u, v), on instance `id` and within `dz` m of depth `z`. */
+function pixelsNear(
+  u: number,
+  v: number,
+  z: number,
+  at: { W: number; H: number; base: number; inst: Uint32Array; depth: Float32Array },
+  id: number,
+  radius = 1,
+  dz = 0.08,
+): number[] {
+  const out: number[] = [];
+  for (let y = Math.floor(v - radius); y <= Math.ceil(v + radius); y++) {
+    for (let x = Math.floor(u - radius); x <= Math.ceil(u + radius); x++) {
+      if (x < 0 || y < 0 || x >= at.W || y >= at.H) continue;
+      if (Math.hypot(x + 0.5 - u, y + 0.5 - v) > radius) continue;
+      const i = at.base + y * at.W + x;
+      if (at.inst[i] === id && Math.abs(at.depth[i] - z) < dz) out.push(y * at.W + x);
+    }
+  }
+  return out;
+}
+
+gpuTest(
+  "rendered: flow of a waving hand is the wrist keypoint's motion, planted feet have none",
+  async () => {
+    const yaml = `
+name: human_flow
+seed: 5
+frames: 24
+size: [96, 96]
+camera: { position: [0, 1.1, 3.4], look_at: [0, 1.0, 0], fov: 50 }
+objects:
+  - { name: floor, mesh: plane, class: floor, scale: [20, 1, 20] }
+plugins:
+  - { use: action/human_wave, name: person, with: { camera: fixed, random_heading: false, heading: 0, delay: 0, vary: 0, side: right, height: 1.75 } }
+`;
+    const { out } = await renderTestScene(yaml, { clips: 1, frames: 24, size: [96, 96] });
+    const labels = await readLabels(out, 0);
+    const record = labels.plugins.person.keypoints;
+    const id = record.person;
+    const dir = `${out}/clip_00000`;
+    const inst = decodeNpy(await Deno.readFile(`${dir}/instance.npy`)).data as Uint32Array;
+    const depth = decodeNpy(await Deno.readFile(`${dir}/depth.npy`)).data as Float32Array;
+    const flow = decodeNpy(await Deno.readFile(`${dir}/flow.npy`)).data as Float32Array;
+    const [W, H] = [96, 96];
+    const kp = (f: number, name: string) => record.frames[f].keypoints[record.coco17.indexOf(name)];
+    const z = (f: number, name: string) =>
+      record.frames[f].joints_camera[record.joint_names.indexOf(name)][2];
+    let hand = 0;
+    let fast = 0;
+    let worst = 0;
+    let feet = 0;
+    for (let f = 0; f + 1 < record.frames.length; f++) {
+      const at = { W, H, base: f * W * H, inst, depth };
+      // Only while the hand is raised above the shoulder: no other body part is near it there.
+      const world = (name: string) =>
+        record.frames[f].joints_world[record.joint_names.indexOf(name)];
+      const raised = world("right_wrist")[1] > world("right_shoulder")[1];
+      const [u0, v0] = kp(f, "right_wrist");
+      const [u1, v1] = kp(f + 1, "right_wrist");
+      const expected = [u1 - u0, v1 - v0];
+      for (const p of raised ? pixelsNear(u0, v0, z(f, "right_wrist"), at, id) : []) {
+        const i = (at.base + p) * 2;
+        const error = Math.hypot(flow[i] - expected[0], flow[i + 1] - expected[1]);
+        worst = Math.max(worst, error);
+        assert(error < 0.5, `frame ${f}: wrist flow off by ${error.toFixed(2)} px`);
+        hand++;
+        if (Math.hypot(expected[0], expected[1]) > 2) fast++;
+      }
+      for (const ankle of ["left_ankle", "right_ankle"]) {
+        const [u, v] = kp(f, ankle);
+        const [un, vn] = kp(f + 1, ankle);
+        assert(Math.hypot(un - u, vn - v) < 1e-3, `${ankle} stays put in frame ${f}`);
+        for (const p of pixelsNear(u, v, z(f, ankle), at, id)) {
+          const i = (at.base + p) * 2;
+          assert(Math.hypot(flow[i], flow[i + 1]) < 0.05, `frame ${f}: ${ankle} flow`);
+          feet++;
+        }
+      }
+    }
+    // The check must bite: many wrist pixels move by more than 2 px per frame.
+    assert(fast >= 10, `wrist pixels with fast motion: ${fast} of ${hand} (worst ${worst})`);
+    assert(feet >= 20, `ankle pixels checked: ${feet}`);
+  },
+);
+
+const captured: RenderedFrame[] = [];
+const probe = definePlugin({
+  id: "randomizer/test_probe",
+  kind: "randomizer",
+  description: "keeps rendered frames for the test",
+  defaults: {},
+  create: () => ({ rendered: (_ctx, frame) => void captured.push(frame) }),
+});
+
+/** Pixel of world point `p` with a clip frame's K and OpenCV world_from_camera. */
+function projectWorld(K: number[][], pose: number[][], p: number[]): [number, number] {
+  const d = [0, 1, 2].map((r) => p[r] - pose[r][3]);
+  const x = [0, 1, 2].map((c) => d[0] * pose[0][c] + d[1] * pose[1][c] + d[2] * pose[2][c]);
+  return [(K[0][0] * x[0]) / x[2] + K[0][2], (K[1][1] * x[1]) / x[2] + K[1][2]];
+}
+
+gpuTest("rendered: the shadow of a walking person moves with the person on the floor", async () => {
+  const yaml = `
+name: human_shadow
+seed: 2
+frames: 24
+size: [96, 72]
+camera: { position: [0, 5, 4.5], look_at: [0, 0, 0], fov: 55 }
+ambient: { intensity: 0.15 }
+lights:
+  - { type: directional, direction: [0.35, -1, 0.5], intensity: 2.5, cast_shadow: true }
+objects:
+  - { name: floor, mesh: plane, class: floor, scale: [20, 1, 20], color: [0.7, 0.7, 0.7], roughness: 1 }
+plugins:
+  - { use: action/human_walk, name: person, with: { camera: fixed, random_heading: false, heading: 90, delay: 0, vary: 0, height: 1.75 } }
+  - { use: randomizer/test_probe }
+`;
+  captured.length = 0;
+  const { out } = await renderTestScene(yaml, {
+    clips: 1,
+    frames: 24,
+    size: [96, 72],
+    registry: [...humanActions, probe],
+  });
+  const labels = await readLabels(out, 0);
+  const record = labels.plugins.person.keypoints;
+  const floor = labels.objects.find((o: { name: string }) => o.name === "floor").id;
+  const frames = [...captured].sort((a, b) => a.meta.frame - b.meta.frame);
+  assertEquals(frames.length, 24);
+  /** Centroid of floor pixels much darker than the lit floor (its median red). */
+  const shadow = (f: RenderedFrame) => {
+    const reds: number[] = [];
+    for (let i = 0; i < f.width * f.height; i++) {
+      if (f.instance[i] === floor) reds.push(f.rgb[i * 4]);
+    }
+    const lit = reds.sort((a, b) => a - b)[Math.floor(reds.length / 2)];
+    let [n, sx, sy] = [0, 0, 0];
+    for (let i = 0; i < f.width * f.height; i++) {
+      if (f.instance[i] !== floor || f.rgb[i * 4] > 0.6 * lit) continue;
+      n++;
+      sx += (i % f.width) + 0.5;
+      sy += Math.floor(i / f.width) + 0.5;
+    }
+    return { n, at: [sx / n, sy / n] };
+  };
+  /** Where the pelvis is over the floor, in pixels. */
+  const ground = (t: number) => {
+    const p = record.frames[t].joints_world[record.joint_names.indexOf("pelvis")];
+    const cam = labels.camera.frames[t];
+    return projectWorld(cam.K, cam.world_from_camera, [p[0], 0, p[2]]);
+  };
+  const first = shadow(frames[0]);
+  const last = shadow(frames[23]);
+  for (const f of frames) assert(shadow(f).n >= 15, `frame ${f.meta.frame}: a shadow on the floor`);
+  const moved = [last.at[0] - first.at[0], last.at[1] - first.at[1]];
+  const g0 = ground(0);
+  const g1 = ground(23);
+  const walked = [g1[0] - g0[0], g1[1] - g0[1]];
+  const length = Math.hypot(...walked);
+  assert(length > 8, `the person crosses ${length.toFixed(1)} px of floor`);
+  const cos = (moved[0] * walked[0] + moved[1] * walked[1]) / (Math.hypot(...moved) * length);
+  const ratio = Math.hypot(...moved) / length;
+  assert(cos > 0.95, `shadow moves along the walk (cos ${cos.toFixed(3)})`);
+  assert(ratio > 0.75 && ratio < 1.25, `shadow moves ${ratio.toFixed(2)}× the walk`);
+  // And it keeps up on every frame, not only over the whole clip.
+  for (const f of frames) {
+    const t = f.meta.frame;
+    const s = shadow(f).at;
+    const g = ground(t);
+    const lag = Math.hypot(
+      s[0] - first.at[0] - (g[0] - g0[0]),
+      s[1] - first.at[1] - (g[1] - g0[1]),
+    );
+    assert(lag < 2, `frame ${t}: shadow ${lag.toFixed(2)} px off the person's ground motion`);
+  }
+});
+
+Deno.test("a posed person's bounds hold every joint of the current frame, not the first", () => {
+  const { look, offsets, baked } = perform("wave", 4);
+  const scene = new Scene();
+  const actor = new Actor(scene, "person", "human:test", new Body(look, offsets), baked, 0.7);
+  for (const f of [0, 30, 50]) {
+    actor.pose(f);
+    const box = objectBounds(scene, actor.object);
+    for (const p of baked[f].world.positions) {
+      for (let k = 0; k < 3; k++) {
+        assert(p[k] > box.min[k] && p[k] < box.max[k], `frame ${f}: a joint outside the bounds`);
+      }
+    }
+  }
+  // The check bites: the waving hand is outside the first frame's bounds.
+  actor.pose(0);
+  const first = objectBounds(scene, actor.object);
+  const hand = baked[50].world.positions[JOINT_INDEX.right_hand];
+  const left = baked[50].world.positions[JOINT_INDEX.left_hand];
+  const outside = (p: Vec3) => p.some((v, k) => v < first.min[k] || v > first.max[k]);
+  assert(outside(hand) || outside(left), "a hand leaves the resting bounds");
+});

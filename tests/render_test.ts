@@ -1,8 +1,9 @@
 /**
  * Ground truth of the one-pass renderer against analytic values: depth of a
  * plane, normals of a sphere, area of a square, boxes vs a CPU recount, flow
- * of a translating cube, unoccluded area, and frame order under pipelining.
+ * of a translating cube and of an articulated part, unoccluded area, and frame order under pipelining.
  */
+import { mat4 } from "wgpu-matrix";
 import { snapshot } from "../engine/frame_state.ts";
 import { halfToFloat } from "../engine/half.ts";
 import { cube, plane, sphere, torus } from "../engine/mesh.ts";
@@ -185,6 +186,40 @@ gpuTest("Renderer flow of a translating cube equals the analytic displacement", 
     }
   }
   assert(checked > 1000, `checked ${checked} pixels`);
+});
+
+gpuTest("Renderer flow of an articulated part follows the part's own next placement", async () => {
+  const scene = emptyScene();
+  const at = (x: number, y: number) => mat4.translation([x, y, 0], new Float32Array(16));
+  const pair = [{ mesh: cube(), matrix: at(-0.6, 0) }, { mesh: cube(), matrix: at(0.6, 0) }];
+  scene.meshes.set("pair", pair);
+  const o = scene.add({ mesh: "pair", position: [0, 0, -4], scale: [0.7, 0.7, 0.7] });
+  const speed = [0.04, 0.03]; // the right part moves in the object frame per frame; the left stays
+  const [W, H] = [96, 64];
+  const frames = await render(scene, [W, H], 3, (t) => {
+    o.partMatrices = [at(-0.6, 0), at(0.6 + speed[0] * t, speed[1] * t)];
+  });
+  const k = scene.camera.intrinsics(W, H);
+  const s = 0.7; // object scale applies to the part's motion too
+  let moving = 0;
+  let still = 0;
+  for (const f of frames) {
+    for (let y = 1; y < H - 1; y++) {
+      for (let x = 1; x < W - 1; x++) {
+        const i = y * W + x;
+        if ([i, i - 1, i + 1, i - W, i + W].some((j) => f.instance[j] !== 1)) continue;
+        const z = f.depth[i];
+        const [dx, dy] = x < W / 2
+          ? [0, 0]
+          : [(k.fx * s * speed[0]) / z, (-k.fy * s * speed[1]) / z];
+        assertAlmostEquals(f.flow[i * 2], dx, 0.05, `flow x at ${x},${y}`);
+        assertAlmostEquals(f.flow[i * 2 + 1], dy, 0.05, `flow y at ${x},${y}`);
+        if (x < W / 2) still++;
+        else moving++;
+      }
+    }
+  }
+  assert(moving > 300 && still > 300, `checked ${moving} moving and ${still} still pixels`);
 });
 
 gpuTest("Renderer unoccluded area of an occluded object equals its area alone", async () => {

@@ -1,11 +1,9 @@
 /**
  * One person in a clip: look, baked motion, the scene object (one instance
- * id, one mesh key per frame whose parts are the posed body), an optional
- * stool, a following camera, and the per-frame keypoint labels.
- *
- * A fresh mesh key per frame (sharing the same MeshData) is used because the
- * renderer draws frame t after frame() has already run for t + 1: parts
- * mutated in place would be drawn one frame late.
+ * id; one mesh asset whose parts are the body, posed every frame through the
+ * object's part matrices, which frame states snapshot so the renderer has
+ * this frame's and the next frame's placement of every limb for flow), an
+ * optional stool, a following camera, and the per-frame keypoint labels.
  */
 import type { Camera } from "../camera.ts";
 import type { RenderedFrame } from "../renderer.ts";
@@ -46,7 +44,7 @@ export class Actor {
   constructor(
     readonly scene: Scene,
     readonly name: string,
-    readonly meshPrefix: string,
+    meshKey: string,
     readonly body: Body,
     readonly baked: BakedFrame[],
     readonly heading: number,
@@ -54,14 +52,14 @@ export class Actor {
     const appearance = body.appearance;
     const p = appearance.proportions;
     this.appearance = appearance;
-    this.#register(0);
-    const first = this.baked[0].local;
+    const first = this.baked[0];
+    scene.meshes.set(meshKey, body.place(first.world, first.local.root, first.local.rootRotation));
     this.object = scene.add({
       name,
       class: "person",
-      mesh: this.#key(0),
-      position: first.root,
-      rotation: first.rootRotation,
+      mesh: meshKey,
+      position: first.local.root,
+      rotation: first.local.rootRotation,
       material: { ...this.body.materials[this.body.parts.findIndex((x) => x.slot === "shirt")] },
       attributes: {
         description: describe(appearance),
@@ -88,18 +86,6 @@ export class Actor {
       }
     }
     this.object.position = [...this.baked[0].local.root];
-  }
-
-  #key(frame: number): string {
-    return `${this.meshPrefix}:${frame}`;
-  }
-
-  #register(frame: number): void {
-    const b = this.baked[Math.min(frame, this.baked.length - 1)];
-    this.scene.meshes.set(
-      this.#key(frame),
-      this.body.place(b.world, b.local.root, b.local.rootRotation),
-    );
   }
 
   /** Adds a stool under the pelvis at its lowest (seated) frame. */
@@ -144,10 +130,9 @@ export class Actor {
   pose(frame: number): void {
     for (const thing of this.#attached) thing.place(frame);
     const b = this.baked[Math.min(frame, this.baked.length - 1)];
-    this.#register(frame);
-    this.object.mesh = this.#key(frame);
     this.object.position = [...b.local.root];
     this.object.rotation = [...b.local.rootRotation];
+    this.object.partMatrices = this.body.partMatrices(b.world, b.local.root, b.local.rootRotation);
   }
 
   /** Keeps the camera at a fixed offset from the (smoothed) body centre, looking at it. */

@@ -4,11 +4,14 @@
  *    lifted by the motion's `lift` while airborne;
  *  - the root moves so that the stance foot's contact point stays where it was
  *    on the previous frame (no foot sliding); without contact it keeps its
- *    velocity while airborne and stays put while lying or sitting on the floor.
+ *    velocity while airborne and stays put while lying or sitting on the floor;
+ *  - any other foot that stays on the floor is held where it is by leg IK
+ *    (foot locking), and let go smoothly once it lifts.
  */
 import type { Quat, Vec3 } from "../scene.ts";
 import { type BodyPart, partBottom } from "./body.ts";
-import { add, axisAngle, qmul, rotate, scale, sub, yawPitchRoll } from "./math.ts";
+import { add, axisAngle, length, qmul, rotate, scale, sub, yawPitchRoll } from "./math.ts";
+import { shiftFoot } from "./leg_ik.ts";
 import type { MotionFrame } from "./motion.ts";
 import {
   ARTICULATED,
@@ -23,6 +26,10 @@ import {
 
 /** A foot touches the floor when its sole is within this height. */
 export const CONTACT_HEIGHT = 0.012;
+/** A foot further than this from where it should be held is not locked (it is swinging through). */
+const MAX_LOCK = 0.15;
+/** Time constant (seconds) over which a released foot returns to its authored place. */
+const RELEASE = 0.05;
 
 export interface BakedFrame {
   local: LocalPose;
@@ -65,6 +72,9 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
   const window = Math.max(1, Math.round(o.fps / 2));
   const roots: Vec3[] = [];
   let velocity: Vec3 = [0, 0, 0];
+  // Horizontal shift of each foot from its authored place (foot locking).
+  const shifts: Record<"left" | "right", Vec3> = { left: [0, 0, 0], right: [0, 0, 0] };
+  const keep = Math.exp(-1 / (o.fps * RELEASE));
   for (let f = 0; f < frames.length; f++) {
     const motion = frames[f];
     const local = localPose(motion, o.heading);
@@ -80,22 +90,21 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
     );
     const contact = { left: false, right: false };
     FEET.forEach((side, k) => {
-      contact[side] = motion.lift === 0 &&
-        Math.min(soles[k][0][1], soles[k][1][1]) < CONTACT_HEIGHT;
+      contact[side] = Math.min(soles[k][0][1], soles[k][1][1]) < CONTACT_HEIGHT;
     });
+    let planted: "left" | "right" | undefined;
     if (f > 0) {
       const prev = out[f - 1];
       // The stance foot is the lower foot in contact now that was also in contact before.
-      const planted =
+      const stance =
         FEET.map((side, k) => ({ side, k, h: Math.min(soles[k][0][1], soles[k][1][1]) }))
           .filter(({ side }) => contact[side] && prev.contact[side])
           .sort((a, b) => a.h - b.h)[0];
-      if (planted) {
-        const k = planted.k;
-        const point = soles[k][0][1] <= soles[k][1][1] ? 0 : 1;
-        const joint = JOINT_INDEX[`${planted.side}_${point === 0 ? "heel" : "toe"}`];
+      if (stance) {
+        planted = stance.side;
+        const joint = holdPoint(soles, stance.k, stance.side, prev, o.footRadius);
         const before = prev.world.positions[joint];
-        const now = atOrigin.positions[joint];
+        const now = add(atOrigin.positions[joint], shifts[planted]);
         root = [before[0] - now[0], 0, before[2] - now[2]];
       } else if (motion.lift > 0 || frames[f - 1].lift > 0) {
         root = add(root, velocity);
@@ -108,9 +117,51 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
     roots.push(root);
     const rootWorld: Vec3 = [root[0], y, root[2]];
     const world = forwardKinematics(o.offsets, { ...local, root: rootWorld });
+    FEET.forEach((side, k) => {
+      if (side === planted) return;
+      const prev = out[f - 1];
+      let held = false;
+      if (prev && contact[side] && prev.contact[side]) {
+        // Hold the foot's touching point where it was on the previous frame.
+        const joint = holdPoint(soles, k, side, prev, o.footRadius);
+        const before = prev.world.positions[joint];
+        const now = world.positions[joint];
+        const shift: Vec3 = [before[0] - now[0], 0, before[2] - now[2]];
+        if (length(shift) <= MAX_LOCK) {
+          shifts[side] = shift;
+          held = true;
+        }
+      }
+      if (!held) shifts[side] = scale(shifts[side], keep);
+    });
+    for (const side of FEET) {
+      if (length(shifts[side]) > 1e-6) shiftFoot(world, local.local, side, shifts[side]);
+    }
     out.push({ local: { ...local, root: rootWorld }, world, contact });
   }
   return out;
+}
+
+/**
+ * The sole point of foot k to hold still: of its heel and toe, one that was
+ * already touching the floor on the previous frame (the lower if both were),
+ * else the lower now. Holding the point that touched first keeps a foot that
+ * rolls onto the floor from skidding on it.
+ */
+function holdPoint(
+  soles: Vec3[][],
+  k: number,
+  side: "left" | "right",
+  prev: BakedFrame,
+  footRadius: number,
+): number {
+  const points = [JOINT_INDEX[`${side}_heel`], JOINT_INDEX[`${side}_toe`]];
+  const touched = [0, 1].filter((i) =>
+    prev.world.positions[points[i]][1] - footRadius < CONTACT_HEIGHT &&
+    soles[k][i][1] < CONTACT_HEIGHT
+  );
+  const from = touched.length > 0 ? touched : [0, 1];
+  return points[from.reduce((a, b) => (soles[k][b][1] < soles[k][a][1] ? b : a))];
 }
 
 /** World position of a site rigidly attached to `joint` (e.g. the stool under the pelvis). */

@@ -160,26 +160,30 @@ export class Body {
     }
   }
 
+  /** Mesh parts placed for `pose` (see `partMatrices`): the body's mesh asset. */
+  place(pose: WorldPose, rootPosition: Vec3, rootRotation: Quat): MeshPart[] {
+    return this.partMatrices(pose, rootPosition, rootRotation).map((matrix, k) => ({
+      mesh: this.meshes[k],
+      matrix,
+      material: this.materials[k],
+    }));
+  }
+
   /**
-   * Mesh parts placed for `pose`, relative to the object frame given by
+   * Placement of every part for `pose`, relative to the object frame given by
    * (rootPosition, rootRotation). Fresh matrices each call.
    */
-  place(pose: WorldPose, rootPosition: Vec3, rootRotation: Quat): MeshPart[] {
+  partMatrices(pose: WorldPose, rootPosition: Vec3, rootRotation: Quat): Float32Array[] {
     const inv = qconj(rootRotation);
     const toObject = (p: Vec3) => rotate(inv, sub(p, rootPosition));
     return this.parts.map((part, k) => {
       const i = JOINT_INDEX[part.joint];
       const q = qmul(inv, pose.rotations[i]);
       const origin = toObject(pose.positions[i]);
-      let matrix: Float32Array;
-      if (part.radii) {
-        matrix = compose(add(origin, rotate(q, part.centre!)), q, part.radii);
-      } else {
-        const axis = this.#axes[k];
-        const mid = add(axis.start, scale(rotate(axis.dir, [0, 1, 0]), axis.length / 2));
-        matrix = compose(add(origin, rotate(q, mid)), qmul(q, axis.dir), [1, 1, 1]);
-      }
-      return { mesh: this.meshes[k], matrix, material: this.materials[k] };
+      if (part.radii) return compose(add(origin, rotate(q, part.centre!)), q, part.radii);
+      const axis = this.#axes[k];
+      const mid = add(axis.start, scale(rotate(axis.dir, [0, 1, 0]), axis.length / 2));
+      return compose(add(origin, rotate(q, mid)), qmul(q, axis.dir), [1, 1, 1]);
     });
   }
 }

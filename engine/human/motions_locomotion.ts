@@ -12,7 +12,7 @@ function gaitLeg(phi: number, a: number, run: boolean): [number, number, number]
     : [a * (7 + 19 * Math.sin(phi)), 2, 0];
   const knee: [number, number, number] = run
     ? [22 + a * 72 * bump(phi + 0.55), 0, 0]
-    : [4 + a * 54 * bump(phi + 0.3) + 10 * bump(phi - 2.1, 4), 0, 0];
+    : [4 + (22 + 32 * a) * bump(phi + 0.3) + 10 * bump(phi - 2.1, 4), 0, 0];
   const ankle: [number, number, number] = [
     12 * bump(phi + 0.2) - (run ? 25 : 14) * bump(phi + 1.9, 4),
     0,
@@ -110,11 +110,17 @@ export const jump: Motion = {
   },
 };
 
-/** A pose with both shoulders raised to `shoulder` and both ankles at `ankle` degrees. */
+/**
+ * A pose with both shoulders raised to `shoulder`, both ankles at `ankle`
+ * degrees and the legs parallel: the feet touch the floor in this pose, so the
+ * hips may not spread them (they would slide apart).
+ */
 function arms(f: MotionFrame, shoulder: number, ankle: number): MotionFrame {
   const a = f.angles;
   return still({
     ...a,
+    left_hip: [a.left_hip![0], 0, 0],
+    right_hip: [a.right_hip![0], 0, 0],
     left_shoulder: [shoulder, 15, 0],
     right_shoulder: [shoulder, 15, 0],
     left_ankle: [ankle, 0, 0],
@@ -132,7 +138,11 @@ function jumpTimes(p: { speed: number; amplitude: number; height: number }) {
   return { crouch, push, flight, v, land, end: land + 0.5 / p.speed };
 }
 
-/** Turning 180° on the spot in two small steps. */
+/**
+ * Turning 180° on the spot in two steps. The body turns only while one foot is
+ * in the air, pivoting on the ball of the other (its heel raised), so no foot
+ * twists or slides on the floor.
+ */
 export const turnAround: Motion = {
   name: "turn_around",
   template: "[Someone] turning around",
@@ -155,11 +165,15 @@ export const turnAround: Motion = {
       ...STAND,
       [`${first}_hip`]: [28 * lead, 0, 0],
       [`${first}_knee`]: [50 * lead, 0, 0],
+      [`${first}_ankle`]: [-16 * follow, 0, 0],
       [`${second}_hip`]: [28 * follow, 0, 0],
       [`${second}_knee`]: [50 * follow, 0, 0],
+      [`${second}_ankle`]: [-16 * lead, 0, 0],
       neck: [0, 0, dir * 25 * Math.sin(Math.PI * Math.min(1, s))],
       chest: [0, 0, dir * 10 * Math.sin(Math.PI * Math.min(1, s))],
     };
-    return { angles, yaw: dir * Math.PI * ease(0.05, 0.95, s), pitch: 0, roll: 0, lift: 0 };
+    // Half the turn during each step, while the stepping foot is well off the floor.
+    const yaw = dir * (Math.PI / 2) * (ease(0.16, 0.42, s) + ease(0.58, 0.84, s));
+    return { angles, yaw, pitch: 0, roll: 0, lift: 0 };
   },
 };

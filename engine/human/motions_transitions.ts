@@ -74,11 +74,12 @@ export const fallOver: Motion = {
     const k = ease(0, buckle, t);
     const forward = p.side !== "left";
     const a = p.amplitude;
-    // Arms reach out to break the fall; the head tucks away from the floor.
+    // Arms reach out to break the fall; the head tucks away from the floor. The legs stay
+    // parallel: spreading them with the feet on the floor would slide a foot.
     const angles: JointAngles = forward
       ? {
-        left_hip: [15 * k + 10 * s, 5, 0],
-        right_hip: [15 * k + 10 * s, 5, 0],
+        left_hip: [15 * k + 10 * s, 0, 0],
+        right_hip: [15 * k + 10 * s, 0, 0],
         left_knee: [25 * k - 15 * s, 0, 0],
         right_knee: [25 * k - 15 * s, 0, 0],
         spine: [10 * k, 0, 0],
@@ -89,8 +90,8 @@ export const fallOver: Motion = {
         right_elbow: [10 + 20 * s, 0, 0],
       }
       : {
-        left_hip: [30 * k, 5, 0],
-        right_hip: [30 * k, 5, 0],
+        left_hip: [30 * k, 0, 0],
+        right_hip: [30 * k, 0, 0],
         left_knee: [35 * k - 20 * s, 0, 0],
         right_knee: [35 * k - 20 * s, 0, 0],
         spine: [15 * k, 0, 0],

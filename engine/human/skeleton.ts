@@ -162,6 +162,32 @@ export function jointRotation(joint: ArticulatedJoint, [flex, abduct, twist]: An
   );
 }
 
+/** Anatomical angles of a local rotation: the inverse of `jointRotation`. */
+export function jointAngles(joint: ArticulatedJoint, q: Quat): Angles {
+  const kind = joint.replace(/^(left|right)_/, "");
+  const side = joint.startsWith("right") ? -1 : 1;
+  const zSign = kind === "spine" || kind === "chest" || kind === "neck" || kind === "head" ? -1 : 1;
+  const twistSign = zSign === -1 ? 1 : side;
+  const [x, y, z, w] = q;
+  // R = Ry(twist) · Rx(flex) · Rz(abduct): read the angles off its matrix entries.
+  const r12 = 2 * (y * z - w * x);
+  const r10 = 2 * (x * y + w * z);
+  const r11 = 1 - 2 * (x * x + z * z);
+  const r02 = 2 * (x * z + w * y);
+  const r22 = 1 - 2 * (x * x + y * y);
+  let rx = Math.asin(Math.max(-1, Math.min(1, -r12)));
+  let rz = Math.atan2(r10, r11);
+  let ry = Math.atan2(r02, r22);
+  // Flexes beyond 90° (a deep knee bend) read as the other solution: (π − flex, abduct ± π,
+  // twist ± π). Take the one with the smaller abduction and twist, as motions author them.
+  const wrap = (a: number) => a - 2 * Math.PI * Math.round(a / (2 * Math.PI));
+  const other = [wrap(Math.PI - rx), wrap(rz + Math.PI), wrap(ry + Math.PI)];
+  if (Math.abs(other[1]) + Math.abs(other[2]) < Math.abs(rz) + Math.abs(ry)) {
+    [rx, rz, ry] = other;
+  }
+  return [rx / DEG / FLEX_SIGN[kind], rz / DEG / (side * zSign), ry / DEG / twistSign];
+}
+
 export function clampAngles(joint: ArticulatedJoint, angles: Angles): Angles {
   const lim = LIMITS[joint];
   return angles.map((a, i) => Math.min(lim[i][1], Math.max(lim[i][0], a))) as Angles;

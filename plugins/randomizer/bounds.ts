@@ -17,10 +17,12 @@ export function objectBounds(scene: Scene, object: SceneObject): Box {
   mat4.scale(model, object.scale, model);
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
-  for (const part of scene.meshes.get(object.mesh) ?? []) {
+  for (const [k, part] of (scene.meshes.get(object.mesh) ?? []).entries()) {
     let b = cache.get(part.mesh);
     if (!b) cache.set(part.mesh, b = meshBounds(part.mesh));
-    const m = part.matrix ? mat4.multiply(model, part.matrix) : model;
+    // An articulated object (a person) is where its current part placements put it.
+    const placement = object.partMatrices?.[k] ?? part.matrix;
+    const m = placement ? mat4.multiply(model, placement) : model;
     for (let i = 0; i < 8; i++) {
       const p = vec3.transformMat4([
         i & 1 ? b.max[0] : b.min[0],
