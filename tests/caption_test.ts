@@ -13,7 +13,13 @@ import {
   nameSrgbColor,
 } from "../engine/caption/color_names.ts";
 import type { ClipFacts, ObjectFacts } from "../engine/caption/facts.ts";
-import { article, listPhrase, sentence, thirdPerson } from "../engine/caption/grammar.ts";
+import {
+  article,
+  listPhrase,
+  presentSimple,
+  sentence,
+  thirdPerson,
+} from "../engine/caption/grammar.ts";
 import { applyTag, negativePrompt, stripTag } from "../engine/caption/tag.ts";
 import { fineCaption } from "../plugins/captioner/fine.ts";
 import { genericSentence } from "../plugins/captioner/generic.ts";
@@ -23,6 +29,7 @@ import type { Quat, Vec3 } from "../engine/scene.ts";
 import { Rng } from "../engine/rng.ts";
 import { srgbToLinear } from "../engine/color.ts";
 import { captioners } from "../plugins/captioner/mod.ts";
+import { disagreements, type Truth, truthPlugin } from "./caption_checker.ts";
 
 // ---------------------------------------------------------------- fixed inputs
 
@@ -111,37 +118,36 @@ Deno.test("fineCaption writes the expected sentences for fixed facts", () => {
       start: 3,
     }],
     camera: { move: "pan", direction: "left", speed: "slowly" },
-    light: { warmth: "warm", brightness: "bright", from: "left" },
-    setting: { background: "sky blue" },
+    light: { warmth: "warm", brightness: "bright", from: "left", shadows: true },
+    setting: { type: "backdrop", background: "sky blue" },
   });
   assertEquals(
     fineCaption(push, "short", firstChoice),
-    "Someone is pushing a red ball from left to right.",
+    "Someone pushes a red ball from left to right.",
   );
   assertEquals(
     fineCaption(push, "medium", firstChoice),
-    "Someone is pushing a red rubber ball from left to right against a sky blue background. " +
+    "Against a sky blue background, someone pushes a red rubber ball from left to right. " +
       "The camera slowly pans to the left.",
   );
   assertEquals(
     fineCaption(push, "long", firstChoice),
-    "Someone is pushing a red rubber ball from left to right against a sky blue background. " +
+    "Against a sky blue background, someone pushes a red rubber ball from left to right. " +
       "The camera slowly pans to the left. The scene also contains a gray floor and a yellow wooden box. " +
-      "Warm, bright light comes from the left.",
+      "Bright, warm light comes from the left, casting shadows to the right.",
   );
 
   const dance = facts({
-    objects: [floor, person],
+    objects: [floor, person, object({ id: 5, cls: "wall", color: "beige", surface: true })],
     actions: [{ verb: "dance", subjects: [person], motion: "uprock", start: 0 }],
-    camera: { move: "orbit", direction: "clockwise", framing: "medium shot" },
-    setting: { type: "room", roomColor: "beige" },
+    camera: { move: "orbit", direction: "right", framing: "medium shot" },
+    setting: { type: "room", walls: ["beige"], floor: "gray" },
   });
   assertEquals(fineCaption(dance, "short", firstChoice), "A person performs an uprock.");
   assertEquals(
     fineCaption(dance, "long", firstChoice),
-    "A person wearing a red shirt and blue jeans performs an uprock in a beige room. " +
-      "The camera orbits clockwise around the person, framing the scene in a medium shot. " +
-      "The scene also contains a gray floor.",
+    "In a room with beige walls and a gray floor, a person in a red shirt and blue jeans performs an uprock. " +
+      "The camera circles around the person to the right, starting from a medium shot.",
   );
 
   const roll = facts({
@@ -164,15 +170,36 @@ Deno.test("fineCaption writes the expected sentences for fixed facts", () => {
     "A red rubber ball and a yellow wooden box stay still. The scene also contains a gray floor. " +
       "Light comes from above.",
   );
+  const walls = facts({
+    objects: [
+      ball,
+      ...[6, 7, 8].map((id) => object({ id, cls: "wall", color: "gray", surface: true })),
+    ],
+  });
+  assertEquals(
+    fineCaption(walls, "long", firstChoice),
+    "A red rubber ball stays still. The scene also contains three gray walls.",
+    "identical items are counted, not repeated",
+  );
 });
 
-Deno.test("genericSentence is class level", () => {
-  const person1 = { ...person };
+Deno.test("genericSentence is class level, in the present simple", () => {
   assertEquals(
     genericSentence(
-      facts({ actions: [{ verb: "dance", subjects: [person1], start: 0, motion: "spin" }] }),
+      facts({ actions: [{ verb: "dance", subjects: [person], start: 0, motion: "spin" }] }),
     ),
-    "A person dances.",
+    "A person does a spin.",
+  );
+  assertEquals(
+    genericSentence(facts({
+      actions: [{
+        verb: "uprock",
+        template: "[Someone] dancing an uprock",
+        subjects: [{ ...person, noun: "woman" }],
+        start: 0,
+      }],
+    })),
+    "A person dances an uprock.",
   );
   assertEquals(
     genericSentence(
@@ -195,6 +222,35 @@ Deno.test("genericSentence is class level", () => {
     genericSentence(facts({ objects: [floor, ball, box] })),
     "A still scene with a ball and a box.",
   );
+});
+
+Deno.test("presentSimple turns every shipped template's gerunds into the present simple", () => {
+  const cases: [string, string][] = [
+    ["dancing an uprock", "dances an uprock"],
+    ["running forward", "runs forward"],
+    ["sitting down on [something]", "sits down on [something]"],
+    ["doing squats", "does squats"],
+    ["waving [hand]", "waves [hand]"],
+    ["clapping hands", "claps hands"],
+    ["falling over", "falls over"],
+    [
+      "Sliding [something] across a surface until it stops",
+      "slides [something] across a surface until it stops",
+    ],
+    [
+      "Lifting up one end of [something], then letting it drop down",
+      "lifts up one end of [something], then lets it drop down",
+    ],
+    ["Making [something] hop", "makes [something] hop"],
+    ["Putting [something] on top of [something]", "puts [something] on top of [something]"],
+    ["Knocking [something] over", "knocks [something] over"],
+    ["Dropping [something] onto a surface", "drops [something] onto a surface"],
+    [
+      "Moving [something] and [something] closer to each other",
+      "moves [something] and [something] closer to each other",
+    ],
+  ]; // deno-fmt-ignore
+  for (const [gerund, present] of cases) assertEquals(presentSimple(gerund), present);
 });
 
 Deno.test("the synthetic tag leads, trails or is off, with its negative prompt", () => {
@@ -230,7 +286,9 @@ const fakePush = definePlugin({
     return {
       clipStart(ctx) {
         const props = ctx.scene.objects.filter((o) =>
-          !["floor", "wall", "ceiling", "person", "human"].includes(o.cls)
+          !["floor", "wall", "ceiling", "table", "hand", "clutter", "person", "human"].includes(
+            o.cls,
+          )
         );
         if (props.length === 0) return;
         const o = ctx.rng.choice(props);
@@ -303,12 +361,9 @@ const fakeCamera = definePlugin({
       clipStart(ctx) {
         start = [...ctx.scene.camera.rotation];
         if (!ctx.rng.chance(0.5)) return;
-        rate = ctx.rng.choice([-1, 1]) * ctx.rng.uniform(5, 40); // degrees per second about +Y
-        ctx.record("camera", {
-          move: "pan",
-          direction: rate > 0 ? "left" : "right",
-          speed: Math.abs(rate) < 15 ? "slow" : "fast",
-        });
+        rate = ctx.rng.choice([-1, 1]) * ctx.rng.uniform(3, 40); // degrees per second about +Y
+        const speed = Math.abs(rate) < 5 ? "slow" : Math.abs(rate) > 20 ? "fast" : undefined;
+        ctx.record("camera", { move: "pan", direction: rate > 0 ? "left" : "right", speed });
       },
       frame(ctx) {
         const a = (rate * ctx.time * Math.PI) / 360;
@@ -353,342 +408,6 @@ const fakePalette = definePlugin({
   },
 });
 
-// ------------------------------------------------------------- ground truth
-
-interface TruthObject {
-  id: number;
-  cls: string;
-  colorName?: string;
-  color: Vec3;
-  texture?: string;
-  preset?: string;
-  metalness: number;
-  attributes: Record<string, unknown>;
-  first: Vec3;
-  last: Vec3;
-  turned: number;
-  frames: number;
-}
-interface Truth {
-  objects: TruthObject[];
-  cameraMoved: boolean;
-  camera: { rotation: Quat };
-  lights: { type: string; temperature?: number; color: Vec3; intensity: number; direction: Vec3 }[];
-  background: number[];
-}
-
-const angleBetween = (a: Quat, b: Quat) =>
-  (2 * Math.acos(Math.min(1, Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]))) *
-    180) / Math.PI;
-
-/** Records what labels.json would hold (poses per frame, materials, camera, lights), independently. */
-const truthPlugin = definePlugin({
-  id: "captioner/test_truth",
-  kind: "captioner",
-  description: "test: ground truth for caption checks",
-  defaults: {},
-  create() {
-    const objects = new Map<number, TruthObject & { rotation: Quat }>();
-    let camera: { position: Vec3; rotation: Quat; moved: boolean } | undefined;
-    return {
-      clipStart() {
-        objects.clear();
-        camera = undefined;
-      },
-      frame(ctx) {
-        if (ctx.frame >= ctx.frames) return;
-        for (const o of ctx.scene.objects) {
-          const t = objects.get(o.id);
-          if (!t) {
-            objects.set(o.id, {
-              id: o.id,
-              cls: o.cls,
-              color: o.material.color,
-              colorName: o.material.colorName,
-              texture: o.material.texture,
-              preset: o.material.preset,
-              metalness: o.material.metalness,
-              attributes: o.attributes,
-              first: [...o.position],
-              last: [...o.position],
-              turned: 0,
-              frames: 1,
-              rotation: [...o.rotation],
-            });
-          } else {
-            t.turned += angleBetween(t.rotation, o.rotation);
-            t.rotation = [...o.rotation];
-            t.last = [...o.position];
-            t.frames++;
-            Object.assign(t, {
-              color: o.material.color,
-              colorName: o.material.colorName,
-              preset: o.material.preset,
-              metalness: o.material.metalness,
-            });
-          }
-        }
-        const c = ctx.scene.camera;
-        if (!camera) {
-          camera = { position: [...c.position], rotation: [...c.rotation], moved: false };
-        } else if (
-          angleBetween(camera.rotation, c.rotation) > 1e-3 ||
-          c.position.some((v, i) => Math.abs(v - camera!.position[i]) > 1e-5)
-        ) {
-          camera.moved = true;
-        }
-      },
-      clipEnd(ctx) {
-        const truth: Truth = {
-          objects: [...objects.values()],
-          cameraMoved: camera?.moved ?? false,
-          camera: { rotation: camera ? [...camera.rotation] : [...ctx.scene.camera.rotation] },
-          lights: ctx.scene.lights.map((l) => ({
-            ...l,
-            temperature: (l as { temperature?: number }).temperature,
-          })),
-          background: [...ctx.scene.background],
-        };
-        ctx.record("truth", truth);
-      },
-    };
-  },
-});
-
-// ------------------------------------------------------------- the checker
-
-const MATERIAL_OF: Record<string, string> = {
-  wooden: "wood",
-  metal: "metal",
-  plastic: "plastic",
-  rubber: "rubber",
-  glass: "glass",
-  ceramic: "ceramic",
-  cardboard: "cardboard",
-  stone: "stone",
-  fabric: "fabric",
-  leather: "leather",
-  paper: "paper",
-  concrete: "concrete",
-};
-
-function rotate(q: Quat, v: Vec3): Vec3 {
-  // v' = q v q*, written out.
-  const [x, y, z, w] = q;
-  const ix = w * v[0] + y * v[2] - z * v[1];
-  const iy = w * v[1] + z * v[0] - x * v[2];
-  const iz = w * v[2] + x * v[1] - y * v[0];
-  const iw = -x * v[0] - y * v[1] - z * v[2];
-  return [
-    ix * w + iw * -x + iy * -z - iz * -y,
-    iy * w + iw * -y + iz * -x - ix * -z,
-    iz * w + iw * -z + ix * -y - iy * -x,
-  ];
-}
-
-/** Problems with one caption against the ground truth, events and records; [] when it agrees. */
-function disagreements(text: string, clip: ClipResult, truth: Truth): string[] {
-  const problems: string[] = [];
-  const t = text.toLowerCase();
-  const colorOf = (o: TruthObject) =>
-    materialColorName({ color: o.color, colorName: o.colorName, texture: o.texture });
-  const nounOf = (o: TruthObject) => o.cls === "human" ? "person" : o.cls.replace(/_/g, " ");
-  const cameraRecord = Object.values(clip.records).map((r) => r.camera).find((c) => c) as
-    | { move: string; direction?: string; speed?: string }
-    | undefined;
-
-  // Objects a noun phrase can mean: "<colour>? <material|metallic>? <noun>".
-  const candidates = (color: string | undefined, material: string | undefined, nounWords: string) =>
-    truth.objects.filter((o) =>
-      nounWords === nounOf(o) &&
-      (color === undefined || colorOf(o) === color) &&
-      (material === undefined || (material === "metallic"
-        ? !o.preset && o.metalness > 0.5
-        : o.preset === MATERIAL_OF[material]))
-    );
-
-  // 1. Colours and materials: each must qualify an object (or clothing, the background) that has it.
-  const colorAlt = [...COLOR_NAMES, "crimson", "teal", "sand"].map((c) => c.replace(" ", "\\s"))
-    .join("|");
-  const materialAlt = [...Object.keys(MATERIAL_OF), "metallic"].join("|");
-  const np = new RegExp(`\\b(?:(${colorAlt}) )?(?:(${materialAlt}) )?([a-z]+(?: [a-z]+)?)`, "g");
-  for (const m of t.matchAll(new RegExp(`\\b(${colorAlt}|${materialAlt})\\b`, "g"))) {
-    const from = m.index!;
-    np.lastIndex = from;
-    const hit = np.exec(t)!;
-    const [, color, material, rest] = hit;
-    const head = rest.split(" ");
-    if (color && (head[0] === "background" || (head[0] === "plain"))) {
-      const bg = nameSrgbColor(truth.background);
-      if (bg !== color) problems.push(`background called ${color}, is ${bg}`);
-      continue;
-    }
-    if (color && !material && /^(shirt|jeans)$/.test(head[0])) {
-      const named = truth.objects.some((o) => {
-        const clothing = o.attributes.clothing as Record<string, unknown> | undefined;
-        const v = clothing?.[head[0]];
-        return (typeof v === "string"
-          ? v
-          : v
-          ? materialColorName(v as { color: Vec3 })
-          : undefined) === color;
-      });
-      if (!named) problems.push(`${head[0]} called ${color}, nobody wears one`);
-      continue;
-    }
-    const ok = candidates(color, material, rest).length > 0 ||
-      candidates(color, material, head[0]).length > 0;
-    if (!ok) problems.push(`"${hit[0]}" matches no object`);
-    // Skip past this phrase so its material is not checked again on its own.
-    if (color && material) m.index = hit.index + hit[0].length;
-  }
-
-  // 2. Motions and their directions and speeds, for measured motion clauses.
-  const clause = new RegExp(
-    `(?:a|an) ((?:(?:${colorAlt}|${materialAlt}) )*)([a-z]+) (rolls|moves|travels|spins|turns|rotates)( slowly| quickly)?( in place| from left to right| from right to left| toward the camera| away from the camera| upward| downward)?`,
-    "g",
-  );
-  const cam = truth.camera.rotation;
-  const right = rotate(cam, [1, 0, 0]);
-  const fwd = rotate(cam, [0, 0, -1]);
-  for (const m of t.matchAll(clause)) {
-    const [, , nounWord, verb, speed, where] = m;
-    const objs = truth.objects.filter((o) => nounOf(o) === nounWord);
-    if (objs.length === 0) {
-      problems.push(`motion clause "${m[0]}" names no object`);
-      continue;
-    }
-    const fits = objs.some((o) => {
-      const d: Vec3 = [o.last[0] - o.first[0], o.last[1] - o.first[1], o.last[2] - o.first[2]];
-      const travel = Math.hypot(...d);
-      const r = d[0] * right[0] + d[2] * right[2];
-      const f = d[0] * fwd[0] + d[2] * fwd[2];
-      const big = Math.max(Math.abs(r), Math.abs(f), Math.abs(d[1]));
-      if (
-        (verb === "spins" || verb === "turns" || verb === "rotates") &&
-        !(o.turned >= 20 && travel < 0.2)
-      ) return false;
-      if (verb === "rolls" && !(travel >= 0.2 && o.turned >= 20)) return false;
-      if ((verb === "moves" || verb === "travels") && travel < 0.2) return false;
-      const v = travel / (Math.max(1, o.frames - 1) / 24);
-      if (speed === " slowly" && v > 0.45) return false;
-      if (speed === " quickly" && v < 1) return false;
-      switch (where) {
-        case " from left to right":
-          return r > 0 && r >= 0.5 * big;
-        case " from right to left":
-          return r < 0 && -r >= 0.5 * big;
-        case " toward the camera":
-          return f < 0 && -f >= 0.5 * big;
-        case " away from the camera":
-          return f > 0 && f >= 0.5 * big;
-        case " upward":
-          return d[1] > 0 && d[1] >= 0.5 * big;
-        case " downward":
-          return d[1] < 0 && -d[1] >= 0.5 * big;
-      }
-      return true;
-    });
-    if (!fits) problems.push(`"${m[0]}" disagrees with the measured motion`);
-  }
-  for (const m of t.matchAll(/(?<!camera) (stays?) (still|motionless)/g)) {
-    const before = t.slice(0, m.index);
-    const still = truth.objects.filter((o) => before.includes(nounOf(o)));
-    if (
-      still.some((o) =>
-        Math.hypot(o.last[0] - o.first[0], o.last[1] - o.first[1], o.last[2] - o.first[2]) >=
-          0.25 || o.turned >= 30
-      )
-    ) {
-      problems.push(`"${m[0]}" but something named before it moved`);
-    }
-  }
-
-  // 3. Actions: templates (with their direction words) and named human motions come from events.
-  for (const m of t.matchAll(/(pushing) .*? (from left to right|from right to left)/g)) {
-    if (
-      !clip.events.some((e) =>
-        e.template?.toLowerCase().endsWith(m[2]) &&
-        e.args?.direction === m[2].slice(5).replace(/ /g, "_")
-      )
-    ) {
-      problems.push(`"${m[0]}" has no matching event`);
-    }
-  }
-  for (const m of t.matchAll(/(?:performs|does) an? ([a-z]+)/g)) {
-    if (!clip.events.some((e) => e.args?.motion === m[1])) {
-      problems.push(`named motion "${m[1]}" has no event`);
-    }
-  }
-
-  // 4. Camera words agree with the camera record, or with a camera that never moved.
-  if (
-    /\b(static|stays still)\b/.test(t) && /camera/.test(t) &&
-    (truth.cameraMoved || (cameraRecord && cameraRecord.move !== "static"))
-  ) {
-    problems.push("caption calls a moving camera static");
-  }
-  for (
-    const m of t.matchAll(
-      /camera (slowly |quickly )?(pans|tilts|dollies|trucks|pedestals|zooms|orbits|spins|follows)( to the left| to the right| up| down| in| out)?/g,
-    )
-  ) {
-    const move = {
-      pans: "pan",
-      tilts: "tilt",
-      dollies: "dolly",
-      trucks: "truck",
-      pedestals: "pedestal",
-      zooms: "zoom",
-      orbits: "orbit",
-      spins: "spin",
-      follows: "follow",
-    }[m[2]];
-    if (cameraRecord?.move !== move) {
-      problems.push(`camera ${m[2]} but the record says ${cameraRecord?.move}`);
-    }
-    if (m[3] && !m[3].endsWith(cameraRecord?.direction ?? "?")) {
-      problems.push(`camera direction ${m[3]} vs ${cameraRecord?.direction}`);
-    }
-    if (m[1] && (m[1] === "slowly ") !== (cameraRecord?.speed === "slow")) {
-      problems.push(`camera speed ${m[1]} vs ${cameraRecord?.speed}`);
-    }
-  }
-
-  // 5. Light words agree with the key light.
-  const key =
-    [...truth.lights].sort((a, b) =>
-      Number(b.type === "directional") - Number(a.type === "directional") ||
-      b.intensity - a.intensity
-    )[0];
-  const lightText =
-    /\b((?:warm|cool|bright|dim|, )+)?\s*light\b(?: comes| falls on the scene)?\s*(from the left|from the right|from the front|from behind|from above)?/
-      .exec(t);
-  if (lightText && key) {
-    const adjectives = lightText[1] ?? "";
-    if (
-      /warm/.test(adjectives) &&
-      !(key.temperature !== undefined ? key.temperature <= 4500 : key.color[2] < key.color[0])
-    ) problems.push("warm light is not warm");
-    if (
-      /cool/.test(adjectives) &&
-      !(key.temperature !== undefined ? key.temperature >= 6500 : key.color[0] < key.color[2])
-    ) problems.push("cool light is not cool");
-    if (/bright/.test(adjectives) && key.intensity < 3.5) problems.push("bright light is dim");
-    if (/dim/.test(adjectives) && key.intensity > 2) problems.push("dim light is bright");
-    const from = /from the (left|right)/.exec(t.slice(lightText.index));
-    if (from && key.type === "directional") {
-      const side = key.direction[0] * right[0] + key.direction[2] * right[2];
-      if ((from[1] === "left") !== (side > 0)) {
-        problems.push(`light from the ${from[1]} travels ${side > 0 ? "right" : "left"}`);
-      }
-    }
-  } else if (/\b(warm|cool|bright|dim)\b/.test(t)) {
-    problems.push("light adjective outside a light phrase");
-  }
-  return problems;
-}
-
 // ------------------------------------------------------------- scenes
 
 // deno-lint-ignore no-explicit-any
@@ -713,13 +432,38 @@ async function shippedScenes(dir = "scenes"): Promise<string[]> {
  * stand-in randomizers/actions when asked), from a copy written beside the scene so relative
  * imports and assets still resolve.
  */
-async function planWithTruth(scene: string, clips: number, standIns: boolean) {
+/** Every shipped randomizer, drawn widely: scene types, lights, materials, clutter, camera moves. */
+const RANDOMIZERS_BEFORE = [
+  {
+    use: "randomizer/scene",
+    with: { type: { choice: ["env", "basic", "empty"] }, background: "palette" },
+  },
+  {
+    use: "randomizer/lighting",
+    with: { temperature_range: [2500, 9000], intensity_range: [0.5, 5] },
+  },
+];
+const RANDOMIZERS_AFTER = [
+  { use: "randomizer/materials", with: { texture_chance: 0.5 } },
+  { use: "randomizer/clutter", with: { count: { choice: [0, 1, 4] } } },
+  { use: "randomizer/camera", with: { on_screen: { choice: [0.12, 0.45, 0.8] } } },
+];
+
+type Variant = "as shipped" | "with stand-in actions" | "with every randomizer";
+
+async function planWithTruth(scene: string, clips: number, variant: Variant) {
   const doc = parse(await Deno.readTextFile(scene)) as Record<string, unknown>;
   const plugins = [...((doc.plugins as Record<string, unknown>[]) ?? [])];
   const has = (id: string) => plugins.some((p) => p.use === id);
-  if (standIns) {
+  if (variant === "with stand-in actions") {
     plugins.unshift({ use: "randomizer/fake_palette" }, { use: "randomizer/fake_camera" });
     plugins.push({ use: "action/fake_push" }, { use: "action/fake_dance" });
+  }
+  if (variant === "with every randomizer") {
+    // Randomizers a scene already has stay as the scene sets them.
+    const missing = (list: { use: string }[]) => list.filter((r) => !has(r.use));
+    plugins.unshift(...missing(RANDOMIZERS_BEFORE));
+    plugins.push(...missing(RANDOMIZERS_AFTER));
   }
   for (const id of ["captioner/template", "captioner/generic", "captioner/fine"]) {
     if (!has(id)) plugins.push({ use: id });
@@ -742,9 +486,9 @@ async function planWithTruth(scene: string, clips: number, standIns: boolean) {
 }
 
 for (const scene of await shippedScenes()) {
-  for (const standIns of [false, true]) {
-    Deno.test(`captions agree with the labels over 200 planned clips of ${scene}${standIns ? " with stand-in actions" : ""}`, async () => {
-      const summary = await planWithTruth(scene, 200, standIns);
+  for (const variant of ["as shipped", "with stand-in actions", "with every randomizer"] as const) {
+    Deno.test(`captions agree with the labels over 200 planned clips of ${scene} ${variant}`, async () => {
+      const summary = await planWithTruth(scene, 200, variant);
       assertEquals(summary.failed, 0, summary.clips.find((c) => c.error)?.error);
       const problems: string[] = [];
       for (const clip of summary.clips) {
@@ -777,7 +521,7 @@ for (const scene of await shippedScenes()) {
 }
 
 Deno.test("the checker catches captions that contradict the labels", async () => {
-  const summary = await planWithTruth("scenes/default.yaml", 3, true);
+  const summary = await planWithTruth("scenes/default.yaml", 3, "with stand-in actions");
   for (const clip of summary.clips) {
     const truth = clip.records["captioner/test_truth"].truth as Truth;
     const long = clip.captions.find((c) => c.style === "long")!.text;

@@ -91,3 +91,20 @@ export function rotateVector(q: Quat, v: Vec3): Vec3 {
     v[2] + w * tz + (x * ty - y * tx),
   ];
 }
+
+/** Camera basis in world space (renderer frame: right +x, up +y, looking down -z). */
+export function cameraBasis(rotation: Quat): { right: Vec3; forward: Vec3; up: Vec3 } {
+  return {
+    right: rotateVector(rotation, [1, 0, 0]),
+    forward: rotateVector(rotation, [0, 0, -1]),
+    up: rotateVector(rotation, [0, 1, 0]),
+  };
+}
+
+export const dot = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+
+/** A vector laid flat on the ground plane, unit length. */
+export function flat(v: Vec3): Vec3 {
+  const n = Math.hypot(v[0], v[2]) || 1;
+  return [v[0] / n, 0, v[2] / n];
+}
