@@ -67,8 +67,11 @@ export interface Truth {
 }
 
 const angleBetween = (a: Quat, b: Quat) =>
-  (2 * Math.acos(Math.min(1, Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]))) *
-    180) / Math.PI;
+  (2 * Math.acos(Math.min(
+    1,
+    Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]) /
+      (Math.hypot(...a) * Math.hypot(...b) || 1),
+  )) * 180) / Math.PI;
 
 export function rotate(q: Quat, v: Vec3): Vec3 {
   // v' = q v q*, written out.
@@ -292,9 +295,13 @@ export function disagreements(text: string, clip: ClipResult, truth: Truth): str
       : figureOf(o) ?? o.cls.replace(/_/g, " ");
   const nounFits = (o: TruthObject, word: string) =>
     word === nounOf(o) || word === `${nounOf(o)}s` || (word === "person" && o.cls === "person");
-  const cameraRecord = Object.values(clip.records).map((r) => r.camera).find((c) => c) as
-    | { move: string; direction?: string; speed?: string }
-    | undefined;
+  // A plain `camera` record counts only when no camera randomizer (which sets the camera later) ran.
+  const rig = Object.values(clip.records).some((r) =>
+    typeof (r.randomization as { movement?: unknown } | undefined)?.movement === "string"
+  );
+  const cameraRecord = rig ? undefined : Object.values(clip.records).map((r) => r.camera).find((
+    c,
+  ) => c) as { move: string; direction?: string; speed?: string } | undefined;
   const cam = truth.camera;
   const right = rotate(cam.rotation, [1, 0, 0]);
   const up = rotate(cam.rotation, [0, 1, 0]);

@@ -23,7 +23,7 @@ import {
 import { applyTag, negativePrompt, stripTag } from "../engine/caption/tag.ts";
 import { fineCaption } from "../plugins/captioner/fine.ts";
 import { genericSentence } from "../plugins/captioner/generic.ts";
-import { type ClipResult, planDataset } from "../engine/runner.ts";
+import { planDataset } from "../engine/runner.ts";
 import { definePlugin, type PluginDefinition } from "../engine/plugin.ts";
 import type { Quat, Vec3 } from "../engine/scene.ts";
 import { Rng } from "../engine/rng.ts";
@@ -408,6 +408,31 @@ const fakePalette = definePlugin({
   },
 });
 
+// ------------------------------------------------------------- structure
+
+/** Signs of a broken template: empty slots, doubled words, bad case or punctuation. */
+function structuralProblems(text: string): string[] {
+  const problems: string[] = [];
+  for (const s of text.split(/(?<=\.) /)) {
+    if (!/^[A-Z]/.test(s)) problems.push(`sentence not capitalised: "${s}"`);
+    if (!/[a-z]\.$/.test(s)) problems.push(`sentence does not end in one full stop: "${s}"`);
+  }
+  const doubled = /\b(\w+) \1\b/i.exec(text);
+  if (doubled) problems.push(`doubled word "${doubled[0]}"`);
+  if (/\b(a|an) (a|an|the)\b/i.test(text)) problems.push("doubled article");
+  if (/\b(undefined|null|NaN)\b|\[|\]|  | [,.;]|,,/.test(text)) problems.push("empty slot");
+  return problems;
+}
+
+Deno.test("structuralProblems flags broken templates", () => {
+  assertEquals(structuralProblems("A red ball rolls. The camera is static."), []);
+  assert(structuralProblems("a ball.").length > 0);
+  assert(structuralProblems("A a ball rolls.").length > 0);
+  assert(structuralProblems("A ball rolls rolls.").length > 0);
+  assert(structuralProblems("A undefined ball , rolls.").length > 0);
+  assert(structuralProblems("A ball rolls").length > 0);
+});
+
 // ------------------------------------------------------------- scenes
 
 // deno-lint-ignore no-explicit-any
@@ -455,15 +480,20 @@ async function planWithTruth(scene: string, clips: number, variant: Variant) {
   const doc = parse(await Deno.readTextFile(scene)) as Record<string, unknown>;
   const plugins = [...((doc.plugins as Record<string, unknown>[]) ?? [])];
   const has = (id: string) => plugins.some((p) => p.use === id);
+  // Plugins that move things go before the scene's captioners, which must see each frame last.
+  const beforeCaptioners = (...added: Record<string, unknown>[]) => {
+    const at = plugins.findIndex((p) => String(p.use).startsWith("captioner/"));
+    plugins.splice(at < 0 ? plugins.length : at, 0, ...added);
+  };
   if (variant === "with stand-in actions") {
     plugins.unshift({ use: "randomizer/fake_palette" }, { use: "randomizer/fake_camera" });
-    plugins.push({ use: "action/fake_push" }, { use: "action/fake_dance" });
+    beforeCaptioners({ use: "action/fake_push" }, { use: "action/fake_dance" });
   }
   if (variant === "with every randomizer") {
     // Randomizers a scene already has stay as the scene sets them.
     const missing = (list: { use: string }[]) => list.filter((r) => !has(r.use));
     plugins.unshift(...missing(RANDOMIZERS_BEFORE));
-    plugins.push(...missing(RANDOMIZERS_AFTER));
+    beforeCaptioners(...missing(RANDOMIZERS_AFTER));
   }
   for (const id of ["captioner/template", "captioner/generic", "captioner/fine"]) {
     if (!has(id)) plugins.push({ use: id });
@@ -503,6 +533,11 @@ for (const scene of await shippedScenes()) {
               (/^[A-Z\[]/.test(caption.text) && /[.\]]$/.test(caption.text)),
             `sentence case: ${caption.text}`,
           );
+          if (caption.style !== "template") {
+            for (const p of structuralProblems(stripTag(caption.text, "[synthetic]"))) {
+              problems.push(`clip ${clip.clip} ${caption.style}: ${p}\n    ${caption.text}`);
+            }
+          }
           for (const p of disagreements(stripTag(caption.text, "[synthetic]"), clip, truth)) {
             problems.push(`clip ${clip.clip} ${caption.style}: ${p}\n    ${caption.text}`);
           }

@@ -27,7 +27,9 @@ export interface CameraTrack {
 
 /** Angle in degrees between two unit quaternions. */
 export function quatAngle(a: Quat, b: Quat): number {
-  const d = Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]);
+  // Divided by the norms: float32 quaternions are not exactly unit, and acos is steep near 1.
+  const d = Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]) /
+    (Math.hypot(...a) * Math.hypot(...b) || 1);
   return (2 * Math.acos(Math.min(1, d)) * 180) / Math.PI;
 }
 
