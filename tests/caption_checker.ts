@@ -30,6 +30,8 @@ export interface TruthObject {
   /** Centre of the world bounds on the first and last frame. */
   firstCenter: Vec3;
   lastCenter: Vec3;
+  /** World bounds on the first frame. */
+  firstBounds: { min: Vec3; max: Vec3 };
   /** Share of the image height the object's bounds span on frame 0. */
   screenHeight: number;
   turned: number;
@@ -167,6 +169,7 @@ export const truthPlugin = definePlugin({
               last: [...o.position],
               firstCenter: middle,
               lastCenter: middle,
+              firstBounds: b,
               screenHeight: (Math.max(...ys) - Math.min(...ys)) / ctx.height,
               turned: 0,
               frames: 1,
@@ -310,7 +313,7 @@ export function disagreements(text: string, clip: ClipResult, truth: Truth): str
 
   // 0. Room and setting words: walls, floor, sky, background, clutter count.
   const room =
-    /\b(?:in|inside) a room\b(?: with ([a-z ,]+?) walls)?(?: and an? ([a-z ]+?) floor)?\b[,.]/
+    /\b(?:in|inside) a room\b(?: with ([a-z ,]+?) walls| with an? ([a-z ]+?) back wall)?(?: and an? ([a-z ]+?) floor)?\b[,.]/
       .exec(t);
   if (room) {
     if (walls.length < 2) problems.push("a room is named but the scene has no walls");
@@ -322,8 +325,16 @@ export function disagreements(text: string, clip: ClipResult, truth: Truth): str
         if (!walls.some((w) => colorOf(w) === c)) problems.push(`no ${c} wall`);
       }
     }
-    if (room[2] && !truth.objects.some((o) => o.cls === "floor" && colorOf(o) === room[2])) {
-      problems.push(`no ${room[2]} floor`);
+    if (room[2]) {
+      const ahead = wallAhead(truth, walls);
+      if (!ahead || colorOf(ahead) !== room[2]) {
+        problems.push(
+          `${room[2]} back wall, but the camera faces ${ahead ? colorOf(ahead) : "none"}`,
+        );
+      }
+    }
+    if (room[3] && !truth.objects.some((o) => o.cls === "floor" && colorOf(o) === room[3])) {
+      problems.push(`no ${room[3]} floor`);
     }
   }
   const SKIES: Record<string, string> = {
@@ -484,6 +495,30 @@ export function disagreements(text: string, clip: ClipResult, truth: Truth): str
   return problems;
 }
 
+/** The wall a level ray along the first frame's view hits first (slab test on world bounds). */
+function wallAhead(truth: Truth, walls: TruthObject[]): TruthObject | undefined {
+  const f = rotate(truth.camera.rotation, [0, 0, -1]);
+  const n = Math.hypot(f[0], f[2]);
+  const dir: Vec3 = [f[0] / n, 0, f[2] / n];
+  const p = truth.camera.position;
+  let best: { wall: TruthObject; t: number } | undefined;
+  for (const wall of walls) {
+    const { min, max } = wall.firstBounds;
+    let near = -Infinity, far = Infinity;
+    for (let k = 0; k < 3; k++) {
+      if (dir[k] === 0) {
+        if (p[k] < min[k] || p[k] > max[k]) near = Infinity;
+        continue;
+      }
+      const a = (min[k] - p[k]) / dir[k], b = (max[k] - p[k]) / dir[k];
+      near = Math.max(near, Math.min(a, b));
+      far = Math.min(far, Math.max(a, b));
+    }
+    if (near <= far && far > 0 && (!best || near < best.t)) best = { wall, t: near };
+  }
+  return best?.wall;
+}
+
 /** Camera speed words, in the trajectory's terms: metres or degrees per second. */
 const SLOW = { metres: 0.25, degrees: 6 };
 const FAST = { metres: 0.5, degrees: 15 };
@@ -523,8 +558,10 @@ function cameraDisagreements(
     /the camera (slowly |quickly )?(pans|tilts|slides|rises|lowers|moves in|pulls back|zooms|circles around|follows)( to the left| to the right| up| down| in| out)?([^.]*)/
       .exec(t);
   if (!m) return problems;
-  const [, speed, verb, dir] = m;
+  const [, speed, verb] = m;
   const rest = m[4];
+  // "circles around the ball to the left": the direction follows the target.
+  const dir = m[3] ?? / to the (?:left|right)$/.exec(rest)?.[0];
   const side = (positive: boolean) => (dir === " to the right") === positive;
   let rate = 0;
   let unit: "metres" | "degrees" = "metres";
@@ -593,7 +630,9 @@ function cameraDisagreements(
         if (turned < 5 || Math.abs(len(before) - len(after)) > 0.15 * len(before)) {
           problems.push(`circles around the ${target.cls}: turned ${turned.toFixed(1)}°`);
         }
-        if (dir && !side(dr > 0)) problems.push(`circles${dir} but went ${dr.toFixed(2)} m right`);
+        // Seen from above, counterclockwise about the subject carries the camera to its right.
+        const ccw = before[2] * after[0] - before[0] * after[2] > 0;
+        if (dir && !side(ccw)) problems.push(`circles${dir} but went ${ccw ? "right" : "left"}`);
         rate = turned / truth.seconds;
         unit = "degrees";
       }

@@ -576,6 +576,63 @@ Deno.test("the checker catches captions that contradict the labels", async () =>
   }
 });
 
+/** One-word lies about the camera, light, setting and clutter: each turns a true caption false. */
+const LIES: [RegExp, (word: string) => string][] = [
+  [/to the (left|right)/, (w) => w.endsWith("left") ? "to the right" : "to the left"],
+  [
+    /from (the left|the right|the front|behind)\b/,
+    (w) =>
+      ({
+        "from the left": "from the right",
+        "from the right": "from the left",
+        "from the front": "from behind",
+        "from behind": "from the front",
+      })[w]!,
+  ], // deno-fmt-ignore
+  [/\b(warm|cool|bright|dim)\b/, (w) => ({ warm: "cool", cool: "warm", bright: "dim", dim: "bright" })[w]!],
+  [
+    /moves in toward|pulls back from|tilts up|tilts down/,
+    (w) =>
+      ({
+        "moves in toward": "pulls back from",
+        "pulls back from": "moves in toward",
+        "tilts up": "tilts down",
+        "tilts down": "tilts up",
+      })[w]!,
+  ], // deno-fmt-ignore
+  [/\b(under a clear sky|at sunset|under an overcast sky|at dusk|in a studio)\b/, (w) =>
+    w === "at sunset" ? "under a clear sky" : "at sunset"],
+  [/\b(one|four) more object/, (w) => w.startsWith("one") ? "four more object" : "one more object"],
+  [
+    /a (?:white|beige|light gray|sage green|pale blue|terracotta|warm gray) (?:back wall|room)|(?:white|beige|light gray|sage green|pale blue|terracotta|warm gray) walls/,
+    (w) =>
+      w.replace(
+        /white|beige|light gray|sage green|pale blue|terracotta|warm gray/,
+        (c) => c === "beige" ? "terracotta" : "beige",
+      ),
+  ], // deno-fmt-ignore
+];
+
+Deno.test("the checker catches camera, light, setting and clutter words that contradict the labels", async () => {
+  let told = 0;
+  for (const scene of ["scenes/default.yaml", "scenes/something_something.yaml"]) {
+    const summary = await planWithTruth(scene, 24, "with every randomizer");
+    for (const clip of summary.clips) {
+      const truth = clip.records["captioner/test_truth"].truth as Truth;
+      const long = stripTag(clip.captions.find((c) => c.style === "long")!.text, "[synthetic]");
+      assertEquals(disagreements(long, clip, truth), []);
+      for (const [pattern, lie] of LIES) {
+        const m = pattern.exec(long);
+        if (!m) continue;
+        const lying = long.slice(0, m.index) + lie(m[0]) + long.slice(m.index + m[0].length);
+        assert(disagreements(lying, clip, truth).length > 0, `not caught: ${lying}`);
+        told++;
+      }
+    }
+  }
+  assert(told >= 60, `only ${told} lies were tried`);
+});
+
 // ------------------------------------------------------------- plan == render
 
 const TINY_SCENE = `

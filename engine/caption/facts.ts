@@ -136,6 +136,8 @@ export interface SettingFacts {
   type?: "room" | "sky" | "backdrop";
   /** Distinct wall colour names, most common first. */
   walls?: string[];
+  /** Colour of the wall straight ahead of the camera on frame 0 (behind the action). */
+  backWall?: string;
   /** Floor colour name ("dark wood", "gray"). */
   floor?: string;
   sky?: typeof SKY_LOOKS[number];
@@ -294,6 +296,25 @@ function measuredMotions(
   return out;
 }
 
+/** Objects a person sits on. */
+export const SEAT_CLASSES = new Set(["stool", "chair", "bench", "seat", "sofa"]);
+
+/**
+ * "[Someone] sitting down on [something]" names the person only: when the scene
+ * has exactly one seat, it is the something (the human plugins add it for these motions).
+ */
+function seatFor(
+  template: string | undefined,
+  subjects: readonly ObjectFacts[],
+  objects: readonly ObjectFacts[],
+): ObjectFacts | undefined {
+  const slots = template?.match(/\[[^\]]+\]/g) ?? [];
+  if (!subjects[0]?.human || slots.length !== subjects.length + 1) return undefined;
+  if (!/^\[some(thing|where)\]$/i.test(slots[subjects.length])) return undefined;
+  const seats = objects.filter((o) => SEAT_CLASSES.has(o.cls));
+  return seats.length === 1 ? seats[0] : undefined;
+}
+
 export function gatherFacts(src: FactSources): ClipFacts {
   const byId = new Map<number, ObjectFacts>();
   for (const o of src.scene.objects) byId.set(o.id, describeObject(o));
@@ -303,6 +324,8 @@ export function gatherFacts(src: FactSources): ClipFacts {
   for (const e of [...src.events].sort((a, b) => a.start - b.start)) {
     const subjects = e.subjects.map((id) => byId.get(id)).filter((o): o is ObjectFacts => !!o);
     if (subjects.length !== e.subjects.length) continue; // a subject left the scene: say nothing
+    const seat = seatFor(e.template, subjects, objects);
+    if (seat) subjects.push(seat);
     const args = e.args ?? {};
     // The hands doing the action and what a person carries move because of it: no own clause.
     const carrying = typeof args.prop_id === "number" ? byId.get(args.prop_id) : undefined;

@@ -205,9 +205,11 @@ export function settingPhrase(s: SettingFacts, rng: Rng, withFloor = false): str
     // More than two colours read as a list, not a room: say so in one word.
     const walls = !s.walls?.length
       ? ""
-      : s.walls.length > 2
-      ? "multicoloured walls"
-      : `${listPhrase(s.walls)} walls`;
+      : s.walls.length <= 2
+      ? `${listPhrase(s.walls)} walls`
+      : s.backWall
+      ? withArticle(`${s.backWall} back wall`)
+      : "multicoloured walls";
     const floor = withFloor && s.floor ? withArticle(`${s.floor} floor`) : "";
     const features = listPhrase([walls, floor].filter(Boolean));
     return `${rng.choice(["in", "inside"])} a room${features ? ` with ${features}` : ""}`;

@@ -240,6 +240,34 @@ export function lightFacts(
 
 // ------------------------------------------------------------------ setting
 
+/**
+ * The wall the camera faces on frame 0: the first unrotated cube wall that a
+ * level ray from the camera, along its view, runs into.
+ */
+export function wallAhead(src: FactSources, wallIds: ReadonlySet<number>): number | undefined {
+  const cam = src.observer.camera;
+  if (!cam) return undefined;
+  const dir = flat(cameraBasis(cam.rotation).forward);
+  let best: { id: number; t: number } | undefined;
+  for (const o of src.scene.objects) {
+    if (!wallIds.has(o.id) || o.mesh !== "cube" || Math.abs(o.rotation[3]) < 0.9999) continue;
+    let near = -Infinity, far = Infinity;
+    for (let k = 0; k < 3; k++) {
+      const lo = o.position[k] - o.scale[k] / 2 - cam.position[k];
+      const hi = o.position[k] + o.scale[k] / 2 - cam.position[k];
+      if (Math.abs(dir[k]) < 1e-9) {
+        if (lo > 0 || hi < 0) near = Infinity; // parallel and outside this slab
+        continue;
+      }
+      const [a, b] = [lo / dir[k], hi / dir[k]].sort((x, y) => x - y);
+      near = Math.max(near, a);
+      far = Math.min(far, b);
+    }
+    if (near <= far && far > 0 && (!best || near < best.t)) best = { id: o.id, t: near };
+  }
+  return best?.id;
+}
+
 /** Distinct values, most frequent first (ties keep first-seen order). */
 function byCount(values: readonly string[]): string[] {
   const counts = new Map<string, number>();
@@ -260,7 +288,9 @@ export function settingFacts(src: FactSources, objects: readonly ObjectFacts[]):
   if (room) return { type: "room", walls: [named(room.wall)!], floor: named(room.floor) ?? floor };
   const walls = objects.filter((o) => o.cls === "wall" || o.cls === "walls");
   if (walls.length >= 2) {
-    return { type: "room", walls: byCount(walls.flatMap((w) => w.color ?? [])), floor };
+    const ahead = wallAhead(src, new Set(walls.map((w) => w.id)));
+    const backWall = objects.find((o) => o.id === ahead)?.color;
+    return { type: "room", walls: byCount(walls.flatMap((w) => w.color ?? [])), backWall, floor };
   }
   const environment = renderSettings(src.scene).environment;
   if (environment?.background) {
