@@ -279,7 +279,8 @@ const fakePush = definePlugin({
   id: "action/fake_push",
   kind: "action",
   description: "test: pushes a prop sideways",
-  defaults: { speed: [0.1, 2] as unknown as number },
+  // metres per second; scenes give a range ([0.1, 2]) to draw one per clip
+  defaults: { speed: 1 },
   create() {
     let target: { id: number; start: Vec3 } | undefined;
     let sign = 1;
@@ -487,7 +488,9 @@ async function planWithTruth(scene: string, clips: number, variant: Variant) {
   };
   if (variant === "with stand-in actions") {
     plugins.unshift({ use: "randomizer/fake_palette" }, { use: "randomizer/fake_camera" });
-    beforeCaptioners({ use: "action/fake_push" }, { use: "action/fake_dance" });
+    beforeCaptioners({ use: "action/fake_push", with: { speed: [0.1, 2] } }, {
+      use: "action/fake_dance",
+    });
   }
   if (variant === "with every randomizer") {
     // Randomizers a scene already has stay as the scene sets them.
@@ -633,6 +636,69 @@ Deno.test("the checker catches camera, light, setting and clutter words that con
   assert(told >= 60, `only ${told} lies were tried`);
 });
 
+// ------------------------------------------------------------- fixed seeds
+
+const FIXED_SCENE = `
+name: fixed
+seed: 5
+clips: 4
+frames: 24
+fps: 24
+size: [64, 48]
+camera: { position: [0, 1.4, 3.5], look_at: [0, 0.4, 0], fov: 50 }
+background: [0.2, 0.4, 0.9]
+objects:
+  - { name: floor, class: floor, mesh: plane, scale: [8, 1, 8], color: [0.5, 0.5, 0.5] }
+  - { name: ball, class: ball, mesh: sphere, position: [-0.6, 0.3, 0.3], scale: 0.6, color: "#d62728", material: rubber }
+  - { name: box, class: box, mesh: cube, position: [0.7, 0.25, -0.4], scale: 0.5, color: "#f2d21b", material: wood }
+plugins:
+  - { use: randomizer/scene, with: { type: { choice: [env, basic, empty] }, background: palette } }
+  - { use: randomizer/lighting }
+  - { use: action/fake_push, with: { speed: [0.1, 2] } }
+  - { use: randomizer/camera, with: { movement: { choice: [static, pan, dolly, spin] }, on_screen: 0.8 } }
+  - { use: captioner/generic }
+  - { use: captioner/fine }
+`;
+
+/** Planned captions of FIXED_SCENE, tag removed, as "clip style: text" lines. */
+async function fixedCaptions(): Promise<string[]> {
+  const dir = await Deno.makeTempDir({ prefix: "captions_" });
+  try {
+    await Deno.writeTextFile(`${dir}/scene.yaml`, FIXED_SCENE);
+    const summary = await planDataset({
+      scene: `${dir}/scene.yaml`,
+      registry: [...await builtinRegistry(), ...STAND_INS],
+      log: () => {},
+    });
+    return summary.clips.flatMap((c) =>
+      c.captions.map((cap) => `${c.clip} ${cap.style}: ${stripTag(cap.text, "[synthetic]")}`)
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("captioners write the expected sentences for fixed seeds", async () => {
+  assertEquals(await fixedCaptions(), [
+    "0 generic: Pushing a ball from left to right.",
+    "0 short: The video shows someone pushing a red ball from left to right.",
+    "0 medium: At dusk, the video shows someone pushing a red rubber ball from left to right.",
+    "0 long: At dusk, the video shows someone pushing a red rubber ball from left to right. A gray floor and a yellow wooden box are also in the scene. The scene is lit from the front, casting shadows away from the camera.",
+    "1 generic: Pushing a box from left to right.",
+    "1 short: Someone slowly pushes a yellow box from left to right.",
+    "1 medium: At dusk, the video shows someone slowly pushing a yellow wooden box from left to right. The camera stays still.",
+    "1 long: At dusk, the video shows someone slowly pushing a yellow wooden box from left to right. A static camera films the red ball in a close-up. The scene also contains a gray floor and a red rubber ball. Warm light comes from the front, casting shadows away from the camera.",
+    "2 generic: Pushing a ball from left to right.",
+    "2 short: Someone quickly pushes a red ball from left to right.",
+    "2 medium: In a studio, the video shows someone quickly pushing a red rubber ball from left to right.",
+    "2 long: In a studio, the video shows someone quickly pushing a red rubber ball from left to right. The scene also contains a gray floor and a yellow wooden box. The scene is lit by cool light from the front, casting shadows away from the camera.",
+    "3 generic: Pushing a box from left to right.",
+    "3 short: Someone pushes a yellow box from left to right.",
+    "3 medium: Someone pushes a yellow wooden box from left to right inside a room with sage green walls. The camera pans to the left.",
+    "3 long: Someone pushes a yellow wooden box from left to right inside a room with sage green walls and a gray carpet floor. The camera pans to the left, starting from a close-up. A red rubber ball is also in the scene. Light comes from the left, casting shadows to the right.",
+  ]);
+});
+
 // ------------------------------------------------------------- plan == render
 
 const TINY_SCENE = `
@@ -652,7 +718,7 @@ objects:
   - { name: box, class: box, mesh: cube, position: [0.6, 0.25, -0.5], scale: 0.5, color: [[0, 0, 0], [1, 1, 1]] }
 plugins:
   - { use: randomizer/fake_camera }
-  - { use: action/fake_push }
+  - { use: action/fake_push, with: { speed: [0.1, 2] } }
   - { use: captioner/template }
   - { use: captioner/generic, with: { tag_position: trailing } }
   - { use: captioner/fine }
