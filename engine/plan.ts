@@ -205,9 +205,11 @@ export function formatPlanReport(r: PlanReport): string {
   lines.push("", "caption variety (vocabulary size, distinct-bigram ratio):");
   for (const [style, s] of Object.entries(r.captionStats)) {
     lines.push(
-      `  ${style.padEnd(10)} ${s.captions} captions  vocabulary ${s.vocabulary}  distinct bigrams ${
-        (100 * s.distinctBigramRatio).toFixed(1)
-      } %`,
+      `  ${
+        style.padEnd(10)
+      } ${s.captions} captions  vocabulary ${s.vocabulary}  distinct bigrams ${s.distinctBigrams} of ${s.bigrams} (${
+        (100 * s.distinctBigramRatio).toFixed(2)
+      } %)`,
     );
   }
   if (r.examples.length) {

@@ -21,6 +21,7 @@ import {
   thirdPerson,
 } from "../engine/caption/grammar.ts";
 import { applyTag, negativePrompt, stripTag } from "../engine/caption/tag.ts";
+import { captionStats } from "../engine/caption/stats.ts";
 import { fineCaption } from "../plugins/captioner/fine.ts";
 import { genericSentence } from "../plugins/captioner/generic.ts";
 import { planDataset } from "../engine/runner.ts";
@@ -758,4 +759,12 @@ Deno.test({
     }
     await Deno.remove(dir, { recursive: true });
   },
+});
+
+Deno.test("captionStats counts vocabulary and distinct bigrams, ignoring the tag", () => {
+  const s = captionStats(["[synthetic] A red ball rolls.", "A red ball stays still."]);
+  assertEquals(s.vocabulary, 6);
+  assertEquals(s.bigrams, 3 + 4);
+  assertEquals(s.distinctBigrams, 5);
+  assertEquals(s.distinctBigramRatio, 5 / 7);
 });

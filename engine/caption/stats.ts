@@ -9,6 +9,7 @@ export interface CaptionStats {
   captions: number;
   vocabulary: number;
   bigrams: number;
+  distinctBigrams: number;
   distinctBigramRatio: number;
 }
 
@@ -33,6 +34,7 @@ export function captionStats(texts: readonly string[]): CaptionStats {
     captions: texts.length,
     vocabulary: vocabulary.size,
     bigrams,
+    distinctBigrams: distinct.size,
     distinctBigramRatio: bigrams ? distinct.size / bigrams : 0,
   };
 }
