@@ -615,10 +615,18 @@ function cameraDisagreements(
         break;
       }
       if (verb === "follows") {
-        const carried = sub(moved, sub(target.lastCenter, target.firstCenter));
-        // Whatever the camera did besides following is a push along its own axis.
-        const across = len(sub(carried, fwd.map((v) => v * dot(carried, fwd)) as Vec3));
-        if (len(sub(target.last, target.first)) < 0.2 || across > 0.15) {
+        // Whatever the camera did besides following (its origin or its bounds' centre) is a
+        // push along its own axis.
+        const off = (path: Vec3) => {
+          const rest = sub(moved, path);
+          return len(sub(rest, fwd.map((v) => v * dot(rest, fwd)) as Vec3));
+        };
+        const across = Math.min(
+          off(sub(target.last, target.first)),
+          off(sub(target.lastCenter, target.firstCenter)),
+        );
+        const walked = len(sub(target.last, target.first));
+        if (walked < 0.2 || across > Math.max(0.15, 0.15 * walked)) {
           problems.push(`follows the ${target.cls}: off its path by ${across.toFixed(2)} m`);
         }
       } else {

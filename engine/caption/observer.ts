@@ -19,6 +19,8 @@ export interface ObjectTrack {
 export interface CameraTrack {
   position: Vec3;
   rotation: Quat;
+  /** Position on the last observed frame. */
+  lastPosition: Vec3;
   /** Largest distance from the first position, metres. */
   travelled: number;
   /** Largest angle from the first orientation, degrees. */
@@ -63,12 +65,14 @@ export class ClipObserver {
       this.camera = {
         position: [...cam.position],
         rotation: [...cam.rotation],
+        lastPosition: [...cam.position],
         travelled: 0,
         turned: 0,
       };
     } else {
       const p = cam.position;
       const q = this.camera.position;
+      this.camera.lastPosition = [...p];
       this.camera.travelled = Math.max(
         this.camera.travelled,
         Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]),

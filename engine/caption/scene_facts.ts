@@ -167,8 +167,36 @@ export function cameraFacts(
     })
     : rec
     ? fromCameraRecord(rec)
-    : { move: "static" as const };
+    : followed(src, byId) ?? { move: "static" as const };
   return facts && observed(facts.move, cam) ? facts : undefined;
+}
+
+/**
+ * With no record, a camera that travelled as one subject did (within 10 %)
+ * follows it: a person plugin's follow camera, say.
+ */
+function followed(
+  src: FactSources,
+  byId: ReadonlyMap<number, ObjectFacts>,
+): CameraFacts | undefined {
+  const cam = src.observer.camera!;
+  const moved = cam.lastPosition.map((v, i) => v - cam.position[i]);
+  // People first: what a person carries travels with them.
+  const ids = [...src.observer.objects.keys()].sort((a, b) =>
+    Number(!!byId.get(b)?.human) - Number(!!byId.get(a)?.human)
+  );
+  for (const id of ids) {
+    const t = src.observer.objects.get(id)!;
+    const o = byId.get(id);
+    if (!o || o.surface || o.hand || o.clutter) continue;
+    const d = t.last.map((v, i) => v - t.first[i]);
+    const travel = Math.hypot(...d);
+    if (travel < MIN_TRAVEL) continue;
+    if (Math.hypot(...moved.map((v, i) => v - d[i])) <= 0.1 * travel) {
+      return { move: "follow", subject: o };
+    }
+  }
+  return undefined;
 }
 
 // ------------------------------------------------------------------ light
