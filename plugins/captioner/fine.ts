@@ -3,20 +3,20 @@
  * success on hard motions from 2 % to 98 %). Three variants per clip:
  *
  * - short: the main event, subjects with colour;
- * - medium: + materials, the setting (room or background) and the camera;
- * - long: + sizes, shapes and clothing, the other objects and the light.
+ * - medium: + materials and patterns, clothing, the setting (room, sky or
+ *   backdrop) and the camera move;
+ * - long: + sizes and shapes, the room's floor, the first frame's framing,
+ *   the other objects (identical ones counted), the clutter count and the key
+ *   light (warm/cool, bright/dim, side, shadows).
  *
- * Every word comes from the labels (see engine/caption/facts.ts): what is not
- * recorded is not said. Phrasing varies with the plugin's seeded RNG, so the
- * same seed gives the same captions, planned or rendered. A special tag marks
- * the captions as synthetic, with a matching negative prompt.
+ * Every word comes from the labels (engine/caption/facts.ts and
+ * scene_facts.ts, summarised in docs/captions.md): what is not recorded is not
+ * said. Phrasing varies with the plugin's seeded RNG, so the same seed gives
+ * the same captions, planned or rendered. A special tag marks the captions as
+ * synthetic, with a matching negative prompt.
  *
- * List captioners after the action plugins in a scene, so they see each frame
- * after the actions moved things. They read, when present: a `camera` record
- * `{ move, direction?, speed?, framing? }` and a `scene_type` record
- * `{ type: "room" | "empty", color? | colorName? }` from randomizers, event
- * `args.speed` and `args.motion` (a named human motion), and object
- * attributes `size`, `shape` and `clothing`.
+ * List captioners after the action plugins and randomizers in a scene, so
+ * they see each frame after everything moved.
  */
 import { CaptionWatch } from "../../engine/caption/watch.ts";
 import type { ClipFacts } from "../../engine/caption/facts.ts";
