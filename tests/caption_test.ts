@@ -30,6 +30,7 @@ import type { Quat, Vec3 } from "../engine/scene.ts";
 import { Rng } from "../engine/rng.ts";
 import { srgbToLinear } from "../engine/color.ts";
 import { captioners } from "../plugins/captioner/mod.ts";
+import { randomizers } from "../plugins/randomizer/mod.ts";
 import { disagreements, type Truth, truthPlugin } from "./caption_checker.ts";
 
 // ---------------------------------------------------------------- fixed inputs
@@ -718,8 +719,11 @@ objects:
   - { name: ball, class: ball, mesh: sphere, position: [[-0.5, 0.3, 0], [0.5, 0.3, 0]], scale: 0.5, color: { choice: ["#d62728", "#1f77b4"] }, material: { choice: [rubber, plastic] } }
   - { name: box, class: box, mesh: cube, position: [0.6, 0.25, -0.5], scale: 0.5, color: [[0, 0, 0], [1, 1, 1]] }
 plugins:
+  - { use: randomizer/scene, with: { type: { choice: [env, basic] } } }
+  - { use: randomizer/lighting }
   - { use: randomizer/fake_camera }
   - { use: action/fake_push, with: { speed: [0.1, 2] } }
+  - { use: randomizer/camera, with: { movement: { choice: [pan, dolly] } } }
   - { use: captioner/template }
   - { use: captioner/generic, with: { tag_position: trailing } }
   - { use: captioner/fine }
@@ -730,7 +734,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const registry = [...captioners, ...STAND_INS];
+    const registry = [...captioners, ...randomizers, ...STAND_INS];
     const { out, dir, summary } = await renderTestScene(TINY_SCENE, { registry });
     assertEquals(summary.failed, 0, summary.clips.find((c) => c.error)?.error);
     const planned = await planDataset({ scene: `${dir}/scene.yaml`, registry, log: () => {} });
@@ -754,6 +758,8 @@ Deno.test({
           c.text.startsWith("[synthetic] ") && c.negative === "[synthetic]"
         ),
       );
+      const medium = rendered.find((c: { style: string }) => c.style === "medium").text;
+      assert(/room|sky|sunset|dusk|studio/i.test(medium), `the setting is described: ${medium}`);
       const generic = rendered.find((c: { style: string }) => c.style === "generic");
       assert(generic.text.endsWith(" [synthetic]"), generic.text);
     }
