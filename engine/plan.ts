@@ -6,6 +6,7 @@
  */
 import { parseArgs, usage, UsageError } from "./args.ts";
 import { nameSrgbColor } from "./caption/color_names.ts";
+import { type CaptionStats, captionStats } from "./caption/stats.ts";
 import { type ClipResult, planDataset, type RunSummary } from "./runner.ts";
 import { SceneError } from "./scene_file.ts";
 
@@ -35,6 +36,8 @@ export interface PlanReport {
   settings: Histogram;
   /** Caption style → word-count statistics. */
   captionWords: Record<string, { min: number; mean: number; max: number }>;
+  /** Caption style → vocabulary size and distinct-bigram ratio. */
+  captionStats: Record<string, CaptionStats>;
   examples: { clip: number; style: string; text: string }[];
 }
 
@@ -53,7 +56,7 @@ interface FactsRecord {
   objects?: { class: string; color?: string; material?: string }[];
   camera?: { move: string; direction?: string; speed?: string };
   light?: { warmth?: string; brightness?: string; from?: string };
-  setting?: { type?: string; roomColor?: string; background?: string };
+  setting?: { type?: string; walls?: string[]; sky?: string; background?: string };
 }
 
 /** The captioner facts of a clip (any plugin's `facts` record), if a fine captioner ran. */
@@ -76,6 +79,7 @@ export function planReport(summary: RunSummary, examples = 3): PlanReport {
     settings: new Counter(),
   };
   const words = new Map<string, number[]>();
+  const texts = new Map<string, string[]>();
   const shown: PlanReport["examples"] = [];
   const ok = summary.clips.filter((r) => r.status === "ok");
   for (const clip of ok) {
@@ -100,10 +104,12 @@ export function planReport(summary: RunSummary, examples = 3): PlanReport {
       const s = facts.setting;
       c.settings.add(
         s?.type === "room"
-          ? `${s.roomColor ?? ""} room`.trim()
+          ? `room, ${s.walls?.join(" and ") ?? ""} walls`
+          : s?.type === "sky"
+          ? `sky ${s.sky ?? "(image)"}`
           : s?.background
           ? `${s.background} background`
-          : s?.type ?? "unknown",
+          : "unknown",
       );
     } else {
       // No fine captioner: fall back to what the scene sampled.
@@ -128,6 +134,9 @@ export function planReport(summary: RunSummary, examples = 3): PlanReport {
       const list = words.get(cap.style) ?? [];
       list.push(n);
       words.set(cap.style, list);
+      const sameStyle = texts.get(cap.style) ?? [];
+      sameStyle.push(cap.text);
+      texts.set(cap.style, sameStyle);
       if (
         shown.length < examples * Math.max(1, new Set(clip.captions.map((x) => x.style)).size) &&
         clip.clip < examples
@@ -156,6 +165,7 @@ export function planReport(summary: RunSummary, examples = 3): PlanReport {
     lights: c.lights.sorted(),
     settings: c.settings.sorted(),
     captionWords,
+    captionStats: Object.fromEntries([...texts].map(([style, t]) => [style, captionStats(t)])),
     examples: shown,
   };
 }
@@ -191,6 +201,16 @@ export function formatPlanReport(r: PlanReport): string {
   lines.push("", "caption lengths (words):");
   for (const [style, s] of Object.entries(r.captionWords)) {
     lines.push(`  ${style.padEnd(10)} min ${s.min}  mean ${s.mean.toFixed(1)}  max ${s.max}`);
+  }
+  lines.push("", "caption variety (vocabulary size, distinct-bigram ratio):");
+  for (const [style, s] of Object.entries(r.captionStats)) {
+    lines.push(
+      `  ${
+        style.padEnd(10)
+      } ${s.captions} captions  vocabulary ${s.vocabulary}  distinct bigrams ${s.distinctBigrams} of ${s.bigrams} (${
+        (100 * s.distinctBigramRatio).toFixed(2)
+      } %)`,
+    );
   }
   if (r.examples.length) {
     lines.push("", "examples:");

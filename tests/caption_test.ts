@@ -13,16 +13,25 @@ import {
   nameSrgbColor,
 } from "../engine/caption/color_names.ts";
 import type { ClipFacts, ObjectFacts } from "../engine/caption/facts.ts";
-import { article, listPhrase, sentence, thirdPerson } from "../engine/caption/grammar.ts";
+import {
+  article,
+  listPhrase,
+  presentSimple,
+  sentence,
+  thirdPerson,
+} from "../engine/caption/grammar.ts";
 import { applyTag, negativePrompt, stripTag } from "../engine/caption/tag.ts";
+import { captionStats } from "../engine/caption/stats.ts";
 import { fineCaption } from "../plugins/captioner/fine.ts";
 import { genericSentence } from "../plugins/captioner/generic.ts";
-import { type ClipResult, planDataset } from "../engine/runner.ts";
+import { planDataset } from "../engine/runner.ts";
 import { definePlugin, type PluginDefinition } from "../engine/plugin.ts";
 import type { Quat, Vec3 } from "../engine/scene.ts";
 import { Rng } from "../engine/rng.ts";
 import { srgbToLinear } from "../engine/color.ts";
 import { captioners } from "../plugins/captioner/mod.ts";
+import { randomizers } from "../plugins/randomizer/mod.ts";
+import { disagreements, type Truth, truthPlugin } from "./caption_checker.ts";
 
 // ---------------------------------------------------------------- fixed inputs
 
@@ -111,37 +120,36 @@ Deno.test("fineCaption writes the expected sentences for fixed facts", () => {
       start: 3,
     }],
     camera: { move: "pan", direction: "left", speed: "slowly" },
-    light: { warmth: "warm", brightness: "bright", from: "left" },
-    setting: { background: "sky blue" },
+    light: { warmth: "warm", brightness: "bright", from: "left", shadows: true },
+    setting: { type: "backdrop", background: "sky blue" },
   });
   assertEquals(
     fineCaption(push, "short", firstChoice),
-    "Someone is pushing a red ball from left to right.",
+    "Someone pushes a red ball from left to right.",
   );
   assertEquals(
     fineCaption(push, "medium", firstChoice),
-    "Someone is pushing a red rubber ball from left to right against a sky blue background. " +
+    "Against a sky blue background, someone pushes a red rubber ball from left to right. " +
       "The camera slowly pans to the left.",
   );
   assertEquals(
     fineCaption(push, "long", firstChoice),
-    "Someone is pushing a red rubber ball from left to right against a sky blue background. " +
+    "Against a sky blue background, someone pushes a red rubber ball from left to right. " +
       "The camera slowly pans to the left. The scene also contains a gray floor and a yellow wooden box. " +
-      "Warm, bright light comes from the left.",
+      "Bright, warm light comes from the left, casting shadows to the right.",
   );
 
   const dance = facts({
-    objects: [floor, person],
+    objects: [floor, person, object({ id: 5, cls: "wall", color: "beige", surface: true })],
     actions: [{ verb: "dance", subjects: [person], motion: "uprock", start: 0 }],
-    camera: { move: "orbit", direction: "clockwise", framing: "medium shot" },
-    setting: { type: "room", roomColor: "beige" },
+    camera: { move: "orbit", direction: "right", framing: "medium shot" },
+    setting: { type: "room", walls: ["beige"], floor: "gray" },
   });
   assertEquals(fineCaption(dance, "short", firstChoice), "A person performs an uprock.");
   assertEquals(
     fineCaption(dance, "long", firstChoice),
-    "A person wearing a red shirt and blue jeans performs an uprock in a beige room. " +
-      "The camera orbits clockwise around the person, framing the scene in a medium shot. " +
-      "The scene also contains a gray floor.",
+    "In a room with beige walls and a gray floor, a person in a red shirt and blue jeans performs an uprock. " +
+      "The camera circles around the person to the right, starting from a medium shot.",
   );
 
   const roll = facts({
@@ -164,15 +172,36 @@ Deno.test("fineCaption writes the expected sentences for fixed facts", () => {
     "A red rubber ball and a yellow wooden box stay still. The scene also contains a gray floor. " +
       "Light comes from above.",
   );
+  const walls = facts({
+    objects: [
+      ball,
+      ...[6, 7, 8].map((id) => object({ id, cls: "wall", color: "gray", surface: true })),
+    ],
+  });
+  assertEquals(
+    fineCaption(walls, "long", firstChoice),
+    "A red rubber ball stays still. The scene also contains three gray walls.",
+    "identical items are counted, not repeated",
+  );
 });
 
-Deno.test("genericSentence is class level", () => {
-  const person1 = { ...person };
+Deno.test("genericSentence is class level, in the present simple", () => {
   assertEquals(
     genericSentence(
-      facts({ actions: [{ verb: "dance", subjects: [person1], start: 0, motion: "spin" }] }),
+      facts({ actions: [{ verb: "dance", subjects: [person], start: 0, motion: "spin" }] }),
     ),
-    "A person dances.",
+    "A person does a spin.",
+  );
+  assertEquals(
+    genericSentence(facts({
+      actions: [{
+        verb: "uprock",
+        template: "[Someone] dancing an uprock",
+        subjects: [{ ...person, noun: "woman" }],
+        start: 0,
+      }],
+    })),
+    "A person dances an uprock.",
   );
   assertEquals(
     genericSentence(
@@ -195,6 +224,35 @@ Deno.test("genericSentence is class level", () => {
     genericSentence(facts({ objects: [floor, ball, box] })),
     "A still scene with a ball and a box.",
   );
+});
+
+Deno.test("presentSimple turns every shipped template's gerunds into the present simple", () => {
+  const cases: [string, string][] = [
+    ["dancing an uprock", "dances an uprock"],
+    ["running forward", "runs forward"],
+    ["sitting down on [something]", "sits down on [something]"],
+    ["doing squats", "does squats"],
+    ["waving [hand]", "waves [hand]"],
+    ["clapping hands", "claps hands"],
+    ["falling over", "falls over"],
+    [
+      "Sliding [something] across a surface until it stops",
+      "slides [something] across a surface until it stops",
+    ],
+    [
+      "Lifting up one end of [something], then letting it drop down",
+      "lifts up one end of [something], then lets it drop down",
+    ],
+    ["Making [something] hop", "makes [something] hop"],
+    ["Putting [something] on top of [something]", "puts [something] on top of [something]"],
+    ["Knocking [something] over", "knocks [something] over"],
+    ["Dropping [something] onto a surface", "drops [something] onto a surface"],
+    [
+      "Moving [something] and [something] closer to each other",
+      "moves [something] and [something] closer to each other",
+    ],
+  ]; // deno-fmt-ignore
+  for (const [gerund, present] of cases) assertEquals(presentSimple(gerund), present);
 });
 
 Deno.test("the synthetic tag leads, trails or is off, with its negative prompt", () => {
@@ -223,14 +281,17 @@ const fakePush = definePlugin({
   id: "action/fake_push",
   kind: "action",
   description: "test: pushes a prop sideways",
-  defaults: { speed: [0.1, 2] as unknown as number },
+  // metres per second; scenes give a range ([0.1, 2]) to draw one per clip
+  defaults: { speed: 1 },
   create() {
     let target: { id: number; start: Vec3 } | undefined;
     let sign = 1;
     return {
       clipStart(ctx) {
         const props = ctx.scene.objects.filter((o) =>
-          !["floor", "wall", "ceiling", "person", "human"].includes(o.cls)
+          !["floor", "wall", "ceiling", "table", "hand", "clutter", "person", "human"].includes(
+            o.cls,
+          )
         );
         if (props.length === 0) return;
         const o = ctx.rng.choice(props);
@@ -303,12 +364,9 @@ const fakeCamera = definePlugin({
       clipStart(ctx) {
         start = [...ctx.scene.camera.rotation];
         if (!ctx.rng.chance(0.5)) return;
-        rate = ctx.rng.choice([-1, 1]) * ctx.rng.uniform(5, 40); // degrees per second about +Y
-        ctx.record("camera", {
-          move: "pan",
-          direction: rate > 0 ? "left" : "right",
-          speed: Math.abs(rate) < 15 ? "slow" : "fast",
-        });
+        rate = ctx.rng.choice([-1, 1]) * ctx.rng.uniform(3, 40); // degrees per second about +Y
+        const speed = Math.abs(rate) < 5 ? "slow" : Math.abs(rate) > 20 ? "fast" : undefined;
+        ctx.record("camera", { move: "pan", direction: rate > 0 ? "left" : "right", speed });
       },
       frame(ctx) {
         const a = (rate * ctx.time * Math.PI) / 360;
@@ -353,341 +411,30 @@ const fakePalette = definePlugin({
   },
 });
 
-// ------------------------------------------------------------- ground truth
+// ------------------------------------------------------------- structure
 
-interface TruthObject {
-  id: number;
-  cls: string;
-  colorName?: string;
-  color: Vec3;
-  texture?: string;
-  preset?: string;
-  metalness: number;
-  attributes: Record<string, unknown>;
-  first: Vec3;
-  last: Vec3;
-  turned: number;
-  frames: number;
-}
-interface Truth {
-  objects: TruthObject[];
-  cameraMoved: boolean;
-  camera: { rotation: Quat };
-  lights: { type: string; temperature?: number; color: Vec3; intensity: number; direction: Vec3 }[];
-  background: number[];
-}
-
-const angleBetween = (a: Quat, b: Quat) =>
-  (2 * Math.acos(Math.min(1, Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]))) *
-    180) / Math.PI;
-
-/** Records what labels.json would hold (poses per frame, materials, camera, lights), independently. */
-const truthPlugin = definePlugin({
-  id: "captioner/test_truth",
-  kind: "captioner",
-  description: "test: ground truth for caption checks",
-  defaults: {},
-  create() {
-    const objects = new Map<number, TruthObject & { rotation: Quat }>();
-    let camera: { position: Vec3; rotation: Quat; moved: boolean } | undefined;
-    return {
-      clipStart() {
-        objects.clear();
-        camera = undefined;
-      },
-      frame(ctx) {
-        if (ctx.frame >= ctx.frames) return;
-        for (const o of ctx.scene.objects) {
-          const t = objects.get(o.id);
-          if (!t) {
-            objects.set(o.id, {
-              id: o.id,
-              cls: o.cls,
-              color: o.material.color,
-              colorName: o.material.colorName,
-              texture: o.material.texture,
-              preset: o.material.preset,
-              metalness: o.material.metalness,
-              attributes: o.attributes,
-              first: [...o.position],
-              last: [...o.position],
-              turned: 0,
-              frames: 1,
-              rotation: [...o.rotation],
-            });
-          } else {
-            t.turned += angleBetween(t.rotation, o.rotation);
-            t.rotation = [...o.rotation];
-            t.last = [...o.position];
-            t.frames++;
-            Object.assign(t, {
-              color: o.material.color,
-              colorName: o.material.colorName,
-              preset: o.material.preset,
-              metalness: o.material.metalness,
-            });
-          }
-        }
-        const c = ctx.scene.camera;
-        if (!camera) {
-          camera = { position: [...c.position], rotation: [...c.rotation], moved: false };
-        } else if (
-          angleBetween(camera.rotation, c.rotation) > 1e-3 ||
-          c.position.some((v, i) => Math.abs(v - camera!.position[i]) > 1e-5)
-        ) {
-          camera.moved = true;
-        }
-      },
-      clipEnd(ctx) {
-        const truth: Truth = {
-          objects: [...objects.values()],
-          cameraMoved: camera?.moved ?? false,
-          camera: { rotation: camera ? [...camera.rotation] : [...ctx.scene.camera.rotation] },
-          lights: ctx.scene.lights.map((l) => ({
-            ...l,
-            temperature: (l as { temperature?: number }).temperature,
-          })),
-          background: [...ctx.scene.background],
-        };
-        ctx.record("truth", truth);
-      },
-    };
-  },
-});
-
-// ------------------------------------------------------------- the checker
-
-const MATERIAL_OF: Record<string, string> = {
-  wooden: "wood",
-  metal: "metal",
-  plastic: "plastic",
-  rubber: "rubber",
-  glass: "glass",
-  ceramic: "ceramic",
-  cardboard: "cardboard",
-  stone: "stone",
-  fabric: "fabric",
-  leather: "leather",
-  paper: "paper",
-  concrete: "concrete",
-};
-
-function rotate(q: Quat, v: Vec3): Vec3 {
-  // v' = q v q*, written out.
-  const [x, y, z, w] = q;
-  const ix = w * v[0] + y * v[2] - z * v[1];
-  const iy = w * v[1] + z * v[0] - x * v[2];
-  const iz = w * v[2] + x * v[1] - y * v[0];
-  const iw = -x * v[0] - y * v[1] - z * v[2];
-  return [
-    ix * w + iw * -x + iy * -z - iz * -y,
-    iy * w + iw * -y + iz * -x - ix * -z,
-    iz * w + iw * -z + ix * -y - iy * -x,
-  ];
-}
-
-/** Problems with one caption against the ground truth, events and records; [] when it agrees. */
-function disagreements(text: string, clip: ClipResult, truth: Truth): string[] {
+/** Signs of a broken template: empty slots, doubled words, bad case or punctuation. */
+function structuralProblems(text: string): string[] {
   const problems: string[] = [];
-  const t = text.toLowerCase();
-  const colorOf = (o: TruthObject) =>
-    materialColorName({ color: o.color, colorName: o.colorName, texture: o.texture });
-  const nounOf = (o: TruthObject) => o.cls === "human" ? "person" : o.cls.replace(/_/g, " ");
-  const cameraRecord = Object.values(clip.records).map((r) => r.camera).find((c) => c) as
-    | { move: string; direction?: string; speed?: string }
-    | undefined;
-
-  // Objects a noun phrase can mean: "<colour>? <material|metallic>? <noun>".
-  const candidates = (color: string | undefined, material: string | undefined, nounWords: string) =>
-    truth.objects.filter((o) =>
-      nounWords === nounOf(o) &&
-      (color === undefined || colorOf(o) === color) &&
-      (material === undefined || (material === "metallic"
-        ? !o.preset && o.metalness > 0.5
-        : o.preset === MATERIAL_OF[material]))
-    );
-
-  // 1. Colours and materials: each must qualify an object (or clothing, the background) that has it.
-  const colorAlt = [...COLOR_NAMES, "crimson", "teal", "sand"].map((c) => c.replace(" ", "\\s"))
-    .join("|");
-  const materialAlt = [...Object.keys(MATERIAL_OF), "metallic"].join("|");
-  const np = new RegExp(`\\b(?:(${colorAlt}) )?(?:(${materialAlt}) )?([a-z]+(?: [a-z]+)?)`, "g");
-  for (const m of t.matchAll(new RegExp(`\\b(${colorAlt}|${materialAlt})\\b`, "g"))) {
-    const from = m.index!;
-    np.lastIndex = from;
-    const hit = np.exec(t)!;
-    const [, color, material, rest] = hit;
-    const head = rest.split(" ");
-    if (color && (head[0] === "background" || (head[0] === "plain"))) {
-      const bg = nameSrgbColor(truth.background);
-      if (bg !== color) problems.push(`background called ${color}, is ${bg}`);
-      continue;
-    }
-    if (color && !material && /^(shirt|jeans)$/.test(head[0])) {
-      const named = truth.objects.some((o) => {
-        const clothing = o.attributes.clothing as Record<string, unknown> | undefined;
-        const v = clothing?.[head[0]];
-        return (typeof v === "string"
-          ? v
-          : v
-          ? materialColorName(v as { color: Vec3 })
-          : undefined) === color;
-      });
-      if (!named) problems.push(`${head[0]} called ${color}, nobody wears one`);
-      continue;
-    }
-    const ok = candidates(color, material, rest).length > 0 ||
-      candidates(color, material, head[0]).length > 0;
-    if (!ok) problems.push(`"${hit[0]}" matches no object`);
-    // Skip past this phrase so its material is not checked again on its own.
-    if (color && material) m.index = hit.index + hit[0].length;
+  for (const s of text.split(/(?<=\.) /)) {
+    if (!/^[A-Z]/.test(s)) problems.push(`sentence not capitalised: "${s}"`);
+    if (!/[a-z]\.$/.test(s)) problems.push(`sentence does not end in one full stop: "${s}"`);
   }
-
-  // 2. Motions and their directions and speeds, for measured motion clauses.
-  const clause = new RegExp(
-    `(?:a|an) ((?:(?:${colorAlt}|${materialAlt}) )*)([a-z]+) (rolls|moves|travels|spins|turns|rotates)( slowly| quickly)?( in place| from left to right| from right to left| toward the camera| away from the camera| upward| downward)?`,
-    "g",
-  );
-  const cam = truth.camera.rotation;
-  const right = rotate(cam, [1, 0, 0]);
-  const fwd = rotate(cam, [0, 0, -1]);
-  for (const m of t.matchAll(clause)) {
-    const [, , nounWord, verb, speed, where] = m;
-    const objs = truth.objects.filter((o) => nounOf(o) === nounWord);
-    if (objs.length === 0) {
-      problems.push(`motion clause "${m[0]}" names no object`);
-      continue;
-    }
-    const fits = objs.some((o) => {
-      const d: Vec3 = [o.last[0] - o.first[0], o.last[1] - o.first[1], o.last[2] - o.first[2]];
-      const travel = Math.hypot(...d);
-      const r = d[0] * right[0] + d[2] * right[2];
-      const f = d[0] * fwd[0] + d[2] * fwd[2];
-      const big = Math.max(Math.abs(r), Math.abs(f), Math.abs(d[1]));
-      if (
-        (verb === "spins" || verb === "turns" || verb === "rotates") &&
-        !(o.turned >= 20 && travel < 0.2)
-      ) return false;
-      if (verb === "rolls" && !(travel >= 0.2 && o.turned >= 20)) return false;
-      if ((verb === "moves" || verb === "travels") && travel < 0.2) return false;
-      const v = travel / (Math.max(1, o.frames - 1) / 24);
-      if (speed === " slowly" && v > 0.45) return false;
-      if (speed === " quickly" && v < 1) return false;
-      switch (where) {
-        case " from left to right":
-          return r > 0 && r >= 0.5 * big;
-        case " from right to left":
-          return r < 0 && -r >= 0.5 * big;
-        case " toward the camera":
-          return f < 0 && -f >= 0.5 * big;
-        case " away from the camera":
-          return f > 0 && f >= 0.5 * big;
-        case " upward":
-          return d[1] > 0 && d[1] >= 0.5 * big;
-        case " downward":
-          return d[1] < 0 && -d[1] >= 0.5 * big;
-      }
-      return true;
-    });
-    if (!fits) problems.push(`"${m[0]}" disagrees with the measured motion`);
-  }
-  for (const m of t.matchAll(/(?<!camera) (stays?) (still|motionless)/g)) {
-    const before = t.slice(0, m.index);
-    const still = truth.objects.filter((o) => before.includes(nounOf(o)));
-    if (
-      still.some((o) =>
-        Math.hypot(o.last[0] - o.first[0], o.last[1] - o.first[1], o.last[2] - o.first[2]) >=
-          0.25 || o.turned >= 30
-      )
-    ) {
-      problems.push(`"${m[0]}" but something named before it moved`);
-    }
-  }
-
-  // 3. Actions: templates (with their direction words) and named human motions come from events.
-  for (const m of t.matchAll(/(pushing) .*? (from left to right|from right to left)/g)) {
-    if (
-      !clip.events.some((e) =>
-        e.template?.toLowerCase().endsWith(m[2]) &&
-        e.args?.direction === m[2].slice(5).replace(/ /g, "_")
-      )
-    ) {
-      problems.push(`"${m[0]}" has no matching event`);
-    }
-  }
-  for (const m of t.matchAll(/(?:performs|does) an? ([a-z]+)/g)) {
-    if (!clip.events.some((e) => e.args?.motion === m[1])) {
-      problems.push(`named motion "${m[1]}" has no event`);
-    }
-  }
-
-  // 4. Camera words agree with the camera record, or with a camera that never moved.
-  if (
-    /\b(static|stays still)\b/.test(t) && /camera/.test(t) &&
-    (truth.cameraMoved || (cameraRecord && cameraRecord.move !== "static"))
-  ) {
-    problems.push("caption calls a moving camera static");
-  }
-  for (
-    const m of t.matchAll(
-      /camera (slowly |quickly )?(pans|tilts|dollies|trucks|pedestals|zooms|orbits|spins|follows)( to the left| to the right| up| down| in| out)?/g,
-    )
-  ) {
-    const move = {
-      pans: "pan",
-      tilts: "tilt",
-      dollies: "dolly",
-      trucks: "truck",
-      pedestals: "pedestal",
-      zooms: "zoom",
-      orbits: "orbit",
-      spins: "spin",
-      follows: "follow",
-    }[m[2]];
-    if (cameraRecord?.move !== move) {
-      problems.push(`camera ${m[2]} but the record says ${cameraRecord?.move}`);
-    }
-    if (m[3] && !m[3].endsWith(cameraRecord?.direction ?? "?")) {
-      problems.push(`camera direction ${m[3]} vs ${cameraRecord?.direction}`);
-    }
-    if (m[1] && (m[1] === "slowly ") !== (cameraRecord?.speed === "slow")) {
-      problems.push(`camera speed ${m[1]} vs ${cameraRecord?.speed}`);
-    }
-  }
-
-  // 5. Light words agree with the key light.
-  const key =
-    [...truth.lights].sort((a, b) =>
-      Number(b.type === "directional") - Number(a.type === "directional") ||
-      b.intensity - a.intensity
-    )[0];
-  const lightText =
-    /\b((?:warm|cool|bright|dim|, )+)?\s*light\b(?: comes| falls on the scene)?\s*(from the left|from the right|from the front|from behind|from above)?/
-      .exec(t);
-  if (lightText && key) {
-    const adjectives = lightText[1] ?? "";
-    if (
-      /warm/.test(adjectives) &&
-      !(key.temperature !== undefined ? key.temperature <= 4500 : key.color[2] < key.color[0])
-    ) problems.push("warm light is not warm");
-    if (
-      /cool/.test(adjectives) &&
-      !(key.temperature !== undefined ? key.temperature >= 6500 : key.color[0] < key.color[2])
-    ) problems.push("cool light is not cool");
-    if (/bright/.test(adjectives) && key.intensity < 3.5) problems.push("bright light is dim");
-    if (/dim/.test(adjectives) && key.intensity > 2) problems.push("dim light is bright");
-    const from = /from the (left|right)/.exec(t.slice(lightText.index));
-    if (from && key.type === "directional") {
-      const side = key.direction[0] * right[0] + key.direction[2] * right[2];
-      if ((from[1] === "left") !== (side > 0)) {
-        problems.push(`light from the ${from[1]} travels ${side > 0 ? "right" : "left"}`);
-      }
-    }
-  } else if (/\b(warm|cool|bright|dim)\b/.test(t)) {
-    problems.push("light adjective outside a light phrase");
-  }
+  const doubled = /\b(\w+) \1\b/i.exec(text);
+  if (doubled) problems.push(`doubled word "${doubled[0]}"`);
+  if (/\b(a|an) (a|an|the)\b/i.test(text)) problems.push("doubled article");
+  if (/\b(undefined|null|NaN)\b|\[|\]|  | [,.;]|,,/.test(text)) problems.push("empty slot");
   return problems;
 }
+
+Deno.test("structuralProblems flags broken templates", () => {
+  assertEquals(structuralProblems("A red ball rolls. The camera is static."), []);
+  assert(structuralProblems("a ball.").length > 0);
+  assert(structuralProblems("A a ball rolls.").length > 0);
+  assert(structuralProblems("A ball rolls rolls.").length > 0);
+  assert(structuralProblems("A undefined ball , rolls.").length > 0);
+  assert(structuralProblems("A ball rolls").length > 0);
+});
 
 // ------------------------------------------------------------- scenes
 
@@ -713,13 +460,45 @@ async function shippedScenes(dir = "scenes"): Promise<string[]> {
  * stand-in randomizers/actions when asked), from a copy written beside the scene so relative
  * imports and assets still resolve.
  */
-async function planWithTruth(scene: string, clips: number, standIns: boolean) {
+/** Every shipped randomizer, drawn widely: scene types, lights, materials, clutter, camera moves. */
+const RANDOMIZERS_BEFORE = [
+  {
+    use: "randomizer/scene",
+    with: { type: { choice: ["env", "basic", "empty"] }, background: "palette" },
+  },
+  {
+    use: "randomizer/lighting",
+    with: { temperature_range: [2500, 9000], intensity_range: [0.5, 5] },
+  },
+];
+const RANDOMIZERS_AFTER = [
+  { use: "randomizer/materials", with: { texture_chance: 0.5 } },
+  { use: "randomizer/clutter", with: { count: { choice: [0, 1, 4] } } },
+  { use: "randomizer/camera", with: { on_screen: { choice: [0.12, 0.45, 0.8] } } },
+];
+
+type Variant = "as shipped" | "with stand-in actions" | "with every randomizer";
+
+async function planWithTruth(scene: string, clips: number, variant: Variant) {
   const doc = parse(await Deno.readTextFile(scene)) as Record<string, unknown>;
   const plugins = [...((doc.plugins as Record<string, unknown>[]) ?? [])];
   const has = (id: string) => plugins.some((p) => p.use === id);
-  if (standIns) {
+  // Plugins that move things go before the scene's captioners, which must see each frame last.
+  const beforeCaptioners = (...added: Record<string, unknown>[]) => {
+    const at = plugins.findIndex((p) => String(p.use).startsWith("captioner/"));
+    plugins.splice(at < 0 ? plugins.length : at, 0, ...added);
+  };
+  if (variant === "with stand-in actions") {
     plugins.unshift({ use: "randomizer/fake_palette" }, { use: "randomizer/fake_camera" });
-    plugins.push({ use: "action/fake_push" }, { use: "action/fake_dance" });
+    beforeCaptioners({ use: "action/fake_push", with: { speed: [0.1, 2] } }, {
+      use: "action/fake_dance",
+    });
+  }
+  if (variant === "with every randomizer") {
+    // Randomizers a scene already has stay as the scene sets them.
+    const missing = (list: { use: string }[]) => list.filter((r) => !has(r.use));
+    plugins.unshift(...missing(RANDOMIZERS_BEFORE));
+    beforeCaptioners(...missing(RANDOMIZERS_AFTER));
   }
   for (const id of ["captioner/template", "captioner/generic", "captioner/fine"]) {
     if (!has(id)) plugins.push({ use: id });
@@ -742,9 +521,9 @@ async function planWithTruth(scene: string, clips: number, standIns: boolean) {
 }
 
 for (const scene of await shippedScenes()) {
-  for (const standIns of [false, true]) {
-    Deno.test(`captions agree with the labels over 200 planned clips of ${scene}${standIns ? " with stand-in actions" : ""}`, async () => {
-      const summary = await planWithTruth(scene, 200, standIns);
+  for (const variant of ["as shipped", "with stand-in actions", "with every randomizer"] as const) {
+    Deno.test(`captions agree with the labels over 200 planned clips of ${scene} ${variant}`, async () => {
+      const summary = await planWithTruth(scene, 200, variant);
       assertEquals(summary.failed, 0, summary.clips.find((c) => c.error)?.error);
       const problems: string[] = [];
       for (const clip of summary.clips) {
@@ -759,6 +538,11 @@ for (const scene of await shippedScenes()) {
               (/^[A-Z\[]/.test(caption.text) && /[.\]]$/.test(caption.text)),
             `sentence case: ${caption.text}`,
           );
+          if (caption.style !== "template") {
+            for (const p of structuralProblems(stripTag(caption.text, "[synthetic]"))) {
+              problems.push(`clip ${clip.clip} ${caption.style}: ${p}\n    ${caption.text}`);
+            }
+          }
           for (const p of disagreements(stripTag(caption.text, "[synthetic]"), clip, truth)) {
             problems.push(`clip ${clip.clip} ${caption.style}: ${p}\n    ${caption.text}`);
           }
@@ -777,7 +561,7 @@ for (const scene of await shippedScenes()) {
 }
 
 Deno.test("the checker catches captions that contradict the labels", async () => {
-  const summary = await planWithTruth("scenes/default.yaml", 3, true);
+  const summary = await planWithTruth("scenes/default.yaml", 3, "with stand-in actions");
   for (const clip of summary.clips) {
     const truth = clip.records["captioner/test_truth"].truth as Truth;
     const long = clip.captions.find((c) => c.style === "long")!.text;
@@ -795,6 +579,126 @@ Deno.test("the checker catches captions that contradict the labels", async () =>
     );
     assertEquals(disagreements(stripTag(long, "[synthetic]"), clip, truth), []);
   }
+});
+
+/** One-word lies about the camera, light, setting and clutter: each turns a true caption false. */
+const LIES: [RegExp, (word: string) => string][] = [
+  [/to the (left|right)/, (w) => w.endsWith("left") ? "to the right" : "to the left"],
+  [
+    /from (the left|the right|the front|behind)\b/,
+    (w) =>
+      ({
+        "from the left": "from the right",
+        "from the right": "from the left",
+        "from the front": "from behind",
+        "from behind": "from the front",
+      })[w]!,
+  ], // deno-fmt-ignore
+  [/\b(warm|cool|bright|dim)\b/, (w) => ({ warm: "cool", cool: "warm", bright: "dim", dim: "bright" })[w]!],
+  [
+    /moves in toward|pulls back from|tilts up|tilts down/,
+    (w) =>
+      ({
+        "moves in toward": "pulls back from",
+        "pulls back from": "moves in toward",
+        "tilts up": "tilts down",
+        "tilts down": "tilts up",
+      })[w]!,
+  ], // deno-fmt-ignore
+  [/\b(under a clear sky|at sunset|under an overcast sky|at dusk|in a studio)\b/, (w) =>
+    w === "at sunset" ? "under a clear sky" : "at sunset"],
+  [/\b(one|four) more object/, (w) => w.startsWith("one") ? "four more object" : "one more object"],
+  [
+    /a (?:white|beige|light gray|sage green|pale blue|terracotta|warm gray) (?:back wall|room)|(?:white|beige|light gray|sage green|pale blue|terracotta|warm gray) walls/,
+    (w) =>
+      w.replace(
+        /white|beige|light gray|sage green|pale blue|terracotta|warm gray/,
+        (c) => c === "beige" ? "terracotta" : "beige",
+      ),
+  ], // deno-fmt-ignore
+];
+
+Deno.test("the checker catches camera, light, setting and clutter words that contradict the labels", async () => {
+  let told = 0;
+  for (const scene of ["scenes/default.yaml", "scenes/something_something.yaml"]) {
+    const summary = await planWithTruth(scene, 24, "with every randomizer");
+    for (const clip of summary.clips) {
+      const truth = clip.records["captioner/test_truth"].truth as Truth;
+      const long = stripTag(clip.captions.find((c) => c.style === "long")!.text, "[synthetic]");
+      assertEquals(disagreements(long, clip, truth), []);
+      for (const [pattern, lie] of LIES) {
+        const m = pattern.exec(long);
+        if (!m) continue;
+        const lying = long.slice(0, m.index) + lie(m[0]) + long.slice(m.index + m[0].length);
+        assert(disagreements(lying, clip, truth).length > 0, `not caught: ${lying}`);
+        told++;
+      }
+    }
+  }
+  assert(told >= 60, `only ${told} lies were tried`);
+});
+
+// ------------------------------------------------------------- fixed seeds
+
+const FIXED_SCENE = `
+name: fixed
+seed: 5
+clips: 4
+frames: 24
+fps: 24
+size: [64, 48]
+camera: { position: [0, 1.4, 3.5], look_at: [0, 0.4, 0], fov: 50 }
+background: [0.2, 0.4, 0.9]
+objects:
+  - { name: floor, class: floor, mesh: plane, scale: [8, 1, 8], color: [0.5, 0.5, 0.5] }
+  - { name: ball, class: ball, mesh: sphere, position: [-0.6, 0.3, 0.3], scale: 0.6, color: "#d62728", material: rubber }
+  - { name: box, class: box, mesh: cube, position: [0.7, 0.25, -0.4], scale: 0.5, color: "#f2d21b", material: wood }
+plugins:
+  - { use: randomizer/scene, with: { type: { choice: [env, basic, empty] }, background: palette } }
+  - { use: randomizer/lighting }
+  - { use: action/fake_push, with: { speed: [0.1, 2] } }
+  - { use: randomizer/camera, with: { movement: { choice: [static, pan, dolly, spin] }, on_screen: 0.8 } }
+  - { use: captioner/generic }
+  - { use: captioner/fine }
+`;
+
+/** Planned captions of FIXED_SCENE, tag removed, as "clip style: text" lines. */
+async function fixedCaptions(): Promise<string[]> {
+  const dir = await Deno.makeTempDir({ prefix: "captions_" });
+  try {
+    await Deno.writeTextFile(`${dir}/scene.yaml`, FIXED_SCENE);
+    const summary = await planDataset({
+      scene: `${dir}/scene.yaml`,
+      registry: [...await builtinRegistry(), ...STAND_INS],
+      log: () => {},
+    });
+    return summary.clips.flatMap((c) =>
+      c.captions.map((cap) => `${c.clip} ${cap.style}: ${stripTag(cap.text, "[synthetic]")}`)
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("captioners write the expected sentences for fixed seeds", async () => {
+  assertEquals(await fixedCaptions(), [
+    "0 generic: Pushing a ball from left to right.",
+    "0 short: The video shows someone pushing a red ball from left to right.",
+    "0 medium: At dusk, the video shows someone pushing a red rubber ball from left to right.",
+    "0 long: At dusk, the video shows someone pushing a red rubber ball from left to right. A gray floor and a yellow wooden box are also in the scene. The scene is lit from the front, casting shadows away from the camera.",
+    "1 generic: Pushing a box from left to right.",
+    "1 short: Someone slowly pushes a yellow box from left to right.",
+    "1 medium: At dusk, the video shows someone slowly pushing a yellow wooden box from left to right. The camera stays still.",
+    "1 long: At dusk, the video shows someone slowly pushing a yellow wooden box from left to right. A static camera films the red ball in a close-up. The scene also contains a gray floor and a red rubber ball. Warm light comes from the front, casting shadows away from the camera.",
+    "2 generic: Pushing a ball from left to right.",
+    "2 short: Someone quickly pushes a red ball from left to right.",
+    "2 medium: In a studio, the video shows someone quickly pushing a red rubber ball from left to right.",
+    "2 long: In a studio, the video shows someone quickly pushing a red rubber ball from left to right. The scene also contains a gray floor and a yellow wooden box. The scene is lit by cool light from the front, casting shadows away from the camera.",
+    "3 generic: Pushing a box from left to right.",
+    "3 short: Someone pushes a yellow box from left to right.",
+    "3 medium: Someone pushes a yellow wooden box from left to right inside a room with sage green walls. The camera pans to the left.",
+    "3 long: Someone pushes a yellow wooden box from left to right inside a room with sage green walls and a gray carpet floor. The camera pans to the left, starting from a close-up. A red rubber ball is also in the scene. Light comes from the left, casting shadows to the right.",
+  ]);
 });
 
 // ------------------------------------------------------------- plan == render
@@ -815,8 +719,11 @@ objects:
   - { name: ball, class: ball, mesh: sphere, position: [[-0.5, 0.3, 0], [0.5, 0.3, 0]], scale: 0.5, color: { choice: ["#d62728", "#1f77b4"] }, material: { choice: [rubber, plastic] } }
   - { name: box, class: box, mesh: cube, position: [0.6, 0.25, -0.5], scale: 0.5, color: [[0, 0, 0], [1, 1, 1]] }
 plugins:
+  - { use: randomizer/scene, with: { type: { choice: [env, basic] } } }
+  - { use: randomizer/lighting }
   - { use: randomizer/fake_camera }
-  - { use: action/fake_push }
+  - { use: action/fake_push, with: { speed: [0.1, 2] } }
+  - { use: randomizer/camera, with: { movement: { choice: [pan, dolly] } } }
   - { use: captioner/template }
   - { use: captioner/generic, with: { tag_position: trailing } }
   - { use: captioner/fine }
@@ -827,7 +734,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const registry = [...captioners, ...STAND_INS];
+    const registry = [...captioners, ...randomizers, ...STAND_INS];
     const { out, dir, summary } = await renderTestScene(TINY_SCENE, { registry });
     assertEquals(summary.failed, 0, summary.clips.find((c) => c.error)?.error);
     const planned = await planDataset({ scene: `${dir}/scene.yaml`, registry, log: () => {} });
@@ -851,9 +758,19 @@ Deno.test({
           c.text.startsWith("[synthetic] ") && c.negative === "[synthetic]"
         ),
       );
+      const medium = rendered.find((c: { style: string }) => c.style === "medium").text;
+      assert(/room|sky|sunset|dusk|studio/i.test(medium), `the setting is described: ${medium}`);
       const generic = rendered.find((c: { style: string }) => c.style === "generic");
       assert(generic.text.endsWith(" [synthetic]"), generic.text);
     }
     await Deno.remove(dir, { recursive: true });
   },
+});
+
+Deno.test("captionStats counts vocabulary and distinct bigrams, ignoring the tag", () => {
+  const s = captionStats(["[synthetic] A red ball rolls.", "A red ball stays still."]);
+  assertEquals(s.vocabulary, 6);
+  assertEquals(s.bigrams, 3 + 4);
+  assertEquals(s.distinctBigrams, 5);
+  assertEquals(s.distinctBigramRatio, 5 / 7);
 });

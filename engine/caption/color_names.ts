@@ -84,7 +84,8 @@ export function nameSrgbColor(rgb: readonly number[]): string {
  * a name, whose look is not the base colour.
  */
 export function materialColorName(material: Partial<Material>): string | undefined {
-  if (material.colorName) return material.colorName;
+  // One spelling for one colour: palettes may say "grey".
+  if (material.colorName) return material.colorName.replace(/\bgrey\b/g, "gray");
   if (material.texture || !material.color) return undefined;
   return nameLinearColor(material.color);
 }

@@ -1,16 +1,16 @@
 /**
  * What a caption may say about a clip, gathered from the labels only: the
  * objects (class, colour name, material), the action events, the motions the
- * observer measured, the camera (a randomizer's `camera` record, or the
- * observer when the camera never moved), the lights (colour temperature,
- * intensity, direction) and the scene type and background. Anything not found
- * here is left out of captions, so captions never contradict labels.
+ * observer measured, and (scene_facts.ts) the camera, the key light and the
+ * setting. Anything not found here is left out of captions, so captions never
+ * contradict labels.
  */
 import type { ActionEvent } from "../plugin.ts";
-import type { Light, Scene, SceneObject, Vec3 } from "../scene.ts";
-import { materialColorName, nameSrgbColor } from "./color_names.ts";
+import type { Scene, SceneObject, Vec3 } from "../scene.ts";
+import { materialColorName } from "./color_names.ts";
 import { noun } from "./grammar.ts";
-import { type ClipObserver, rotateVector } from "./observer.ts";
+import { cameraBasis, type ClipObserver, dot, flat } from "./observer.ts";
+import { cameraFacts, lightFacts, settingFacts } from "./scene_facts.ts";
 
 /** Classes that are the stage, not the subject. */
 export const SURFACE_CLASSES = new Set([
@@ -48,17 +48,23 @@ export interface ObjectFacts {
   cls: string;
   noun: string;
   color?: string;
-  /** Material adjective from the preset ("wooden"). */
+  /** Material adjective from the preset ("wooden"); never on surfaces, whose preset is physics. */
   material?: string;
   /** Metalness above one half and no preset. */
   metallic: boolean;
+  /** Pattern adjective of a procedural texture ("striped"). */
+  pattern?: string;
   /** Size or shape words given in attributes ("small", "round"). */
   size?: string;
   shape?: string;
-  /** Clothing phrases for people ("a red shirt"). */
+  /** Clothing phrases for people ("red shirt"). */
   clothing: string[];
   human: boolean;
   surface: boolean;
+  /** A hand proxy that performs an action: the "someone" of the template, not a subject. */
+  hand?: boolean;
+  /** A distractor from randomizer/clutter: counted, not described one by one. */
+  clutter?: boolean;
 }
 
 export type Direction = "left_to_right" | "right_to_left" | "toward" | "away" | "up" | "down";
@@ -78,6 +84,10 @@ export interface ActionFacts {
   /** Named human motion ("uprock"). */
   motion?: string;
   speed?: "slowly" | "quickly";
+  /** What a person carries through the action (event `args.prop_id`). */
+  carrying?: ObjectFacts;
+  /** How many hand proxies in the scene do it (event `args.hands`). */
+  hands?: number;
   start: number;
 }
 
@@ -90,20 +100,11 @@ export const CAMERA_MOVES = [
   "pedestal",
   "zoom",
   "orbit",
-  "spin",
   "follow",
 ] as const; // deno-fmt-ignore
 export type CameraMove = typeof CAMERA_MOVES[number];
-export const CAMERA_DIRECTIONS = [
-  "left",
-  "right",
-  "up",
-  "down",
-  "in",
-  "out",
-  "clockwise",
-  "counterclockwise",
-] as const; // deno-fmt-ignore
+/** Directions from the camera's own point of view; an orbit's left/right is where the camera goes. */
+export const CAMERA_DIRECTIONS = ["left", "right", "up", "down", "in", "out"] as const;
 
 export interface CameraFacts {
   move: CameraMove;
@@ -111,6 +112,8 @@ export interface CameraFacts {
   speed?: "slowly" | "quickly";
   /** "close-up", "medium shot", "wide shot". */
   framing?: string;
+  /** What the camera frames, follows or circles. */
+  subject?: ObjectFacts;
 }
 
 export interface LightFacts {
@@ -118,13 +121,27 @@ export interface LightFacts {
   brightness?: "bright" | "dim";
   /** Where the key light comes from, seen from the camera. */
   from?: "left" | "right" | "front" | "behind" | "above";
+  /** The key light casts shadows (so their direction can be told). */
+  shadows?: boolean;
 }
 
+/** Procedural sky looks (engine/environment.ts) that captions can name. */
+export const SKY_LOOKS = ["clear", "sunset", "overcast", "dusk", "studio"] as const;
+
 export interface SettingFacts {
-  /** "room" (a coloured indoor room) or "empty"; undefined when not recorded. */
-  type?: "room" | "empty";
-  roomColor?: string;
-  /** Background colour name, when the background is visible (no room). */
+  /**
+   * room: walls stand around the scene; sky: an environment image fills the
+   * background; backdrop: a solid background colour shows. Undefined: say nothing.
+   */
+  type?: "room" | "sky" | "backdrop";
+  /** Distinct wall colour names, most common first. */
+  walls?: string[];
+  /** Colour of the wall straight ahead of the camera on frame 0 (behind the action). */
+  backWall?: string;
+  /** Floor colour name ("dark wood", "gray"). */
+  floor?: string;
+  sky?: typeof SKY_LOOKS[number];
+  /** Background colour name. */
   background?: string;
 }
 
@@ -143,6 +160,8 @@ export interface FactSources {
   records: Readonly<Record<string, Record<string, unknown>>>;
   observer: ClipObserver;
   fps: number;
+  /** Labelled frames in the clip (for camera speeds). */
+  frames: number;
 }
 
 /** Speed thresholds in metres per second (object motion and `args.speed`). */
@@ -152,35 +171,68 @@ export const FAST_SPEED = 1.5;
 export const MIN_TRAVEL = 0.25;
 export const MIN_TURN = 30;
 
+/** Procedural texture pattern (engine/procedural_texture.ts) → the adjective captions use. */
+export const PATTERN_WORDS: Readonly<Record<string, string>> = {
+  noise: "mottled",
+  checker: "checkered",
+  stripes: "striped",
+  marble: "marbled",
+  wood: "wood-grain",
+  dots: "dotted",
+};
+
+/** The pattern of a procedural texture key ("procedural/stripes/123"), if it is one. */
+export function texturePattern(key: string | undefined): string | undefined {
+  const m = key && /^procedural\/([a-z]+)\//.exec(key);
+  return m ? m[1] : undefined;
+}
+
 export function describeObject(o: SceneObject): ObjectFacts {
   const cls = o.cls;
   const a = o.attributes ?? {};
   const word = (v: unknown) =>
     typeof v === "string" && /^[a-z -]+$/i.test(v) ? v.toLowerCase() : undefined;
-  const preset = o.material.preset;
+  const surface = SURFACE_CLASSES.has(cls) || a.background === true;
+  const human = HUMAN_CLASSES.has(cls);
+  const clutter = cls === "clutter";
+  const figure = human && (a.figure === "man" || a.figure === "woman") ? a.figure : undefined;
+  // Surfaces get a physics preset ("wood") whatever they look like: name only their colour.
+  const preset = surface ? undefined : o.material.preset;
+  const pattern = texturePattern(o.material.texture);
   return {
     id: o.id,
     cls,
-    noun: noun(cls),
+    // Distractors are named by their shape; people by their figure when it is known.
+    noun: clutter ? noun(o.mesh) : figure ?? noun(cls),
+    // A texture hides the base colour unless a palette named it (the pattern then tints it).
     color: materialColorName(o.material),
     material: preset ? MATERIAL_WORDS[preset] : undefined,
-    metallic: !preset && o.material.metalness > 0.5,
+    metallic: !preset && !surface && o.material.metalness > 0.5,
+    pattern: pattern && o.material.colorName ? PATTERN_WORDS[pattern] : undefined,
     size: word(a.size),
     shape: word(a.shape),
-    clothing: clothingPhrases(a.clothing),
-    human: HUMAN_CLASSES.has(cls),
-    surface: SURFACE_CLASSES.has(cls) || a.background === true,
+    clothing: human ? clothingPhrases(a) : [],
+    human,
+    surface,
+    hand: a.role === "hand" || cls === "hand",
+    clutter,
   };
 }
 
 /**
- * Clothing from attributes: a string ("a red shirt"), or a map of garment →
+ * Clothing from attributes: `shirt` and `trousers` colour names (the human
+ * plugins), or `clothing` as a string ("a red shirt") or a map of garment →
  * colour name or `{ color | colorName }` with linear RGB.
  */
-function clothingPhrases(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (!value || typeof value !== "object" || Array.isArray(value)) return [];
+function clothingPhrases(a: Record<string, unknown>): string[] {
   const out: string[] = [];
+  for (const garment of ["shirt", "trousers"]) {
+    const v = a[garment];
+    if (typeof v === "string" && /^[a-z ]+$/.test(v)) out.push(`${v} ${garment}`);
+  }
+  const value = a.clothing;
+  if (typeof value === "string") return [...out, value];
+  if (!value || typeof value !== "object" || Array.isArray(value)) return out;
   for (const [garment, v] of Object.entries(value as Record<string, unknown>)) {
     const g = noun(garment);
     if (typeof v === "string") out.push(`${v} ${g}`);
@@ -194,7 +246,7 @@ function clothingPhrases(value: unknown): string[] {
   return out;
 }
 
-function speedWord(value: unknown): "slowly" | "quickly" | undefined {
+export function speedWord(value: unknown): "slowly" | "quickly" | undefined {
   if (value === "slow" || value === "slowly") return "slowly";
   if (value === "fast" || value === "quickly" || value === "quick") return "quickly";
   if (typeof value === "number") {
@@ -203,23 +255,7 @@ function speedWord(value: unknown): "slowly" | "quickly" | undefined {
   return undefined;
 }
 
-/** Camera basis in world space (renderer frame: right +x, up +y, looking down -z). */
-export function cameraBasis(rotation: [number, number, number, number]) {
-  return {
-    right: rotateVector(rotation, [1, 0, 0]),
-    forward: rotateVector(rotation, [0, 0, -1]),
-  };
-}
-
-const dot = (a: Vec3, b: Vec3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-
 /** The dominant direction of a displacement, seen from the camera. */
-/** A vector laid flat on the ground plane, unit length. */
-export function flat(v: Vec3): Vec3 {
-  const n = Math.hypot(v[0], v[2]) || 1;
-  return [v[0] / n, 0, v[2] / n];
-}
-
 export function displacementDirection(d: Vec3, right: Vec3, forward: Vec3): Direction {
   const r = dot(d, flat(right));
   const f = dot(d, flat(forward));
@@ -240,7 +276,7 @@ function measuredMotions(
   const { right, forward } = cameraBasis(cam.rotation);
   const out: MotionFacts[] = [];
   for (const o of objects) {
-    if (o.surface || busy.has(o.id)) continue;
+    if (o.surface || o.hand || o.clutter || busy.has(o.id)) continue;
     const t = src.observer.objects.get(o.id);
     if (!t) continue;
     const d: Vec3 = [t.last[0] - t.first[0], t.last[1] - t.first[1], t.last[2] - t.first[2]];
@@ -260,117 +296,23 @@ function measuredMotions(
   return out;
 }
 
-/** The first record named `name` (by any plugin) that is an object. */
-export function findRecord(
-  records: FactSources["records"],
-  name: string,
-): Record<string, unknown> | undefined {
-  for (const byName of Object.values(records)) {
-    const v = byName[name];
-    if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
-  }
-  return undefined;
-}
+/** Objects a person sits on. */
+export const SEAT_CLASSES = new Set(["stool", "chair", "bench", "seat", "sofa"]);
 
-const MOVE_ALIASES: Record<string, CameraMove> = {
-  following: "follow",
-  fixed: "static",
-  still: "static",
-  crane: "pedestal",
-  arc: "orbit",
-};
-
-function cameraFacts(src: FactSources): CameraFacts | undefined {
-  const rec = findRecord(src.records, "camera");
-  const raw = rec &&
-    (typeof rec.move === "string" ? rec.move : typeof rec.type === "string" ? rec.type : undefined);
-  if (raw) {
-    const key = raw.toLowerCase();
-    const move = (CAMERA_MOVES as readonly string[]).includes(key)
-      ? key as CameraMove
-      : MOVE_ALIASES[key];
-    if (!move) return undefined;
-    const direction = typeof rec!.direction === "string" &&
-        (CAMERA_DIRECTIONS as readonly string[]).includes(rec!.direction)
-      ? rec!.direction as CameraFacts["direction"]
-      : undefined;
-    const framing = typeof rec!.framing === "string" && /^[a-z -]+$/.test(rec!.framing)
-      ? rec!.framing
-      : undefined;
-    return { move, direction, speed: speedWord(rec!.speed), framing };
-  }
-  const cam = src.observer.camera;
-  if (cam && cam.travelled < 1e-4 && cam.turned < 1e-3) return { move: "static" };
-  return undefined;
-}
-
-/** The light that casts the scene's look: the brightest directional light, else the brightest. */
-function keyLight(lights: readonly Light[]): Light | undefined {
-  const sorted = [...lights].sort((a, b) =>
-    Number(b.type === "directional") - Number(a.type === "directional") || b.intensity - a.intensity
-  );
-  return sorted[0];
-}
-
-/** Thresholds the caption's light words use (directional lux-like intensity as in scenes). */
-export const BRIGHT_INTENSITY = 4;
-export const DIM_INTENSITY = 1.5;
-export const WARM_KELVIN = 4200;
-export const COOL_KELVIN = 7000;
-
-export function lightWarmth(light: Light): "warm" | "cool" | undefined {
-  const k = (light as Light & { temperature?: number }).temperature;
-  if (typeof k === "number") {
-    return k <= WARM_KELVIN ? "warm" : k >= COOL_KELVIN ? "cool" : undefined;
-  }
-  const [r, , b] = light.color;
-  if (r > 0 && b / r < 0.6) return "warm";
-  if (b > 0 && r / b < 0.6) return "cool";
-  return undefined;
-}
-
-function lightFacts(src: FactSources): LightFacts | undefined {
-  const key = keyLight(src.scene.lights);
-  const cam = src.observer.camera;
-  if (!key || !cam) return undefined;
-  const facts: LightFacts = {
-    warmth: lightWarmth(key),
-    brightness: key.type === "directional"
-      ? key.intensity >= BRIGHT_INTENSITY
-        ? "bright"
-        : key.intensity <= DIM_INTENSITY
-        ? "dim"
-        : undefined
-      : undefined,
-  };
-  if (key.type === "directional") {
-    const { right, forward } = cameraBasis(cam.rotation);
-    const d = key.direction;
-    const n = Math.hypot(d[0], d[1], d[2]) || 1;
-    const r = dot(d, flat(right)) / n;
-    const f = dot(d, flat(forward)) / n;
-    // The light travels along d, so it comes from -d.
-    if (Math.abs(r) >= 0.35 && Math.abs(r) >= Math.abs(f)) facts.from = r > 0 ? "left" : "right";
-    else if (Math.abs(f) >= 0.35) facts.from = f > 0 ? "front" : "behind";
-    else if (-d[1] / n > 0.9) facts.from = "above";
-  }
-  return facts.warmth || facts.brightness || facts.from ? facts : undefined;
-}
-
-function settingFacts(src: FactSources): SettingFacts {
-  const rec = findRecord(src.records, "scene_type") ?? findRecord(src.records, "environment");
-  const type = rec && typeof rec.type === "string" ? rec.type.toLowerCase() : undefined;
-  if (type === "room" || type === "basic") {
-    const c = typeof rec!.colorName === "string"
-      ? rec!.colorName
-      : Array.isArray(rec!.color)
-      ? nameSrgbColor(rec!.color as number[])
-      : undefined;
-    return { type: "room", roomColor: c };
-  }
-  const bg = src.scene.background;
-  const background = bg[3] === undefined || bg[3] > 0.5 ? nameSrgbColor(bg) : undefined;
-  return { type: type === "empty" ? "empty" : undefined, background };
+/**
+ * "[Someone] sitting down on [something]" names the person only: when the scene
+ * has exactly one seat, it is the something (the human plugins add it for these motions).
+ */
+function seatFor(
+  template: string | undefined,
+  subjects: readonly ObjectFacts[],
+  objects: readonly ObjectFacts[],
+): ObjectFacts | undefined {
+  const slots = template?.match(/\[[^\]]+\]/g) ?? [];
+  if (!subjects[0]?.human || slots.length !== subjects.length + 1) return undefined;
+  if (!/^\[some(thing|where)\]$/i.test(slots[subjects.length])) return undefined;
+  const seats = objects.filter((o) => SEAT_CLASSES.has(o.cls));
+  return seats.length === 1 ? seats[0] : undefined;
 }
 
 export function gatherFacts(src: FactSources): ClipFacts {
@@ -382,8 +324,15 @@ export function gatherFacts(src: FactSources): ClipFacts {
   for (const e of [...src.events].sort((a, b) => a.start - b.start)) {
     const subjects = e.subjects.map((id) => byId.get(id)).filter((o): o is ObjectFacts => !!o);
     if (subjects.length !== e.subjects.length) continue; // a subject left the scene: say nothing
-    for (const s of subjects) busy.add(s.id);
+    const seat = seatFor(e.template, subjects, objects);
+    if (seat) subjects.push(seat);
     const args = e.args ?? {};
+    // The hands doing the action and what a person carries move because of it: no own clause.
+    const carrying = typeof args.prop_id === "number" ? byId.get(args.prop_id) : undefined;
+    const hands = Array.isArray(args.hands) ? args.hands : [];
+    for (const id of [...e.subjects, ...hands, carrying?.id]) {
+      if (typeof id === "number") busy.add(id);
+    }
     const motion = [args.motion, args.move, args.dance].find((v) =>
       typeof v === "string" && /^[a-z -]+$/i.test(v)
     );
@@ -393,6 +342,8 @@ export function gatherFacts(src: FactSources): ClipFacts {
       subjects,
       motion: motion as string | undefined,
       speed: speedWord(args.speed),
+      carrying,
+      hands: hands.filter((id) => byId.get(id as number)?.hand).length,
       start: e.start,
     });
   }
@@ -400,8 +351,8 @@ export function gatherFacts(src: FactSources): ClipFacts {
     objects,
     actions,
     motions: measuredMotions(src, objects, busy),
-    camera: cameraFacts(src),
-    light: lightFacts(src),
-    setting: settingFacts(src),
+    camera: cameraFacts(src, byId),
+    light: lightFacts(src, objects),
+    setting: settingFacts(src, objects),
   };
 }

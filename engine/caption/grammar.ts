@@ -53,3 +53,70 @@ export function sentence(text: string): string {
 export function noun(cls: string): string {
   return cls.replace(/[_-]+/g, " ").trim().toLowerCase();
 }
+
+/** Gerunds whose base form the spelling rules below would get wrong. */
+const IRREGULAR_GERUNDS: Readonly<Record<string, string>> = {
+  doing: "do",
+  being: "be",
+  having: "have",
+  lying: "lie",
+  dying: "die",
+  changing: "change",
+  opening: "open",
+  covering: "cover",
+  rotating: "rotate",
+  squeezing: "squeeze",
+};
+
+/** "running" → "run", "dancing" → "dance", "pushing" → "push", "toppling" → "topple". */
+export function baseFromGerund(gerund: string): string {
+  const w = gerund.toLowerCase();
+  if (IRREGULAR_GERUNDS[w]) return IRREGULAR_GERUNDS[w];
+  const stem = w.replace(/ing$/, "");
+  // A doubled final consonant was added for the -ing: "runn" → "run" (but "roll", "toss" keep it).
+  if (/([bdgmnprt])\1$/.test(stem)) return stem.slice(0, -1);
+  // A silent e was dropped: "danc(e)", "wav(e)", "toppl(e)", and one-syllable "mak(e)", "slid(e)".
+  if (/(c|v|dg|[^aeiouyl]l)$/.test(stem)) return `${stem}e`;
+  if (/^[^aeiouy]*[aeiou][^aeiouwxy]$/.test(stem)) return `${stem}e`;
+  return stem;
+}
+
+/**
+ * A gerund template in the present simple, third person: "dancing an uprock" → "dances an
+ * uprock", "Lifting [x], then letting it drop" → "lifts [x], then lets it drop".
+ */
+export function presentSimple(gerundPhrase: string): string {
+  return gerundPhrase.replace(
+    /(^|, then |, and then | and )([A-Za-z]+ing)\b/g,
+    (_, lead: string, g: string) => `${lead}${thirdPerson(baseFromGerund(g))}`,
+  );
+}
+
+const NUMBER_WORDS = [
+  "no",
+  "one",
+  "two",
+  "three",
+  "four",
+  "five",
+  "six",
+  "seven",
+  "eight",
+  "nine",
+  "ten",
+  "eleven",
+  "twelve",
+]; // deno-fmt-ignore
+
+/** 2 → "two"; numbers past twelve stay digits. */
+export function numberWord(n: number): string {
+  return NUMBER_WORDS[n] ?? String(n);
+}
+
+/** "box" → "boxes", "person" → "people", "wall" → "walls". */
+export function plural(nounPhrase: string): string {
+  if (/person$/.test(nounPhrase)) return nounPhrase.replace(/person$/, "people");
+  if (/(s|sh|ch|x|z)$/.test(nounPhrase)) return `${nounPhrase}es`;
+  if (/[^aeiou]y$/.test(nounPhrase)) return `${nounPhrase.slice(0, -1)}ies`;
+  return `${nounPhrase}s`;
+}

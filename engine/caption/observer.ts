@@ -19,6 +19,8 @@ export interface ObjectTrack {
 export interface CameraTrack {
   position: Vec3;
   rotation: Quat;
+  /** Position on the last observed frame. */
+  lastPosition: Vec3;
   /** Largest distance from the first position, metres. */
   travelled: number;
   /** Largest angle from the first orientation, degrees. */
@@ -27,7 +29,9 @@ export interface CameraTrack {
 
 /** Angle in degrees between two unit quaternions. */
 export function quatAngle(a: Quat, b: Quat): number {
-  const d = Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]);
+  // Divided by the norms: float32 quaternions are not exactly unit, and acos is steep near 1.
+  const d = Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] + a[3] * b[3]) /
+    (Math.hypot(...a) * Math.hypot(...b) || 1);
   return (2 * Math.acos(Math.min(1, d)) * 180) / Math.PI;
 }
 
@@ -61,12 +65,14 @@ export class ClipObserver {
       this.camera = {
         position: [...cam.position],
         rotation: [...cam.rotation],
+        lastPosition: [...cam.position],
         travelled: 0,
         turned: 0,
       };
     } else {
       const p = cam.position;
       const q = this.camera.position;
+      this.camera.lastPosition = [...p];
       this.camera.travelled = Math.max(
         this.camera.travelled,
         Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]),
@@ -90,4 +96,21 @@ export function rotateVector(q: Quat, v: Vec3): Vec3 {
     v[1] + w * ty + (z * tx - x * tz),
     v[2] + w * tz + (x * ty - y * tx),
   ];
+}
+
+/** Camera basis in world space (renderer frame: right +x, up +y, looking down -z). */
+export function cameraBasis(rotation: Quat): { right: Vec3; forward: Vec3; up: Vec3 } {
+  return {
+    right: rotateVector(rotation, [1, 0, 0]),
+    forward: rotateVector(rotation, [0, 0, -1]),
+    up: rotateVector(rotation, [0, 1, 0]),
+  };
+}
+
+export const dot = (a: Vec3, b: Vec3): number => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+
+/** A vector laid flat on the ground plane, unit length. */
+export function flat(v: Vec3): Vec3 {
+  const n = Math.hypot(v[0], v[2]) || 1;
+  return [v[0] / n, 0, v[2] / n];
 }

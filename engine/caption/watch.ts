@@ -23,6 +23,7 @@ export class CaptionWatch {
       records: ctx.records,
       observer: this.#observer,
       fps: ctx.fps,
+      frames: ctx.frames,
     });
   }
 }

@@ -3,31 +3,33 @@
  * success on hard motions from 2 % to 98 %). Three variants per clip:
  *
  * - short: the main event, subjects with colour;
- * - medium: + materials, the setting (room or background) and the camera;
- * - long: + sizes, shapes and clothing, the other objects and the light.
+ * - medium: + materials and patterns, clothing, the setting (room, sky or
+ *   backdrop) and the camera move;
+ * - long: + sizes and shapes, the room's floor, the first frame's framing,
+ *   the other objects (identical ones counted), the clutter count and the key
+ *   light (warm/cool, bright/dim, side, shadows).
  *
- * Every word comes from the labels (see engine/caption/facts.ts): what is not
- * recorded is not said. Phrasing varies with the plugin's seeded RNG, so the
- * same seed gives the same captions, planned or rendered. A special tag marks
- * the captions as synthetic, with a matching negative prompt.
+ * Every word comes from the labels (engine/caption/facts.ts and
+ * scene_facts.ts, summarised in docs/captions.md): what is not recorded is not
+ * said. Phrasing varies with the plugin's seeded RNG, so the same seed gives
+ * the same captions, planned or rendered. A special tag marks the captions as
+ * synthetic, with a matching negative prompt.
  *
- * List captioners after the action plugins in a scene, so they see each frame
- * after the actions moved things. They read, when present: a `camera` record
- * `{ move, direction?, speed?, framing? }` and a `scene_type` record
- * `{ type: "room" | "empty", color? | colorName? }` from randomizers, event
- * `args.speed` and `args.motion` (a named human motion), and object
- * attributes `size`, `shape` and `clothing`.
+ * List captioners after the action plugins and randomizers in a scene, so
+ * they see each frame after everything moved.
  */
 import { CaptionWatch } from "../../engine/caption/watch.ts";
 import type { ClipFacts } from "../../engine/caption/facts.ts";
 import { sentence } from "../../engine/caption/grammar.ts";
 import {
   cameraClause,
+  clutterClause,
   type Detail,
   eventClauses,
   joinClauses,
   lightClause,
   othersClause,
+  props,
   settingPhrase,
 } from "../../engine/caption/phrases.ts";
 import { applyTag, negativePrompt, TAG_DEFAULTS, TAG_POSITIONS } from "../../engine/caption/tag.ts";
@@ -39,30 +41,54 @@ export const VARIANTS = ["short", "medium", "long"] as const;
 /** The main subject: the first action's first subject, else the first mover, else the first prop. */
 function mainSubject(facts: ClipFacts) {
   const id = facts.actions[0]?.subjects[0]?.id ?? facts.motions[0]?.id;
-  return facts.objects.find((o) => o.id === id) ?? facts.objects.find((o) => !o.surface);
+  return facts.objects.find((o) => o.id === id) ?? props(facts.objects)[0];
 }
 
-/** Objects the event clauses do not already name. */
+/**
+ * Objects the other sentences do not already name: not the event subjects, the
+ * hands, the clutter (counted on its own), nor the room's walls and floor.
+ */
 function others(facts: ClipFacts, limit: number) {
   const named = new Set<number>();
-  for (const a of facts.actions) for (const s of a.subjects) named.add(s.id);
+  for (const a of facts.actions) {
+    for (const s of a.subjects) named.add(s.id);
+    if (a.carrying) named.add(a.carrying.id);
+  }
   for (const m of facts.motions) named.add(m.id);
-  const idle = facts.objects.filter((o) => !named.has(o.id));
   // With no events the event clause already names the first props.
-  const skip = named.size === 0 ? idle.filter((o) => !o.surface).slice(0, 3).map((o) => o.id) : [];
-  return idle.filter((o) => !skip.includes(o.id)).slice(0, limit);
+  if (named.size === 0) { for (const o of props(facts.objects).slice(0, 3)) named.add(o.id); }
+  const room = facts.setting.type === "room";
+  return facts.objects.filter((o) =>
+    !named.has(o.id) && !o.hand && !o.clutter &&
+    !(room && ["wall", "walls", "floor", "ground"].includes(o.cls))
+  ).slice(0, limit);
+}
+
+/**
+ * The main clause with the setting before or after it. After a clause that ends in a
+ * comma phrase or a subclause the setting would seem to belong to it, so it leads.
+ */
+function withSetting(main: string, setting: string, rng: Rng): string {
+  if (!setting) return main;
+  if (!main) return `a scene ${setting}`;
+  const lead = /[,;]| until | then /.test(main) || rng.choice([true, false]);
+  return lead ? `${setting}, ${main}` : `${main} ${setting}`;
 }
 
 /** One caption variant, untagged. */
 export function fineCaption(facts: ClipFacts, variant: Detail, rng: Rng, maxOthers = 3): string {
   const clauses = eventClauses(facts, variant, rng);
+  const long = variant === "long";
   if (variant === "short") return sentence(clauses[0] ?? settingPhrase(facts.setting, rng));
-  const setting = settingPhrase(facts.setting, rng);
+  const setting = settingPhrase(facts.setting, rng, long);
   const main = joinClauses(clauses, rng);
-  const parts = [sentence(main && setting ? `${main} ${setting}` : main || `a scene ${setting}`)];
-  parts.push(sentence(cameraClause(facts.camera, mainSubject(facts), rng)));
-  if (variant === "long") {
+  const parts = [sentence(withSetting(main, setting, rng))];
+  parts.push(
+    sentence(cameraClause(facts.camera, facts.camera?.subject ?? mainSubject(facts), rng, long)),
+  );
+  if (long) {
     parts.push(sentence(othersClause(others(facts, maxOthers), "medium", rng)));
+    parts.push(sentence(clutterClause(facts.objects)));
     parts.push(sentence(lightClause(facts.light, rng)));
   }
   return parts.filter(Boolean).join(" ");

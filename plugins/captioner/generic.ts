@@ -6,26 +6,26 @@
 import { CaptionWatch } from "../../engine/caption/watch.ts";
 import type { ClipFacts } from "../../engine/caption/facts.ts";
 import { listPhrase, sentence, thirdPerson } from "../../engine/caption/grammar.ts";
-import { baseVerb, fillTemplate, objectNP } from "../../engine/caption/phrases.ts";
+import {
+  baseVerb,
+  fillTemplate,
+  objectNP,
+  personPredicate,
+  personTemplate,
+  props,
+} from "../../engine/caption/phrases.ts";
 import { applyTag, negativePrompt, TAG_DEFAULTS, TAG_POSITIONS } from "../../engine/caption/tag.ts";
 import { definePlugin } from "../../engine/plugin.ts";
 
-/** The class-level sentence for a clip's facts. */
+/** The class-level sentence for a clip's facts, in the present simple. */
 export function genericSentence(facts: ClipFacts): string {
   const action = facts.actions[0];
   if (action) {
     const first = action.subjects[0];
-    if (action.template && first?.human && /^\[some(one|body)\]/i.test(action.template)) {
-      const rest = fillTemplate(
-        action.template.replace(/^\[[^\]]+\]\s*/, ""),
-        action.subjects.slice(1),
-        "class",
-      );
-      return sentence(`${objectNP(first, "class")} is ${rest}`);
+    if (first?.human && (!action.template || personTemplate(action.template))) {
+      return sentence(`${objectNP(first, "class")} ${personPredicate(action, "class")}`);
     }
-    if (action.template && !(first?.human && action.subjects.length > 1)) {
-      return sentence(fillTemplate(action.template, action.subjects, "class"));
-    }
+    if (action.template) return sentence(fillTemplate(action.template, action.subjects, "class"));
     const who = first ? objectNP(first, "class") : "something";
     return sentence(`${who} ${thirdPerson(baseVerb(action.verb))}`);
   }
@@ -38,9 +38,9 @@ export function genericSentence(facts: ClipFacts): string {
       }`,
     );
   }
-  const props = facts.objects.filter((o) => !o.surface).slice(0, 3);
-  if (props.length === 0) return sentence("an empty scene");
-  return sentence(`a still scene with ${listPhrase(props.map((o) => objectNP(o, "class")))}`);
+  const still = props(facts.objects).slice(0, 3);
+  if (still.length === 0) return sentence("an empty scene");
+  return sentence(`a still scene with ${listPhrase(still.map((o) => objectNP(o, "class")))}`);
 }
 
 export default definePlugin({

@@ -6,7 +6,12 @@
  * template caption: there is no action to name.
  */
 import { CaptionWatch } from "../../engine/caption/watch.ts";
-import { fillTemplate } from "../../engine/caption/phrases.ts";
+import {
+  fillTemplate,
+  objectNP,
+  personPredicate,
+  personTemplate,
+} from "../../engine/caption/phrases.ts";
 import { sentence } from "../../engine/caption/grammar.ts";
 import { definePlugin } from "../../engine/plugin.ts";
 
@@ -26,10 +31,12 @@ export default definePlugin({
           if (!action.template) continue;
           ctx.caption({ style: "template", text: action.template });
           if (ctx.options.filled) {
-            ctx.caption({
-              style: "label",
-              text: sentence(fillTemplate(action.template, action.subjects, "medium")),
-            });
+            // "[Someone] walking forward" fills to a sentence: "A man in a red shirt walks forward."
+            const person = personTemplate(action.template) && action.subjects[0]?.human;
+            const text = person
+              ? `${objectNP(action.subjects[0], "medium")} ${personPredicate(action, "medium")}`
+              : fillTemplate(action.template, action.subjects, "medium");
+            ctx.caption({ style: "label", text: sentence(text) });
           }
         }
       },

@@ -103,7 +103,8 @@ export const cameraRandomizer = definePlugin({
         const focusNow = vec3.add(center(box), [0, offset, 0]) as unknown as Vec3;
         if (ctx.frame === 0 || !rig) {
           rig = setUp(ctx.rng, scene, ctx.options, focusNow, height, ctx.height);
-          ctx.record("randomization", rig.record);
+          // The subject's id lets captions name what the camera frames or follows.
+          ctx.record("randomization", { subject_id: subject.id, ...rig.record });
         }
         const s = ease(ctx.frame / Math.max(1, ctx.frames));
         moveCamera(scene, rig, focusNow, s);
