@@ -1,4 +1,4 @@
-/** Keyframed motion: positions and scales interpolate linearly, rotations by slerp. */
+/** Keyframed motion: positions, scales and Euler rotation angles interpolate linearly. */
 import { quat } from "wgpu-matrix";
 import type { Quat, SceneObject, Vec3 } from "./scene.ts";
 
@@ -30,10 +30,9 @@ export function applyKeyframes(
   if (scale.length > 0) object.scale = interpolate(scale, frame, (k) => k.scale!, lerp);
   const rotation = channel("rotation");
   if (rotation.length > 0) {
-    object.rotation = interpolate(rotation, frame, (k) => eulerToQuat(k.rotation!), (a, b, t) => {
-      const q = quat.slerp(a, b, t);
-      return [q[0], q[1], q[2], q[3]] as Quat;
-    });
+    // Euler angles interpolate as written (as in Blender): 0 → 460° about z turns 460°, which a
+    // slerp between the two orientations would cut to the short way round (100° back).
+    object.rotation = eulerToQuat(interpolate(rotation, frame, (k) => k.rotation!, lerp));
   }
 }
 

@@ -4,7 +4,9 @@ import { planDataset } from "../engine/runner.ts";
 import { loadScene, SceneError } from "../engine/scene_file.ts";
 import { builtins } from "../plugins/mod.ts";
 import { hop } from "../scenes/examples/hop.ts";
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
+import { applyKeyframes } from "../engine/keyframes.ts";
+import type { SceneObject, Vec3 } from "../engine/scene.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
 
 const gpuTest = (name: string, fn: () => Promise<void>) =>
@@ -232,4 +234,27 @@ Deno.test("deno task render: bad flags exit with code 2 and write nothing", asyn
     assert(err.includes("error:"), err);
   }
   assertEquals([...Deno.readDirSync(dir)].length, 0);
+});
+
+Deno.test("keyframed rotations turn the whole written angle, not the short way round", () => {
+  const ball = {
+    position: [0, 0, 0],
+    rotation: [0, 0, 0, 1],
+    scale: [1, 1, 1],
+  } as unknown as SceneObject;
+  const keys = [{ frame: 0, rotation: [0, 0, 0] as Vec3 }, {
+    frame: 46,
+    rotation: [0, 0, -460] as Vec3,
+  }];
+  // Sum the per-frame turns about z: 46 steps of -10°.
+  let turned = 0;
+  let previous = 0;
+  for (let f = 0; f <= 46; f++) {
+    applyKeyframes(ball, keys, f);
+    const [, , z, w] = ball.rotation;
+    const angle = 2 * Math.atan2(z, w) * 180 / Math.PI;
+    if (f > 0) turned += ((angle - previous + 540) % 360) - 180;
+    previous = angle;
+  }
+  assertAlmostEquals(turned, -460, 1e-3);
 });
