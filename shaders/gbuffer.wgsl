@@ -5,6 +5,14 @@
 // and an optional equirectangular environment (SH diffuse + mip-blurred specular)
 // that can also fill the background (fs_sky, drawn last at the far plane).
 
+// Features compiled in or out per pipeline (GBufferPass picks the variant each frame).
+// Software rasterizers (llvmpipe, lavapipe) run both sides of a branch for every pixel
+// block, so a feature switched off by a uniform still costs its full price unless it is
+// compiled out.
+override SHADOWS: bool = true;
+override ENVIRONMENT: bool = true;
+override TEXTURES: bool = true;
+
 @group(1) @binding(0) var textures: texture_2d_array<f32>;
 @group(1) @binding(1) var texture_sampler: sampler;
 
@@ -117,7 +125,7 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
   }
   var albedo = inst.base_color.rgb;
   let layer = i32(inst.material.z);
-  if (layer >= 0) {
+  if (TEXTURES && layer >= 0) {
     albedo *= textureSampleLevel(textures, texture_sampler, in.uv, layer, 0.0).rgb;
   }
   let roughness = inst.material.x;
@@ -128,12 +136,12 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
     let light = frame.lights[i];
     let lr = light_radiance(light, in.world_pos);
     var visible = 1.0;
-    if (frame.shadow.x > 0.5 && u32(frame.shadow.y) == i) {
+    if (SHADOWS && frame.shadow.x > 0.5 && u32(frame.shadow.y) == i) {
       visible = shadow_factor(in.world_pos, n, lr.xyz);
     }
     color += brdf(n, v, lr.xyz, albedo, roughness, metalness) * light.color.rgb * lr.w * PI * visible;
   }
-  if (frame.env.x > 0.0) {
+  if (ENVIRONMENT && frame.env.x > 0.0) {
     let n_v = max(dot(n, v), 0.0);
     let f0 = mix(vec3f(0.04), albedo, metalness);
     let f = f0 + (max(vec3f(1.0 - roughness), f0) - f0) * pow(1.0 - n_v, 5.0);
