@@ -8,7 +8,7 @@ import { kMatrix, toOpenCvPose } from "./camera.ts";
 import type { FrameState } from "./frame_state.ts";
 import { halfToFloat } from "./half.ts";
 import type { InstanceLabel } from "./label_pass.ts";
-import { encodeNpy } from "./npy.ts";
+import { allocateNpy, encodeNpy } from "./npy.ts";
 import type { ActionEvent, Caption } from "./plugin.ts";
 import { contactSheet, type PreviewFrame } from "./preview.ts";
 import type { RenderedFrame } from "./renderer.ts";
@@ -42,6 +42,8 @@ export class ClipRecorder {
   readonly instance: Uint32Array;
   readonly flow: Float32Array;
   readonly labels: InstanceLabel[][] = [];
+  /** Whole .npy files (header + data) that the arrays above are views into. */
+  readonly #files = new Map<"depth" | "normals" | "instance" | "flow", Uint8Array>();
   readonly #preview = new Map<number, PreviewFrame>();
   readonly #previewAt: Set<number>;
   #received = 0;
@@ -54,13 +56,23 @@ export class ClipRecorder {
     readonly outputs: ReadonlySet<OutputName>,
     readonly video: VideoWriter | undefined,
   ) {
-    const pixels = frames * width * height;
     const want = (o: OutputName) => outputs.has(o);
-    this.depth = new Float32Array(want("depth") ? pixels : 0);
-    this.normals = new Uint16Array(want("normals") ? pixels * 3 : 0);
+    // Frames are copied straight into the files' bytes, which are written as they are.
+    const file = <D extends "<f4" | "<f2" | "<u4">(
+      name: "depth" | "normals" | "instance" | "flow",
+      wanted: boolean,
+      dtype: D,
+      channels: number[],
+    ) => {
+      const { bytes, data } = allocateNpy(dtype, wanted ? [frames, height, width, ...channels] : [0]);
+      if (wanted) this.#files.set(name, bytes);
+      return data;
+    };
+    this.depth = file("depth", want("depth"), "<f4", []);
+    this.normals = file("normals", want("normals"), "<f2", [3]);
     // alpha is derived from the ids at the end of the clip, so it needs them too
-    this.instance = new Uint32Array(want("instance") || want("alpha") ? pixels : 0);
-    this.flow = new Float32Array(want("flow") ? pixels * 2 : 0);
+    this.instance = file("instance", want("instance") || want("alpha"), "<u4", []);
+    this.flow = file("flow", want("flow"), "<f4", [2]);
     const n = Math.min(PREVIEW_FRAMES, frames);
     this.#previewAt = new Set(Array.from({ length: n }, (_, i) => Math.round((i * (frames - 1)) / Math.max(1, n - 1))));
   }
@@ -100,10 +112,10 @@ export class ClipRecorder {
     if (this.normals.length) {
       const dst = this.normals;
       const src = frame.normals;
-      for (let i = 0, o = t * n * 3; i < n; i++, o += 3) {
-        dst[o] = src[i * 4];
-        dst[o + 1] = src[i * 4 + 1];
-        dst[o + 2] = src[i * 4 + 2];
+      for (let i = 0, o = t * n * 3; i < n * 4; i += 4, o += 3) {
+        dst[o] = src[i];
+        dst[o + 1] = src[i + 1];
+        dst[o + 2] = src[i + 2];
       }
     }
     this.labels[t] = frame.labels;
@@ -142,8 +154,10 @@ export class ClipRecorder {
       if (audio && this.video.addAudio) await this.video.addAudio(audio);
       write("rgb.mp4", await this.video.finish());
     }
-    if (this.depth.length) write("depth.npy", encodeNpy(this.depth, [T, H, W]));
-    if (this.normals.length) write("normals.npy", encodeNpy(this.normals, [T, H, W, 3], "<f2"));
+    const depth = this.#files.get("depth");
+    if (depth) write("depth.npy", depth);
+    const normals = this.#files.get("normals");
+    if (normals) write("normals.npy", normals);
     if (this.outputs.has("alpha")) {
       const foreground = new Uint8Array(summary.maxId + 1);
       for (const [id, o] of summary.objects) if (isForeground(o)) foreground[id] = 255;
@@ -152,11 +166,16 @@ export class ClipRecorder {
       write("alpha.npy", encodeNpy(alpha, [T, H, W]));
     }
     if (this.outputs.has("instance")) {
-      const small = summary.maxId < 65536;
-      const ids = small ? Uint16Array.from(this.instance) : this.instance;
-      write("instance.npy", encodeNpy(ids, [T, H, W]));
+      if (summary.maxId < 65536) {
+        const small = allocateNpy("<u2", [T, H, W]);
+        small.data.set(this.instance);
+        write("instance.npy", small.bytes);
+      } else {
+        write("instance.npy", this.#files.get("instance")!);
+      }
     }
-    if (this.flow.length) write("flow.npy", encodeNpy(this.flow, [T, H, W, 2]));
+    const flow = this.#files.get("flow");
+    if (flow) write("flow.npy", flow);
     if (this.#preview.size > 0) {
       const frames = [...this.#preview.keys()].sort((a, b) => a - b).map((t) => this.#preview.get(t)!);
       write("preview.png", contactSheet(frames, W, H));
