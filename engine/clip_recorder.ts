@@ -8,6 +8,7 @@ import { kMatrix, toOpenCvPose } from "./camera.ts";
 import type { FrameState } from "./frame_state.ts";
 import { halfToFloat } from "./half.ts";
 import type { InstanceLabel } from "./label_pass.ts";
+import { clipBuffers } from "./buffer_pool.ts";
 import { allocateNpy, encodeNpy } from "./npy.ts";
 import type { ActionEvent, Caption } from "./plugin.ts";
 import { contactSheet, type PreviewFrame } from "./preview.ts";
@@ -44,6 +45,8 @@ export class ClipRecorder {
   readonly labels: InstanceLabel[][] = [];
   /** Whole .npy files (header + data) that the arrays above are views into. */
   readonly #files = new Map<"depth" | "normals" | "instance" | "flow", Uint8Array>();
+  /** Buffers from the shared pool, given back once the clip's files are written. */
+  readonly #pooled: Uint8Array<ArrayBuffer>[] = [];
   readonly #preview = new Map<number, PreviewFrame>();
   readonly #previewAt: Set<number>;
   #received = 0;
@@ -64,8 +67,10 @@ export class ClipRecorder {
       dtype: D,
       channels: number[],
     ) => {
-      const { bytes, data } = allocateNpy(dtype, wanted ? [frames, height, width, ...channels] : [0]);
-      if (wanted) this.#files.set(name, bytes);
+      if (!wanted) return allocateNpy(dtype, [0]).data;
+      // every element is overwritten by add() before the file is written, so a used buffer will do
+      const { bytes, data } = allocateNpy(dtype, [frames, height, width, ...channels], (n) => this.#take(n));
+      this.#files.set(name, bytes);
       return data;
     };
     this.depth = file("depth", want("depth"), "<f4", []);
@@ -134,6 +139,12 @@ export class ClipRecorder {
     await this.video?.addFrame(frame.rgb);
   }
 
+  #take(byteLength: number): Uint8Array<ArrayBuffer> {
+    const buffer = clipBuffers.take(byteLength);
+    this.#pooled.push(buffer);
+    return buffer;
+  }
+
   get received(): number {
     return this.#received;
   }
@@ -167,7 +178,7 @@ export class ClipRecorder {
     }
     if (this.outputs.has("instance")) {
       if (summary.maxId < 65536) {
-        const small = allocateNpy("<u2", [T, H, W]);
+        const small = allocateNpy("<u2", [T, H, W], (n) => this.#take(n));
         small.data.set(this.instance);
         write("instance.npy", small.bytes);
       } else {
@@ -184,6 +195,7 @@ export class ClipRecorder {
     write("captions.json", JSON.stringify({ clip: summary.clip, captions: summary.captions }, null, 2) + "\n");
     // allSettled first so no write is still running when the caller removes a failed folder.
     const settled = await Promise.allSettled(writes);
+    for (const buffer of this.#pooled.splice(0)) clipBuffers.give(buffer);
     const failure = settled.find((r) => r.status === "rejected");
     if (failure) throw (failure as PromiseRejectedResult).reason;
   }

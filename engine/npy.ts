@@ -92,17 +92,19 @@ export type NpyArrayOf<D extends NpyDtype> = InstanceType<(typeof ARRAY_FOR_DTYP
 /**
  * A whole .npy file in one buffer, header written, with its data array as a view
  * into it: filling `data` fills the file, so it can be written without a copy.
+ * `allocate` may hand out a used buffer (a pool's): the caller then fills all of `data`.
  */
 export function allocateNpy<D extends NpyDtype>(
   dtype: D,
   shape: number[],
+  allocate: (byteLength: number) => Uint8Array<ArrayBuffer> = (n) => new Uint8Array(n),
 ): { bytes: Uint8Array; data: NpyArrayOf<D> } {
   const header = npyHeader(dtype, shape);
   const Type = ARRAY_FOR_DTYPE[dtype];
   const count = shape.reduce((a, b) => a * b, 1);
   checkShape(shape, count);
   // the header is a multiple of 64 bytes long, so the data is aligned for every dtype
-  const bytes = new Uint8Array(header.length + count * Type.BYTES_PER_ELEMENT);
+  const bytes = allocate(header.length + count * Type.BYTES_PER_ELEMENT);
   bytes.set(header, 0);
   const data = new Type(bytes.buffer, header.length, count) as NpyArrayOf<D>;
   return { bytes, data };
