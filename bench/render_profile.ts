@@ -35,8 +35,6 @@ const VARIANTS: Record<string, Variant> = {
   noLabels: { noReadback: true, drop: ["LabelPass"] },
   noLabelsNoShadow: { noReadback: true, drop: ["LabelPass", "ShadowPass"] },
   noShadowPass: { drop: ["ShadowPass"] },
-  noReduce: { noReadback: true, drop: ["LabelPass.reduce"] },
-  noUnoccluded: { noReadback: true, drop: ["LabelPass.unoccluded"] },
   noShadowSampling: {
     shader: { "gbuffer.wgsl": [["visible = shadow_factor(in.world_pos, n, lr.xyz);", ""]] },
   },
@@ -53,16 +51,21 @@ const VARIANTS: Record<string, Variant> = {
   emptyFrame: { noReadback: true, drop: ["LabelPass", "ShadowPass", "GBufferPass.draws"] },
 };
 
-const args = parseArgs(Deno.args, {
-  size: { type: "integer", description: "square size" },
-  objects: { type: "integer", description: "object count" },
-  frames: { type: "integer", description: "frames per measurement" },
-  rounds: { type: "integer", description: "interleaved rounds" },
-  variants: { type: "string", description: "comma-separated variant names" },
-} as const);
+const args = parseArgs(
+  Deno.args,
+  {
+    size: { type: "integer", description: "square size" },
+    objects: { type: "integer", description: "object count" },
+    frames: { type: "integer", description: "frames per measurement" },
+    rounds: { type: "integer", description: "interleaved rounds" },
+    variants: { type: "string", description: "comma-separated variant names" },
+    gap: { type: "integer", description: "busy CPU work (ms) between frames, like encode/write" },
+  } as const,
+);
 const size = (args.size as number) ?? 256;
 const objects = (args.objects as number) ?? 20;
 const frames = (args.frames as number) ?? 48;
+const gap = (args.gap as number) ?? 0;
 const rounds = (args.rounds as number) ?? 5;
 const names = ((args.variants as string) ?? Object.keys(VARIANTS).join(",")).split(",");
 
@@ -142,7 +145,23 @@ function patch(variant: Variant) {
   } as typeof proto.copyBufferToBuffer;
 }
 
-async function measure(renderer: Renderer, variant: Variant): Promise<number> {
+// Time inside queue.submit: on the GL backend part of the frame's GPU work runs there.
+let submitMs = 0;
+const submit = GPUQueue.prototype.submit;
+GPUQueue.prototype.submit = function (this: GPUQueue, buffers: GPUCommandBuffer[]) {
+  const started = performance.now();
+  submit.call(this, buffers);
+  submitMs += performance.now() - started;
+};
+
+/** CPU time of this process so far (all threads, llvmpipe's included), ms. */
+function cpuMs(): number {
+  const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second)
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function measure(renderer: Renderer, variant: Variant): Promise<[number, number, number]> {
   patch(variant);
   try {
     const scene = built.scene;
@@ -154,16 +173,23 @@ async function measure(renderer: Renderer, variant: Variant): Promise<number> {
       }, () => {});
     }
     await renderer.drain(() => {});
+    submitMs = 0;
     const started = performance.now();
+    const cpuStarted = cpuMs();
     for (let t = 0; t < frames; t++) {
       await renderer.render(scene, states[t], states[t + 1], {
         clip: 1,
         frame: t,
         maxId: scene.maxId,
       }, () => {});
+      for (const until = performance.now() + gap; performance.now() < until;) { /* busy */ }
     }
     await renderer.drain(() => {});
-    return (performance.now() - started) / frames;
+    return [
+      (performance.now() - started) / frames,
+      submitMs / frames,
+      (cpuMs() - cpuStarted) / frames,
+    ];
   } finally {
     Object.assign(proto, saved);
   }
@@ -175,14 +201,27 @@ for (const name of names) {
   renderers.set(name, await rendererFor(VARIANTS[name]));
 }
 const times = new Map<string, number[]>(names.map((n) => [n, []]));
+const submits = new Map<string, number[]>(names.map((n) => [n, []]));
+const cpus = new Map<string, number[]>(names.map((n) => [n, []]));
 for (let r = 0; r < rounds; r++) {
-  for (const name of names) times.get(name)!.push(await measure(renderers.get(name)!, VARIANTS[name]));
+  for (const name of names) {
+    const [ms, submitted, cpu] = await measure(renderers.get(name)!, VARIANTS[name]);
+    times.get(name)!.push(ms);
+    submits.get(name)!.push(submitted);
+    cpus.get(name)!.push(cpu);
+  }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 console.log(`${size}² · ${objects} objects · ${frames} frames × ${rounds} rounds · ${gpu.backend}`);
 for (const name of names) {
   const ms = median(times.get(name)!);
-  console.log(`${name.padEnd(18)} ${ms.toFixed(2).padStart(7)} ms/frame ${(1000 / ms).toFixed(0).padStart(6)} fps`);
+  console.log(
+    `${name.padEnd(18)} wall ${ms.toFixed(2).padStart(6)} ms/frame (${
+      (1000 / ms).toFixed(0).padStart(4)
+    } fps) · in submit ${median(submits.get(name)!).toFixed(2)} · cpu ${
+      median(cpus.get(name)!).toFixed(2)
+    } ms/frame (all threads)`,
+  );
 }
 for (const r of renderers.values()) r.destroy();
 gpu.check();
