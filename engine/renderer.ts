@@ -282,6 +282,16 @@ export class Renderer {
         list.push({ part, objectIndex });
       }
     });
+    // Nearest first (stable, so ties keep scene order): the software rasterizer tests depth
+    // before shading, so fragments hidden behind earlier draws cost little.
+    const view = now.view;
+    const depth = now.objects.map((o) =>
+      -(view[2] * o.model[12] + view[6] * o.model[13] + view[10] * o.model[14] + view[14])
+    );
+    const nearer = (a: { objectIndex: number }, b: { objectIndex: number }) =>
+      depth[a.objectIndex] - depth[b.objectIndex];
+    for (const list of groups.values()) list.sort(nearer);
+    const ordered = [...groups].sort(([, a], [, b]) => nearer(a[0], b[0]));
     let count = 0;
     for (const list of groups.values()) count += list.length;
     if (count * INSTANCE_FLOATS > this.#instanceData.length) {
@@ -307,7 +317,7 @@ export class Renderer {
     const m = this.#scratch;
     let slot = 0;
     let textured = false;
-    for (const [mesh, list] of groups) {
+    for (const [mesh, list] of ordered) {
       const range = this.#meshes.range(mesh);
       const draw: Draw = {
         firstIndex: range.firstIndex,
