@@ -3,13 +3,17 @@
  * Deno's mapAsync resolves no sooner than ~10 ms, so a serial
  * render→map→read loop is capped near 75 fps; with N buffers in flight the
  * waits overlap. Frames are handed back strictly in submission order.
+ *
+ * With `lag` 1, a frame's copies into its staging buffer come with the next
+ * frame's submit, so its mapping starts only after that (or at drain()).
  */
 
 type Consume<T> = (bytes: ArrayBuffer, meta: T) => Promise<void> | void;
 
 interface Pending<T> {
   buffer: GPUBuffer;
-  mapped: Promise<void>;
+  /** Set once every copy into the buffer has been submitted. */
+  mapped?: Promise<void>;
   meta: T;
   /** Who gets this frame: the consumer given when it was pushed. */
   consume: Consume<T>;
@@ -23,7 +27,9 @@ export class ReadbackRing<T> {
     private readonly device: GPUDevice,
     readonly bytesPerFrame: number,
     readonly depth: number,
+    readonly lag: 0 | 1 = 0,
   ) {
+    if (depth <= lag) throw new RangeError(`ReadbackRing: depth ${depth} must exceed lag ${lag}`);
     for (let i = 0; i < depth; i++) {
       this.#free.push(device.createBuffer({
         label: `ReadbackRing.staging${i}`,
@@ -39,7 +45,8 @@ export class ReadbackRing<T> {
 
   /**
    * Gives a free staging buffer to `record` (which encodes copies into it and
-   * submits), then starts mapping it; the frame will go to `consume`. When the
+   * submits; with lag 1, the copies of the frame before), then starts mapping
+   * what is complete; the frame will go to `consume`. When the
    * ring is full, the oldest frame is read first and goes to its own consumer,
    * so frames pushed with different consumers (e.g. two clips) never mix.
    */
@@ -50,11 +57,16 @@ export class ReadbackRing<T> {
     }
     const buffer = this.#free.pop()!;
     record(buffer);
-    this.#pending.push({ buffer, meta, consume, mapped: buffer.mapAsync(GPUMapMode.READ) });
+    this.#pending.push({ buffer, meta, consume });
+    this.#mapComplete(this.lag);
   }
 
-  /** Reads every frame still in flight, in order, and gives each to `consume` (e.g. to discard them). */
+  /**
+   * Reads every frame still in flight, in order, and gives each to `consume` (e.g. to discard
+   * them). With lag 1, the newest frame's copies must have been submitted first.
+   */
   async drain(consume: Consume<T>): Promise<void> {
+    this.#mapComplete(0);
     while (this.#pending.length > 0) await this.#readOldest(consume);
   }
 
@@ -65,9 +77,17 @@ export class ReadbackRing<T> {
     this.#free.length = 0;
   }
 
+  /** Starts mapping every frame in flight but the newest `lag`: their copies are submitted. */
+  #mapComplete(lag: number) {
+    for (let i = 0; i < this.#pending.length - lag; i++) {
+      const p = this.#pending[i];
+      p.mapped ??= p.buffer.mapAsync(GPUMapMode.READ);
+    }
+  }
+
   async #readOldest(consume: Consume<T>) {
     const oldest = this.#pending.shift()!;
-    await oldest.mapped;
+    await oldest.mapped!;
     // Copy out so the bytes outlive unmap: Deno detaches the mapped ArrayBuffer on unmap
     // (measured with Deno 2.9.6), as the WebGPU spec says. This is the one host copy per frame.
     const bytes = oldest.buffer.getMappedRange().slice(0);
