@@ -32,7 +32,8 @@ export const CONVENTIONS = {
   time: "frame t is shown at t / fps seconds",
   alpha: "foreground matte, uint8: 255 where the pixel's instance is a foreground object " +
     "(class not floor/ground/wall/ceiling/room/table/background/clutter, or attributes.foreground), else 0",
-  randomization: "labels.json randomization.<plugin key>: every value a randomizer drew for the clip",
+  randomization:
+    "labels.json randomization.<plugin key>: every value a randomizer drew for the clip",
 } as const;
 
 const PREVIEW_FRAMES = 4;
@@ -69,7 +70,11 @@ export class ClipRecorder {
     ) => {
       if (!wanted) return allocateNpy(dtype, [0]).data;
       // every element is overwritten by add() before the file is written, so a used buffer will do
-      const { bytes, data } = allocateNpy(dtype, [frames, height, width, ...channels], (n) => this.#take(n));
+      const { bytes, data } = allocateNpy(
+        dtype,
+        [frames, height, width, ...channels],
+        (n) => this.#take(n),
+      );
       this.#files.set(name, bytes);
       return data;
     };
@@ -79,7 +84,9 @@ export class ClipRecorder {
     this.instance = file("instance", want("instance") || want("alpha"), "<u4", []);
     this.flow = file("flow", want("flow"), "<f4", [2]);
     const n = Math.min(PREVIEW_FRAMES, frames);
-    this.#previewAt = new Set(Array.from({ length: n }, (_, i) => Math.round((i * (frames - 1)) / Math.max(1, n - 1))));
+    this.#previewAt = new Set(
+      Array.from({ length: n }, (_, i) => Math.round((i * (frames - 1)) / Math.max(1, n - 1))),
+    );
   }
 
   static async create(
@@ -107,7 +114,9 @@ export class ClipRecorder {
   async add(frame: RenderedFrame): Promise<void> {
     const t = frame.meta.frame;
     if (t !== this.#received) {
-      throw new Error(`Clip recorder expected frame ${this.#received}, got ${t} (frames out of order)`);
+      throw new Error(
+        `Clip recorder expected frame ${this.#received}, got ${t} (frames out of order)`,
+      );
     }
     this.#received++;
     const n = this.width * this.height;
@@ -188,11 +197,16 @@ export class ClipRecorder {
     const flow = this.#files.get("flow");
     if (flow) write("flow.npy", flow);
     if (this.#preview.size > 0) {
-      const frames = [...this.#preview.keys()].sort((a, b) => a - b).map((t) => this.#preview.get(t)!);
-      write("preview.png", contactSheet(frames, W, H));
+      const frames = [...this.#preview.keys()].sort((a, b) => a - b).map((t) =>
+        this.#preview.get(t)!
+      );
+      write("preview.png", await contactSheet(frames, W, H));
     }
     write("labels.json", JSON.stringify(this.#labelsJson(summary), null, 2) + "\n");
-    write("captions.json", JSON.stringify({ clip: summary.clip, captions: summary.captions }, null, 2) + "\n");
+    write(
+      "captions.json",
+      JSON.stringify({ clip: summary.clip, captions: summary.captions }, null, 2) + "\n",
+    );
     // allSettled first so no write is still running when the caller removes a failed folder.
     const settled = await Promise.allSettled(writes);
     for (const buffer of this.#pooled.splice(0)) clipBuffers.give(buffer);
@@ -201,7 +215,8 @@ export class ClipRecorder {
   }
 
   #labelsJson(s: ClipSummary) {
-    const rowMajor = (m: Float32Array) => [0, 1, 2, 3].map((r) => [m[r], m[4 + r], m[8 + r], m[12 + r]]);
+    const rowMajor = (m: Float32Array) =>
+      [0, 1, 2, 3].map((r) => [m[r], m[4 + r], m[8 + r], m[12 + r]]);
     const objectIds = [...s.objects.keys()].sort((a, b) => a - b);
     const byId = s.states.map((st) => new Map(st.objects.map((o) => [o.id, o])));
     return {
@@ -237,7 +252,9 @@ export class ClipRecorder {
               bbox: label?.bbox ?? null,
               pixels: label?.pixels ?? 0,
               unoccluded: label?.unoccluded ?? 0,
-              visibility: label && label.unoccluded > 0 ? Math.min(1, label.pixels / label.unoccluded) : 0,
+              visibility: label && label.unoccluded > 0
+                ? Math.min(1, label.pixels / label.unoccluded)
+                : 0,
               depth: label?.depth ?? null,
             };
           }),

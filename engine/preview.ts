@@ -1,7 +1,7 @@
 // Contact sheet: one PNG that shows, for each frame, the RGB render next to its depth, normal
 // and instance labels, so a human can check at a glance that the labels line up with the image.
 
-import { encode } from "fast-png";
+import { encodeRgbPng } from "./png.ts";
 
 export interface PreviewFrame {
   /** RGBA8, width*height*4. */
@@ -81,7 +81,11 @@ function isForegroundDepth(d: number): boolean {
 }
 
 /** Contact sheet PNG: a row per frame; columns rgb | depth | normals | instance; 2 px gaps. */
-export function contactSheet(frames: PreviewFrame[], width: number, height: number): Uint8Array {
+export function contactSheet(
+  frames: PreviewFrame[],
+  width: number,
+  height: number,
+): Promise<Uint8Array> {
   if (frames.length === 0) throw new RangeError("contactSheet: no frames");
   const pixels = width * height;
   for (const [i, f] of frames.entries()) {
@@ -113,8 +117,11 @@ export function contactSheet(frames: PreviewFrame[], width: number, height: numb
     out[i + 2] = GAP_COLOR[2];
   }
 
-  // Ids repeat over many pixels: colour each once.
-  const idColors = new Map<number, [number, number, number]>();
+  // Ids repeat over many pixels (and are small, sequential numbers): colour each once.
+  let maxId = 0;
+  for (const f of frames) for (const id of f.instance) if (id > maxId) maxId = id;
+  const idColors = new Uint8Array((maxId + 1) * 3);
+  for (let id = 1; id <= maxId; id++) idColors.set(instanceColor(id), id * 3);
   const cellStride = (width + GAP) * 3;
   frames.forEach((f, row) => {
     for (let y = 0; y < height; y++) {
@@ -139,18 +146,16 @@ export function contactSheet(frames: PreviewFrame[], width: number, height: numb
           out[n + 2] = toByte(nz * 0.5 + 0.5);
         }
 
-        const id = f.instance[p];
-        let color = idColors.get(id);
-        if (!color) idColors.set(id, color = instanceColor(id));
+        const id = f.instance[p] * 3;
         const c = o + 3 * cellStride;
-        out[c] = color[0];
-        out[c + 1] = color[1];
-        out[c + 2] = color[2];
+        out[c] = idColors[id];
+        out[c + 1] = idColors[id + 1];
+        out[c + 2] = idColors[id + 2];
       }
     }
   });
 
-  return encode({ width: sheetW, height: sheetH, data: out, channels: 3, depth: 8 });
+  return encodeRgbPng(out, sheetW, sheetH);
 }
 
 function toByte(v: number): number {
