@@ -59,6 +59,7 @@ const args = parseArgs(
     frames: { type: "integer", description: "frames per measurement" },
     rounds: { type: "integer", description: "interleaved rounds" },
     variants: { type: "string", description: "comma-separated variant names" },
+    shadows: { type: "boolean", description: "the key light casts shadows" },
     gap: { type: "integer", description: "busy CPU work (ms) between frames, like encode/write" },
   } as const,
 );
@@ -77,6 +78,7 @@ await Deno.writeTextFile(file, benchSceneYaml(benchScene(objects, size, size, fr
 const config = await loadScene(file, { registry: [] });
 const library = await MeshLibrary.load(config);
 const built = buildScene(config, library, Rng.forPlugin(config.seed, 0, "scene"));
+if (args.shadows) { for (const light of built.scene.lights) light.castShadow = true; }
 const states: FrameState[] = [];
 for (let t = 0; t <= frames; t++) {
   for (const object of built.scene.objects) {
