@@ -72,7 +72,10 @@ fn light_radiance(light: Light, p: vec3f) -> vec4f {
   return vec4f(l, att);
 }
 
-// Fraction of the key light reaching p: 5×5 taps of hardware-filtered depth compares.
+// Fraction of the key light reaching p: a 5×5 grid of hardware-filtered depth compares
+// one texel apart. Those 25 bilinear taps weigh a 6×6 texel block by (1-f, 1, 1, 1, 1, f)
+// per axis (f: the sample's fraction between texels), so each pair of columns (rows) is
+// one bilinear tap placed to give the pair's two weights: 3×3 taps, the same filter.
 fn shadow_factor(p: vec3f, n: vec3f, l: vec3f) -> f32 {
   // normal offset (shadow.w metres at grazing light) keeps lit surfaces out of their own map
   let slope = 1.0 - clamp(dot(n, l), 0.0, 1.0);
@@ -86,11 +89,21 @@ fn shadow_factor(p: vec3f, n: vec3f, l: vec3f) -> f32 {
     return 1.0;
   }
   let texel = frame.shadow.z;
+  // texel coordinates, texel i's centre at i: the 5×5 grid's first tap sits at first - 2 + f
+  let s = uv / texel - 0.5;
+  let first = floor(s);
+  let f = s - first;
+  // per axis, tap k covers texels first - 2 + 2k and first - 1 + 2k, weighing weight[k] in all
+  let weight_x = vec3f(2.0 - f.x, 2.0, 1.0 + f.x);
+  let weight_y = vec3f(2.0 - f.y, 2.0, 1.0 + f.y);
+  let at_x = first.x + vec3f(-2.0 + 1.0 / weight_x.x, 0.5, 2.0 + f.x / weight_x.z);
+  let at_y = first.y + vec3f(-2.0 + 1.0 / weight_y.x, 0.5, 2.0 + f.y / weight_y.z);
   var lit = 0.0;
-  for (var y = -2; y <= 2; y++) {
-    for (var x = -2; x <= 2; x++) {
-      let offset = vec2f(f32(x), f32(y)) * texel;
-      lit += textureSampleCompareLevel(shadow_map, shadow_sampler, uv + offset, ndc.z - 1e-4);
+  for (var y = 0; y < 3; y++) {
+    for (var x = 0; x < 3; x++) {
+      let tap = (vec2f(at_x[x], at_y[y]) + 0.5) * texel;
+      lit += weight_x[x] * weight_y[y] *
+        textureSampleCompareLevel(shadow_map, shadow_sampler, tap, ndc.z - 1e-4);
     }
   }
   return lit / 25.0;
