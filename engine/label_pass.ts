@@ -38,10 +38,10 @@ export class LabelPass {
   readonly #convexPipeline: GPURenderPipeline;
   readonly #flatPipeline: GPURenderPipeline;
   readonly #idPipeline: GPURenderPipeline;
-  readonly #computeLayout: GPUBindGroupLayout;
+  readonly #reduceLayout: GPUBindGroupLayout;
   readonly #isolatedLayout: GPUBindGroupLayout;
   readonly #counterLayout: GPUBindGroupLayout;
-  #computeGroup!: GPUBindGroup;
+  #reduceGroup!: GPUBindGroup;
   #counterGroup!: GPUBindGroup;
   #isolatedGroup!: GPUBindGroup;
   #isolatedUniform!: GPUBuffer;
@@ -66,7 +66,7 @@ export class LabelPass {
     private readonly depthTarget: GPUTexture,
   ) {
     const fragment = GPUShaderStage.FRAGMENT;
-    this.#computeLayout = device.createBindGroupLayout({
+    this.#reduceLayout = device.createBindGroupLayout({
       label: "LabelPass.reduceLayout",
       entries: [
         { binding: 0, visibility: fragment, texture: { sampleType: "uint" } },
@@ -83,7 +83,7 @@ export class LabelPass {
       }],
     });
     const reduceLayout = device.createPipelineLayout({
-      bindGroupLayouts: [this.#computeLayout, this.#isolatedLayout],
+      bindGroupLayouts: [this.#reduceLayout, this.#isolatedLayout],
     });
     // One fragment per pixel (a full-screen triangle), nothing written but the labels buffer.
     const fullScreen = (label: string, entryPoint: string) =>
@@ -175,7 +175,7 @@ export class LabelPass {
       },
     });
     pass.setPipeline(this.#reducePipeline);
-    pass.setBindGroup(0, this.#computeGroup);
+    pass.setBindGroup(0, this.#reduceGroup);
     pass.setBindGroup(1, this.#isolatedGroup, [0]);
     pass.draw(3);
     if (coverage.convex.length + coverage.flat.length > 0) {
@@ -234,7 +234,7 @@ export class LabelPass {
           },
         });
         count.setPipeline(this.#countPipeline);
-        count.setBindGroup(0, this.#isolatedComputeGroup());
+        count.setBindGroup(0, this.#isolatedCountGroup());
         count.setBindGroup(1, this.#isolatedGroup, [i * ISOLATED_STRIDE]);
         count.draw(3);
         count.end();
@@ -251,10 +251,10 @@ export class LabelPass {
   }
 
   #isolatedGroupCache?: GPUBindGroup;
-  #isolatedComputeGroup(): GPUBindGroup {
+  #isolatedCountGroup(): GPUBindGroup {
     return this.#isolatedGroupCache ??= this.device.createBindGroup({
-      label: "LabelPass.isolatedCompute",
-      layout: this.#computeLayout,
+      label: "LabelPass.isolatedCountGroup",
+      layout: this.#reduceLayout,
       entries: [
         { binding: 0, resource: this.#views.scratchId },
         { binding: 1, resource: this.depthTarget.createView() },
@@ -271,9 +271,9 @@ export class LabelPass {
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
     this.#isolatedGroupCache = undefined;
-    this.#computeGroup = this.device.createBindGroup({
-      label: "LabelPass.compute",
-      layout: this.#computeLayout,
+    this.#reduceGroup = this.device.createBindGroup({
+      label: "LabelPass.reduceGroup",
+      layout: this.#reduceLayout,
       entries: [
         { binding: 0, resource: this.idTarget.createView() },
         { binding: 1, resource: this.depthTarget.createView() },
