@@ -243,7 +243,7 @@ export class ClipRecorder {
           mesh: o.mesh,
           material: o.material,
           attributes: o.attributes,
-          frames: s.states.slice(0, this.frames).map((st, t) => {
+          frames: s.states.slice(0, this.frames).map((_state, t) => {
             const state = byId[t].get(id);
             const label = this.labels[t]?.[id - 1];
             return {
