@@ -3,17 +3,13 @@
  * Deno's mapAsync resolves no sooner than ~10 ms, so a serial
  * render→map→read loop is capped near 75 fps; with N buffers in flight the
  * waits overlap. Frames are handed back strictly in submission order.
- *
- * With `lag` 1, a frame's copies into its staging buffer come with the next
- * frame's submit, so its mapping starts only after that (or at drain()).
  */
 
 type Consume<T> = (bytes: ArrayBuffer, meta: T) => Promise<void> | void;
 
 interface Pending<T> {
   buffer: GPUBuffer;
-  /** Set once every copy into the buffer has been submitted. */
-  mapped?: Promise<void>;
+  mapped: Promise<void>;
   meta: T;
   /** Who gets this frame: the consumer given when it was pushed. */
   consume: Consume<T>;
@@ -27,9 +23,7 @@ export class ReadbackRing<T> {
     private readonly device: GPUDevice,
     readonly bytesPerFrame: number,
     readonly depth: number,
-    readonly lag: 0 | 1 = 0,
   ) {
-    if (depth <= lag) throw new RangeError(`ReadbackRing: depth ${depth} must exceed lag ${lag}`);
     for (let i = 0; i < depth; i++) {
       this.#free.push(device.createBuffer({
         label: `ReadbackRing.staging${i}`,
@@ -45,8 +39,7 @@ export class ReadbackRing<T> {
 
   /**
    * Gives a free staging buffer to `record` (which encodes copies into it and
-   * submits; with lag 1, the copies of the frame before), then starts mapping
-   * what is complete; the frame will go to `consume`. When the
+   * submits), then starts mapping it; the frame will go to `consume`. When the
    * ring is full, the oldest frame is read first and goes to its own consumer,
    * so frames pushed with different consumers (e.g. two clips) never mix.
    */
@@ -57,16 +50,11 @@ export class ReadbackRing<T> {
     }
     const buffer = this.#free.pop()!;
     record(buffer);
-    this.#pending.push({ buffer, meta, consume });
-    this.#mapComplete(this.lag);
+    this.#pending.push({ buffer, meta, consume, mapped: buffer.mapAsync(GPUMapMode.READ) });
   }
 
-  /**
-   * Reads every frame still in flight, in order, and gives each to `consume` (e.g. to discard
-   * them). With lag 1, the newest frame's copies must have been submitted first.
-   */
+  /** Reads every frame still in flight, in order, and gives each to `consume` (e.g. to discard them). */
   async drain(consume: Consume<T>): Promise<void> {
-    this.#mapComplete(0);
     while (this.#pending.length > 0) await this.#readOldest(consume);
   }
 
@@ -77,17 +65,9 @@ export class ReadbackRing<T> {
     this.#free.length = 0;
   }
 
-  /** Starts mapping every frame in flight but the newest `lag`: their copies are submitted. */
-  #mapComplete(lag: number) {
-    for (let i = 0; i < this.#pending.length - lag; i++) {
-      const p = this.#pending[i];
-      p.mapped ??= p.buffer.mapAsync(GPUMapMode.READ);
-    }
-  }
-
   async #readOldest(consume: Consume<T>) {
     const oldest = this.#pending.shift()!;
-    await oldest.mapped!;
+    await oldest.mapped;
     // The bytes must outlive unmap, which detaches the mapped ArrayBuffer (Deno 2.9.6, as the
     // WebGPU spec says). Deno's mapped range is already a JS-owned copy of the mapping, so
     // transfer() keeps it without copying again (slice(0) took ~0.3-0.9 ms per 256² frame);

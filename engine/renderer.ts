@@ -126,7 +126,7 @@ export class Renderer {
     this.#device = device;
     this.width = options.width;
     this.height = options.height;
-    this.#inFlight = Math.max(2, options.inFlight ?? 8);
+    this.#inFlight = options.inFlight ?? 8;
     this.#gbuffer = new GBufferPass(device, this.width, this.height, modules.gbuffer);
     this.#gbuffer.downsampleModule = modules.downsample;
     this.#shadow = new ShadowPass(device, modules.shadow, this.#gbuffer.frameLayout, 1024);
@@ -231,8 +231,6 @@ export class Renderer {
     };
     await this.#ring.push(meta, (staging) => {
       const encoder = this.#device.createCommandEncoder({ label: "Renderer.frame" });
-      // the previous frame's targets and labels, before this frame overwrites them
-      this.#copyOwed(encoder);
       if (shadowed) this.#shadow.run(encoder, this.#frameGroup, this.#meshes, draws);
       // the rgb target is rgba8unorm holding sRGB bytes: clear with the sRGB values as given
       const background = now.background;
@@ -243,19 +241,14 @@ export class Renderer {
         background[3],
       ], lighting);
       this.#labels.run(encoder, this.#frameGroup, this.#meshes, coverage);
+      this.#copyOut(encoder, staging);
       this.#device.queue.submit([encoder.finish()]);
-      this.#owed = staging;
     }, (bytes, m) => consume(this.#decode(bytes, m)));
     this.gpu.check();
   }
 
   /** Reads every frame still in flight. */
   async drain(consume: FrameConsumer): Promise<void> {
-    if (this.#owed) {
-      const encoder = this.#device.createCommandEncoder({ label: "Renderer.lastCopies" });
-      this.#copyOwed(encoder);
-      this.#device.queue.submit([encoder.finish()]);
-    }
     await this.#ring.drain((bytes, m) => consume(this.#decode(bytes, m)));
     this.gpu.check();
   }
@@ -552,24 +545,8 @@ export class Renderer {
     offset += this.#labels.byteSize;
     this.#sections = sections;
     this.#ring?.destroy();
-    this.#ring = new ReadbackRing(this.#device, offset, this.#inFlight, 1);
+    this.#ring = new ReadbackRing(this.#device, offset, this.#inFlight);
   }
-
-  /**
-   * Copies the last submitted frame's targets and labels into its staging
-   * buffer. This happens in the next submit (or drain's), not the frame's own:
-   * on llvmpipe a copy from a target (or from a buffer a draw wrote) blocks
-   * the calling thread until the frame is rasterized, and one frame later the
-   * rasterizer threads have had the CPU time spent in between.
-   */
-  #copyOwed(encoder: GPUCommandEncoder) {
-    if (!this.#owed) return;
-    this.#copyOut(encoder, this.#owed);
-    this.#owed = undefined;
-  }
-
-  /** Staging buffer of the last frame submitted, its copies not yet recorded. */
-  #owed?: GPUBuffer;
 
   #copyOut(encoder: GPUCommandEncoder, staging: GPUBuffer) {
     for (const name of TARGET_NAMES) {
