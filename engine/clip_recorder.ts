@@ -8,7 +8,8 @@ import { kMatrix, toOpenCvPose } from "./camera.ts";
 import type { FrameState } from "./frame_state.ts";
 import { halfToFloat } from "./half.ts";
 import type { InstanceLabel } from "./label_pass.ts";
-import { encodeNpy } from "./npy.ts";
+import { clipBuffers } from "./buffer_pool.ts";
+import { allocateNpy, encodeNpy } from "./npy.ts";
 import type { ActionEvent, Caption } from "./plugin.ts";
 import { contactSheet, type PreviewFrame } from "./preview.ts";
 import type { RenderedFrame } from "./renderer.ts";
@@ -31,7 +32,8 @@ export const CONVENTIONS = {
   time: "frame t is shown at t / fps seconds",
   alpha: "foreground matte, uint8: 255 where the pixel's instance is a foreground object " +
     "(class not floor/ground/wall/ceiling/room/table/background/clutter, or attributes.foreground), else 0",
-  randomization: "labels.json randomization.<plugin key>: every value a randomizer drew for the clip",
+  randomization:
+    "labels.json randomization.<plugin key>: every value a randomizer drew for the clip",
 } as const;
 
 const PREVIEW_FRAMES = 4;
@@ -42,6 +44,10 @@ export class ClipRecorder {
   readonly instance: Uint32Array;
   readonly flow: Float32Array;
   readonly labels: InstanceLabel[][] = [];
+  /** Whole .npy files (header + data) that the arrays above are views into. */
+  readonly #files = new Map<"depth" | "normals" | "instance" | "flow", Uint8Array>();
+  /** Buffers from the shared pool, given back once the clip's files are written. */
+  readonly #pooled: Uint8Array<ArrayBuffer>[] = [];
   readonly #preview = new Map<number, PreviewFrame>();
   readonly #previewAt: Set<number>;
   #received = 0;
@@ -54,15 +60,33 @@ export class ClipRecorder {
     readonly outputs: ReadonlySet<OutputName>,
     readonly video: VideoWriter | undefined,
   ) {
-    const pixels = frames * width * height;
     const want = (o: OutputName) => outputs.has(o);
-    this.depth = new Float32Array(want("depth") ? pixels : 0);
-    this.normals = new Uint16Array(want("normals") ? pixels * 3 : 0);
+    // Frames are copied straight into the files' bytes, which are written as they are.
+    const file = <D extends "<f4" | "<f2" | "<u4">(
+      name: "depth" | "normals" | "instance" | "flow",
+      wanted: boolean,
+      dtype: D,
+      channels: number[],
+    ) => {
+      if (!wanted) return allocateNpy(dtype, [0]).data;
+      // every element is overwritten by add() before the file is written, so a used buffer will do
+      const { bytes, data } = allocateNpy(
+        dtype,
+        [frames, height, width, ...channels],
+        (n) => this.#take(n),
+      );
+      this.#files.set(name, bytes);
+      return data;
+    };
+    this.depth = file("depth", want("depth"), "<f4", []);
+    this.normals = file("normals", want("normals"), "<f2", [3]);
     // alpha is derived from the ids at the end of the clip, so it needs them too
-    this.instance = new Uint32Array(want("instance") || want("alpha") ? pixels : 0);
-    this.flow = new Float32Array(want("flow") ? pixels * 2 : 0);
+    this.instance = file("instance", want("instance") || want("alpha"), "<u4", []);
+    this.flow = file("flow", want("flow"), "<f4", [2]);
     const n = Math.min(PREVIEW_FRAMES, frames);
-    this.#previewAt = new Set(Array.from({ length: n }, (_, i) => Math.round((i * (frames - 1)) / Math.max(1, n - 1))));
+    this.#previewAt = new Set(
+      Array.from({ length: n }, (_, i) => Math.round((i * (frames - 1)) / Math.max(1, n - 1))),
+    );
   }
 
   static async create(
@@ -90,7 +114,9 @@ export class ClipRecorder {
   async add(frame: RenderedFrame): Promise<void> {
     const t = frame.meta.frame;
     if (t !== this.#received) {
-      throw new Error(`Clip recorder expected frame ${this.#received}, got ${t} (frames out of order)`);
+      throw new Error(
+        `Clip recorder expected frame ${this.#received}, got ${t} (frames out of order)`,
+      );
     }
     this.#received++;
     const n = this.width * this.height;
@@ -100,10 +126,10 @@ export class ClipRecorder {
     if (this.normals.length) {
       const dst = this.normals;
       const src = frame.normals;
-      for (let i = 0, o = t * n * 3; i < n; i++, o += 3) {
-        dst[o] = src[i * 4];
-        dst[o + 1] = src[i * 4 + 1];
-        dst[o + 2] = src[i * 4 + 2];
+      for (let i = 0, o = t * n * 3; i < n * 4; i += 4, o += 3) {
+        dst[o] = src[i];
+        dst[o + 1] = src[i + 1];
+        dst[o + 2] = src[i + 2];
       }
     }
     this.labels[t] = frame.labels;
@@ -120,6 +146,12 @@ export class ClipRecorder {
       });
     }
     await this.video?.addFrame(frame.rgb);
+  }
+
+  #take(byteLength: number): Uint8Array<ArrayBuffer> {
+    const buffer = clipBuffers.take(byteLength);
+    this.#pooled.push(buffer);
+    return buffer;
   }
 
   get received(): number {
@@ -142,8 +174,10 @@ export class ClipRecorder {
       if (audio && this.video.addAudio) await this.video.addAudio(audio);
       write("rgb.mp4", await this.video.finish());
     }
-    if (this.depth.length) write("depth.npy", encodeNpy(this.depth, [T, H, W]));
-    if (this.normals.length) write("normals.npy", encodeNpy(this.normals, [T, H, W, 3], "<f2"));
+    const depth = this.#files.get("depth");
+    if (depth) write("depth.npy", depth);
+    const normals = this.#files.get("normals");
+    if (normals) write("normals.npy", normals);
     if (this.outputs.has("alpha")) {
       const foreground = new Uint8Array(summary.maxId + 1);
       for (const [id, o] of summary.objects) if (isForeground(o)) foreground[id] = 255;
@@ -152,25 +186,37 @@ export class ClipRecorder {
       write("alpha.npy", encodeNpy(alpha, [T, H, W]));
     }
     if (this.outputs.has("instance")) {
-      const small = summary.maxId < 65536;
-      const ids = small ? Uint16Array.from(this.instance) : this.instance;
-      write("instance.npy", encodeNpy(ids, [T, H, W]));
+      if (summary.maxId < 65536) {
+        const small = allocateNpy("<u2", [T, H, W], (n) => this.#take(n));
+        small.data.set(this.instance);
+        write("instance.npy", small.bytes);
+      } else {
+        write("instance.npy", this.#files.get("instance")!);
+      }
     }
-    if (this.flow.length) write("flow.npy", encodeNpy(this.flow, [T, H, W, 2]));
+    const flow = this.#files.get("flow");
+    if (flow) write("flow.npy", flow);
     if (this.#preview.size > 0) {
-      const frames = [...this.#preview.keys()].sort((a, b) => a - b).map((t) => this.#preview.get(t)!);
-      write("preview.png", contactSheet(frames, W, H));
+      const frames = [...this.#preview.keys()].sort((a, b) => a - b).map((t) =>
+        this.#preview.get(t)!
+      );
+      write("preview.png", await contactSheet(frames, W, H));
     }
     write("labels.json", JSON.stringify(this.#labelsJson(summary), null, 2) + "\n");
-    write("captions.json", JSON.stringify({ clip: summary.clip, captions: summary.captions }, null, 2) + "\n");
+    write(
+      "captions.json",
+      JSON.stringify({ clip: summary.clip, captions: summary.captions }, null, 2) + "\n",
+    );
     // allSettled first so no write is still running when the caller removes a failed folder.
     const settled = await Promise.allSettled(writes);
+    for (const buffer of this.#pooled.splice(0)) clipBuffers.give(buffer);
     const failure = settled.find((r) => r.status === "rejected");
     if (failure) throw (failure as PromiseRejectedResult).reason;
   }
 
   #labelsJson(s: ClipSummary) {
-    const rowMajor = (m: Float32Array) => [0, 1, 2, 3].map((r) => [m[r], m[4 + r], m[8 + r], m[12 + r]]);
+    const rowMajor = (m: Float32Array) =>
+      [0, 1, 2, 3].map((r) => [m[r], m[4 + r], m[8 + r], m[12 + r]]);
     const objectIds = [...s.objects.keys()].sort((a, b) => a - b);
     const byId = s.states.map((st) => new Map(st.objects.map((o) => [o.id, o])));
     return {
@@ -197,7 +243,7 @@ export class ClipRecorder {
           mesh: o.mesh,
           material: o.material,
           attributes: o.attributes,
-          frames: s.states.slice(0, this.frames).map((st, t) => {
+          frames: s.states.slice(0, this.frames).map((_state, t) => {
             const state = byId[t].get(id);
             const label = this.labels[t]?.[id - 1];
             return {
@@ -206,7 +252,9 @@ export class ClipRecorder {
               bbox: label?.bbox ?? null,
               pixels: label?.pixels ?? 0,
               unoccluded: label?.unoccluded ?? 0,
-              visibility: label && label.unoccluded > 0 ? Math.min(1, label.pixels / label.unoccluded) : 0,
+              visibility: label && label.unoccluded > 0
+                ? Math.min(1, label.pixels / label.unoccluded)
+                : 0,
               depth: label?.depth ?? null,
             };
           }),

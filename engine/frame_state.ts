@@ -31,6 +31,12 @@ export interface FrameState {
   background: Rgba;
 }
 
+/** A copy of `m` (its fields are numbers and strings but for the colour array). */
+function copyMaterial(m: Material): Material {
+  // structuredClone cost ~10 µs per object, a third of the frame's simulate time at 2000 objects
+  return { ...m, color: [m.color[0], m.color[1], m.color[2]] };
+}
+
 export function snapshot(scene: Scene, width: number, height: number): FrameState {
   const camera = scene.camera;
   const intrinsics = camera.intrinsics(width, height);
@@ -48,7 +54,7 @@ export function snapshot(scene: Scene, width: number, height: number): FrameStat
       mesh: o.mesh,
       model: model as Float32Array,
       partMatrices: o.partMatrices?.map((m) => new Float32Array(m)),
-      material: structuredClone(o.material),
+      material: copyMaterial(o.material),
     });
   }
   objects.sort((a, b) => a.id - b.id);

@@ -17,6 +17,27 @@ export const TARGETS = {
 export type TargetName = keyof typeof TARGETS;
 export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
 
+/**
+ * Shading features a frame uses. Each combination is its own pipeline with the
+ * unused code compiled out (see the overrides in shaders/gbuffer.wgsl).
+ */
+export interface ShadingFeatures {
+  /** A shadow map is bound for the key light. */
+  shadows: boolean;
+  /** An environment map lights the scene. */
+  environment: boolean;
+  /** Some instance samples the texture array. */
+  textures: boolean;
+}
+
+/** What the G-buffer pass needs besides geometry: bind group, sky, supersampling, features. */
+export interface Lighting {
+  group: GPUBindGroup;
+  sky: boolean;
+  supersample: number;
+  features: ShadingFeatures;
+}
+
 /** One instanced draw of a mesh range. */
 export interface Draw {
   firstIndex: number;
@@ -31,7 +52,8 @@ export class GBufferPass {
   readonly depthBuffer: GPUTexture;
   readonly #views: Record<TargetName, GPUTextureView>;
   readonly #depthView: GPUTextureView;
-  readonly #pipeline: GPURenderPipeline;
+  readonly #variants = new Map<string, GPURenderPipeline>();
+  readonly #targetStates: GPUColorTargetState[];
   readonly frameLayout: GPUBindGroupLayout;
   readonly #textureLayout: GPUBindGroupLayout;
   readonly lightingLayout: GPUBindGroupLayout;
@@ -96,19 +118,40 @@ export class GBufferPass {
     this.#layout = device.createPipelineLayout({
       bindGroupLayouts: [this.frameLayout, this.#textureLayout, this.lightingLayout],
     });
-    const targets = TARGET_NAMES.map((name) => ({ format: TARGETS[name] }));
-    this.#pipeline = this.#objects("GBufferPass.pipeline", "fs_main", targets);
-    this.#skyPipeline = this.#sky("GBufferPass.sky", "fs_sky", targets);
+    this.#targetStates = TARGET_NAMES.map((name) => ({ format: TARGETS[name] }));
+    this.#skyPipeline = this.#sky("GBufferPass.sky", "fs_sky", this.#targetStates);
   }
 
   readonly #layout: GPUPipelineLayout;
 
-  #objects(label: string, entryPoint: string, targets: GPUColorTargetState[]) {
+  /** The object pipeline for `entryPoint` with `features` compiled in (made once, then cached). */
+  #objects(entryPoint: "fs_main" | "fs_color", features: ShadingFeatures): GPURenderPipeline {
+    const flags = [features.shadows, features.environment, features.textures];
+    const key = `${entryPoint}:${flags.map(Number).join("")}`;
+    let pipeline = this.#variants.get(key);
+    if (!pipeline) {
+      const targets = entryPoint === "fs_main" ? this.#targetStates : [{ format: TARGETS.rgb }];
+      pipeline = this.#objectPipeline(`GBufferPass.${key}`, entryPoint, targets, {
+        SHADOWS: Number(features.shadows),
+        ENVIRONMENT: Number(features.environment),
+        TEXTURES: Number(features.textures),
+      });
+      this.#variants.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  #objectPipeline(
+    label: string,
+    entryPoint: string,
+    targets: GPUColorTargetState[],
+    constants: Record<string, number>,
+  ) {
     return this.device.createRenderPipeline({
       label,
       layout: this.#layout,
       vertex: { module: this.module, entryPoint: "vs_main", buffers: [MeshStore.layout] },
-      fragment: { module: this.module, entryPoint, targets },
+      fragment: { module: this.module, entryPoint, targets, constants },
       // No culling: open surfaces (planes) must show from both sides.
       primitive: { topology: "triangle-list", cullMode: "none" },
       depthStencil: { format: "depth32float", depthWriteEnabled: true, depthCompare: "less" },
@@ -138,7 +181,7 @@ export class GBufferPass {
     textures: { view: GPUTextureView; sampler: GPUSampler },
     draws: Draw[],
     background: [number, number, number, number],
-    lighting: { group: GPUBindGroup; sky: boolean; supersample: number },
+    lighting: Lighting,
   ): void {
     if (this.#textureView !== textures.view) {
       this.#textureView = textures.view;
@@ -173,14 +216,15 @@ export class GBufferPass {
         depthClearValue: 1,
       },
     });
-    this.#draw(pass, this.#pipeline, this.#skyPipeline, frameGroup, meshes, draws, lighting);
+    const objects = this.#objects("fs_main", lighting.features);
+    this.#draw(pass, objects, this.#skyPipeline, frameGroup, meshes, draws, lighting);
     pass.end();
     if (lighting.supersample > 1) {
-      this.#supersampled(lighting.supersample).run(
-        encoder,
-        background,
-        (p, objects, sky) => this.#draw(p, objects, sky, frameGroup, meshes, draws, lighting),
-      );
+      const color = this.#objects("fs_color", lighting.features);
+      const ss = this.#supersampled(lighting.supersample);
+      ss.run(encoder, background, (p) => {
+        this.#draw(p, color, ss.sky, frameGroup, meshes, draws, lighting);
+      });
     }
   }
 
@@ -211,15 +255,13 @@ export class GBufferPass {
   #supersampled(factor: number): Supersample {
     if (this.#supersample?.factor !== factor) {
       this.#supersample?.destroy();
-      const color = [{ format: TARGETS.rgb }];
       this.#supersample = new Supersample(
         this.device,
         factor,
         this.width,
         this.height,
         this.#views.rgb,
-        this.#objects("GBufferPass.colorSS", "fs_color", color),
-        this.#sky("GBufferPass.skySS", "fs_sky_color", color),
+        this.#sky("GBufferPass.skySS", "fs_sky_color", [{ format: TARGETS.rgb }]),
         this.downsampleModule,
       );
     }
@@ -250,8 +292,7 @@ class Supersample {
     width: number,
     height: number,
     private readonly target: GPUTextureView,
-    private readonly objects: GPURenderPipeline,
-    private readonly sky: GPURenderPipeline,
+    readonly sky: GPURenderPipeline,
     module: GPUShaderModule | undefined,
   ) {
     if (!module) throw new Error("Supersampling needs the downsample shader");
@@ -292,7 +333,7 @@ class Supersample {
   run(
     encoder: GPUCommandEncoder,
     background: GPUColor,
-    draw: (pass: GPURenderPassEncoder, objects: GPURenderPipeline, sky: GPURenderPipeline) => void,
+    draw: (pass: GPURenderPassEncoder) => void,
   ): void {
     const pass = encoder.beginRenderPass({
       label: "Supersample.color",
@@ -309,7 +350,7 @@ class Supersample {
         depthClearValue: 1,
       },
     });
-    draw(pass, this.objects, this.sky);
+    draw(pass);
     pass.end();
     const down = encoder.beginRenderPass({
       label: "Supersample.down",

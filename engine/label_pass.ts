@@ -33,15 +33,15 @@ const ISOLATED_STRIDE = 256; // minUniformBufferOffsetAlignment
 export class LabelPass {
   buffer: GPUBuffer;
   capacity = 0;
-  readonly #reducePipeline: GPUComputePipeline;
-  readonly #countPipeline: GPUComputePipeline;
+  readonly #reducePipeline: GPURenderPipeline;
+  readonly #countPipeline: GPURenderPipeline;
   readonly #convexPipeline: GPURenderPipeline;
   readonly #flatPipeline: GPURenderPipeline;
   readonly #idPipeline: GPURenderPipeline;
-  readonly #computeLayout: GPUBindGroupLayout;
+  readonly #reduceLayout: GPUBindGroupLayout;
   readonly #isolatedLayout: GPUBindGroupLayout;
   readonly #counterLayout: GPUBindGroupLayout;
-  #computeGroup!: GPUBindGroup;
+  #reduceGroup!: GPUBindGroup;
   #counterGroup!: GPUBindGroup;
   #isolatedGroup!: GPUBindGroup;
   #isolatedUniform!: GPUBuffer;
@@ -65,35 +65,38 @@ export class LabelPass {
     private readonly idTarget: GPUTexture,
     private readonly depthTarget: GPUTexture,
   ) {
-    this.#computeLayout = device.createBindGroupLayout({
-      label: "LabelPass.computeLayout",
+    const fragment = GPUShaderStage.FRAGMENT;
+    this.#reduceLayout = device.createBindGroupLayout({
+      label: "LabelPass.reduceLayout",
       entries: [
-        { binding: 0, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: "uint" } },
-        { binding: 1, visibility: GPUShaderStage.COMPUTE, texture: { sampleType: "uint" } },
-        { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: "storage" } },
+        { binding: 0, visibility: fragment, texture: { sampleType: "uint" } },
+        { binding: 1, visibility: fragment, texture: { sampleType: "uint" } },
+        { binding: 2, visibility: fragment, buffer: { type: "storage" } },
       ],
     });
     this.#isolatedLayout = device.createBindGroupLayout({
       label: "LabelPass.isolatedLayout",
       entries: [{
         binding: 0,
-        visibility: GPUShaderStage.COMPUTE,
+        visibility: fragment,
         buffer: { type: "uniform", hasDynamicOffset: true },
       }],
     });
-    const computeLayout = device.createPipelineLayout({
-      bindGroupLayouts: [this.#computeLayout, this.#isolatedLayout],
+    const reduceLayout = device.createPipelineLayout({
+      bindGroupLayouts: [this.#reduceLayout, this.#isolatedLayout],
     });
-    this.#reducePipeline = device.createComputePipeline({
-      label: "LabelPass.reduce",
-      layout: computeLayout,
-      compute: { module: labelsModule, entryPoint: "reduce" },
-    });
-    this.#countPipeline = device.createComputePipeline({
-      label: "LabelPass.countIsolated",
-      layout: computeLayout,
-      compute: { module: labelsModule, entryPoint: "count_isolated" },
-    });
+    // One fragment per pixel (a full-screen triangle), nothing written but the labels buffer.
+    const fullScreen = (label: string, entryPoint: string) =>
+      device.createRenderPipeline({
+        label,
+        layout: reduceLayout,
+        vertex: { module: labelsModule, entryPoint: "vs_full" },
+        fragment: { module: labelsModule, entryPoint, targets: [] },
+        primitive: { topology: "triangle-list" },
+        depthStencil: { format: "depth32float", depthWriteEnabled: false, depthCompare: "always" },
+      });
+    this.#reducePipeline = fullScreen("LabelPass.reduce", "reduce");
+    this.#countPipeline = fullScreen("LabelPass.countIsolated", "count_isolated");
 
     this.#counterLayout = device.createBindGroupLayout({
       label: "LabelPass.counterLayout",
@@ -159,26 +162,23 @@ export class LabelPass {
     coverage: CoverageDraws,
   ): void {
     encoder.clearBuffer(this.buffer);
-    const groupsX = Math.ceil(this.width / 8);
-    const groupsY = Math.ceil(this.height / 8);
-    const compute = encoder.beginComputePass({ label: "LabelPass.reduce" });
-    compute.setPipeline(this.#reducePipeline);
-    compute.setBindGroup(0, this.#computeGroup);
-    compute.setBindGroup(1, this.#isolatedGroup, [0]);
-    compute.dispatchWorkgroups(groupsX, groupsY);
-    compute.end();
-
+    // Visible pixels, boxes and depth ranges (full screen), then unoccluded areas (the meshes
+    // again, without depth test); the depth attachment is only there because a pass needs one.
+    const pass = encoder.beginRenderPass({
+      label: "LabelPass.counts",
+      colorAttachments: [],
+      depthStencilAttachment: {
+        view: this.#views.countDepth,
+        depthLoadOp: "clear",
+        depthStoreOp: "discard",
+        depthClearValue: 1,
+      },
+    });
+    pass.setPipeline(this.#reducePipeline);
+    pass.setBindGroup(0, this.#reduceGroup);
+    pass.setBindGroup(1, this.#isolatedGroup, [0]);
+    pass.draw(3);
     if (coverage.convex.length + coverage.flat.length > 0) {
-      const pass = encoder.beginRenderPass({
-        label: "LabelPass.unoccluded",
-        colorAttachments: [],
-        depthStencilAttachment: {
-          view: this.#views.countDepth,
-          depthLoadOp: "clear",
-          depthStoreOp: "discard",
-          depthClearValue: 1,
-        },
-      });
       pass.setBindGroup(0, frameGroup);
       pass.setBindGroup(1, this.#counterGroup);
       pass.setVertexBuffer(0, meshes.vertexBuffer);
@@ -193,8 +193,8 @@ export class LabelPass {
         pass.setPipeline(pipeline);
         for (const d of draws) drawIndexed(pass, d);
       }
-      pass.end();
     }
+    pass.end();
 
     if (coverage.isolated.length > 0) {
       this.#ensureIsolated(coverage.isolated.length);
@@ -223,11 +223,20 @@ export class LabelPass {
         pass.setIndexBuffer(meshes.indexBuffer, "uint32");
         for (const d of c.draws) drawIndexed(pass, d);
         pass.end();
-        const count = encoder.beginComputePass({ label: `LabelPass.countIsolated${c.id}` });
+        const count = encoder.beginRenderPass({
+          label: `LabelPass.countIsolated${c.id}`,
+          colorAttachments: [],
+          depthStencilAttachment: {
+            view: this.#views.countDepth,
+            depthLoadOp: "clear",
+            depthStoreOp: "discard",
+            depthClearValue: 1,
+          },
+        });
         count.setPipeline(this.#countPipeline);
-        count.setBindGroup(0, this.#isolatedComputeGroup());
+        count.setBindGroup(0, this.#isolatedCountGroup());
         count.setBindGroup(1, this.#isolatedGroup, [i * ISOLATED_STRIDE]);
-        count.dispatchWorkgroups(groupsX, groupsY);
+        count.draw(3);
         count.end();
       });
     }
@@ -242,10 +251,10 @@ export class LabelPass {
   }
 
   #isolatedGroupCache?: GPUBindGroup;
-  #isolatedComputeGroup(): GPUBindGroup {
+  #isolatedCountGroup(): GPUBindGroup {
     return this.#isolatedGroupCache ??= this.device.createBindGroup({
-      label: "LabelPass.isolatedCompute",
-      layout: this.#computeLayout,
+      label: "LabelPass.isolatedCountGroup",
+      layout: this.#reduceLayout,
       entries: [
         { binding: 0, resource: this.#views.scratchId },
         { binding: 1, resource: this.depthTarget.createView() },
@@ -262,9 +271,9 @@ export class LabelPass {
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
     this.#isolatedGroupCache = undefined;
-    this.#computeGroup = this.device.createBindGroup({
-      label: "LabelPass.compute",
-      layout: this.#computeLayout,
+    this.#reduceGroup = this.device.createBindGroup({
+      label: "LabelPass.reduceGroup",
+      layout: this.#reduceLayout,
       entries: [
         { binding: 0, resource: this.idTarget.createView() },
         { binding: 1, resource: this.depthTarget.createView() },

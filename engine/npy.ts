@@ -53,32 +53,61 @@ function shapeTuple(shape: number[]): string {
   return `(${shape.join(", ")})`;
 }
 
-/** Encode a C-ordered little-endian array as .npy bytes. */
-export function encodeNpy(data: NpyArray, shape: number[], dtype?: NpyDtype): Uint8Array {
+/** The header of a version 1.0 .npy file (magic, version, length, padded dict). */
+function npyHeader(descr: NpyDtype, shape: number[]): Uint8Array {
   if (!HOST_IS_LITTLE_ENDIAN) throw new Error("encodeNpy: big-endian hosts are not supported");
-  const descr = dtype ?? inferDtype(data);
-  if (!(data instanceof ARRAY_FOR_DTYPE[descr])) {
-    throw new TypeError(`encodeNpy: dtype ${descr} needs a ${ARRAY_FOR_DTYPE[descr].name}`);
-  }
-  checkShape(shape, data.length);
-
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeTuple(shape)}, }`;
   // 10 = magic (6) + version (2) + header length (2); +1 for the terminating newline.
   const unpadded = 10 + dict.length + 1;
   const padding = (ALIGN - (unpadded % ALIGN)) % ALIGN;
   const header = dict + " ".repeat(padding) + "\n";
   if (header.length > 0xffff) throw new RangeError("encodeNpy: header too long for version 1.0");
-
-  const dataOffset = 10 + header.length;
-  const out = new Uint8Array(dataOffset + data.byteLength);
+  const out = new Uint8Array(10 + header.length);
   out.set(MAGIC, 0);
   out[6] = 1; // major version
   out[7] = 0; // minor version
   out[8] = header.length & 0xff;
   out[9] = header.length >> 8;
   for (let i = 0; i < header.length; i++) out[10 + i] = header.charCodeAt(i);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), dataOffset);
   return out;
+}
+
+/** Encode a C-ordered little-endian array as .npy bytes. */
+export function encodeNpy(data: NpyArray, shape: number[], dtype?: NpyDtype): Uint8Array {
+  const descr = dtype ?? inferDtype(data);
+  if (!(data instanceof ARRAY_FOR_DTYPE[descr])) {
+    throw new TypeError(`encodeNpy: dtype ${descr} needs a ${ARRAY_FOR_DTYPE[descr].name}`);
+  }
+  checkShape(shape, data.length);
+  const header = npyHeader(descr, shape);
+  const out = new Uint8Array(header.length + data.byteLength);
+  out.set(header, 0);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), header.length);
+  return out;
+}
+
+/** The array type that holds each dtype's elements. */
+export type NpyArrayOf<D extends NpyDtype> = InstanceType<(typeof ARRAY_FOR_DTYPE)[D]>;
+
+/**
+ * A whole .npy file in one buffer, header written, with its data array as a view
+ * into it: filling `data` fills the file, so it can be written without a copy.
+ * `allocate` may hand out a used buffer (a pool's): the caller then fills all of `data`.
+ */
+export function allocateNpy<D extends NpyDtype>(
+  dtype: D,
+  shape: number[],
+  allocate: (byteLength: number) => Uint8Array<ArrayBuffer> = (n) => new Uint8Array(n),
+): { bytes: Uint8Array; data: NpyArrayOf<D> } {
+  const header = npyHeader(dtype, shape);
+  const Type = ARRAY_FOR_DTYPE[dtype];
+  const count = shape.reduce((a, b) => a * b, 1);
+  checkShape(shape, count);
+  // the header is a multiple of 64 bytes long, so the data is aligned for every dtype
+  const bytes = allocate(header.length + count * Type.BYTES_PER_ELEMENT);
+  bytes.set(header, 0);
+  const data = new Type(bytes.buffer, header.length, count) as NpyArrayOf<D>;
+  return { bytes, data };
 }
 
 /** Decode .npy bytes written by encodeNpy or numpy (versions 1-3, C order, our dtypes only). */

@@ -1,7 +1,7 @@
 // Contact sheet: one PNG that shows, for each frame, the RGB render next to its depth, normal
 // and instance labels, so a human can check at a glance that the labels line up with the image.
 
-import { encode } from "fast-png";
+import { encodeRgbPng } from "./png.ts";
 
 export interface PreviewFrame {
   /** RGBA8, width*height*4. */
@@ -28,16 +28,15 @@ const RAMP: [number, number, number][] = [
   [253, 231, 37],
 ];
 
-function ramp(t: number): [number, number, number] {
+/** Writes the ramp colour for t (0..1) at out[o..o+2]. */
+function rampInto(out: Uint8Array, o: number, t: number): void {
   const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
   const i = Math.min(RAMP.length - 2, Math.floor(x));
   const f = x - i;
   const a = RAMP[i], b = RAMP[i + 1];
-  return [
-    Math.round(a[0] + (b[0] - a[0]) * f),
-    Math.round(a[1] + (b[1] - a[1]) * f),
-    Math.round(a[2] + (b[2] - a[2]) * f),
-  ];
+  out[o] = Math.round(a[0] + (b[0] - a[0]) * f);
+  out[o + 1] = Math.round(a[1] + (b[1] - a[1]) * f);
+  out[o + 2] = Math.round(a[2] + (b[2] - a[2]) * f);
 }
 
 /** 32-bit integer mix (xorshift-multiply); neighbouring ids get unrelated colours. */
@@ -82,7 +81,11 @@ function isForegroundDepth(d: number): boolean {
 }
 
 /** Contact sheet PNG: a row per frame; columns rgb | depth | normals | instance; 2 px gaps. */
-export function contactSheet(frames: PreviewFrame[], width: number, height: number): Uint8Array {
+export function contactSheet(
+  frames: PreviewFrame[],
+  width: number,
+  height: number,
+): Promise<Uint8Array> {
   if (frames.length === 0) throw new RangeError("contactSheet: no frames");
   const pixels = width * height;
   for (const [i, f] of frames.entries()) {
@@ -108,41 +111,51 @@ export function contactSheet(frames: PreviewFrame[], width: number, height: numb
   const sheetW = COLUMNS * width + (COLUMNS - 1) * GAP;
   const sheetH = frames.length * height + (frames.length - 1) * GAP;
   const out = new Uint8Array(sheetW * sheetH * 3);
-  for (let i = 0; i < sheetW * sheetH; i++) out.set(GAP_COLOR, i * 3);
+  for (let i = 0; i < out.length; i += 3) {
+    out[i] = GAP_COLOR[0];
+    out[i + 1] = GAP_COLOR[1];
+    out[i + 2] = GAP_COLOR[2];
+  }
 
-  const put = (col: number, row: number, p: number, r: number, g: number, b: number) => {
-    const x = col * (width + GAP) + (p % width);
-    const y = row * (height + GAP) + Math.floor(p / width);
-    const o = (y * sheetW + x) * 3;
-    out[o] = r;
-    out[o + 1] = g;
-    out[o + 2] = b;
-  };
-
+  // Ids repeat over many pixels (and are small, sequential numbers): colour each once.
+  let maxId = 0;
+  for (const f of frames) for (const id of f.instance) if (id > maxId) maxId = id;
+  const idColors = new Uint8Array((maxId + 1) * 3);
+  for (let id = 1; id <= maxId; id++) idColors.set(instanceColor(id), id * 3);
+  const cellStride = (width + GAP) * 3;
   frames.forEach((f, row) => {
-    for (let p = 0; p < pixels; p++) {
-      put(0, row, p, f.rgb[p * 4], f.rgb[p * 4 + 1], f.rgb[p * 4 + 2]);
+    for (let y = 0; y < height; y++) {
+      let o = ((row * (height + GAP) + y) * sheetW) * 3;
+      for (let p = y * width, end = p + width; p < end; p++, o += 3) {
+        out[o] = f.rgb[p * 4];
+        out[o + 1] = f.rgb[p * 4 + 1];
+        out[o + 2] = f.rgb[p * 4 + 2];
 
-      const d = f.depth[p];
-      if (isForegroundDepth(d)) {
+        const d = f.depth[p];
         // Near = bright: t = 1 at the nearest depth on the sheet, 0 at the farthest.
-        const [r, g, b] = ramp(span > 0 ? (far - d) / span : 1);
-        put(1, row, p, r, g, b);
-      } else {
-        put(1, row, p, 0, 0, 0);
+        if (isForegroundDepth(d)) rampInto(out, o + cellStride, span > 0 ? (far - d) / span : 1);
+        else out[o + cellStride] = out[o + cellStride + 1] = out[o + cellStride + 2] = 0;
+
+        const n = o + 2 * cellStride;
+        const nx = f.normals[p * 3], ny = f.normals[p * 3 + 1], nz = f.normals[p * 3 + 2];
+        const background = (nx === 0 && ny === 0 && nz === 0) || Number.isNaN(nx + ny + nz);
+        if (background) out[n] = out[n + 1] = out[n + 2] = 0;
+        else {
+          out[n] = toByte(nx * 0.5 + 0.5);
+          out[n + 1] = toByte(ny * 0.5 + 0.5);
+          out[n + 2] = toByte(nz * 0.5 + 0.5);
+        }
+
+        const id = f.instance[p] * 3;
+        const c = o + 3 * cellStride;
+        out[c] = idColors[id];
+        out[c + 1] = idColors[id + 1];
+        out[c + 2] = idColors[id + 2];
       }
-
-      const nx = f.normals[p * 3], ny = f.normals[p * 3 + 1], nz = f.normals[p * 3 + 2];
-      const background = (nx === 0 && ny === 0 && nz === 0) || Number.isNaN(nx + ny + nz);
-      if (background) put(2, row, p, 0, 0, 0);
-      else put(2, row, p, toByte(nx * 0.5 + 0.5), toByte(ny * 0.5 + 0.5), toByte(nz * 0.5 + 0.5));
-
-      const [r, g, b] = instanceColor(f.instance[p]);
-      put(3, row, p, r, g, b);
     }
   });
 
-  return encode({ width: sheetW, height: sheetH, data: out, channels: 3, depth: 8 });
+  return encodeRgbPng(out, sheetW, sheetH);
 }
 
 function toByte(v: number): number {

@@ -5,7 +5,14 @@
  */
 import { mat4 } from "wgpu-matrix";
 import type { FrameState, ObjectState } from "./frame_state.ts";
-import { type Draw, GBufferPass, TARGET_NAMES, type TargetName, TARGETS } from "./gbuffer_pass.ts";
+import {
+  type Draw,
+  GBufferPass,
+  type Lighting,
+  TARGET_NAMES,
+  type TargetName,
+  TARGETS,
+} from "./gbuffer_pass.ts";
 import { type Gpu, loadShader } from "./gpu.ts";
 import { type CoverageDraws, decodeLabels, type InstanceLabel, LabelPass } from "./label_pass.ts";
 import { MeshStore } from "./mesh_store.ts";
@@ -208,13 +215,19 @@ export class Renderer {
     const settings = renderSettings(scene);
     this.#shadow.resize(settings.shadowMapSize);
     this.#textures.beginFrame();
-    const { draws, coverage } = this.#upload(scene, now, next);
+    const { draws, coverage, textured } = this.#upload(scene, now, next);
     const shadowed = this.#writeLighting(scene, now);
     this.#meshes.flush();
-    const lighting = {
+    const environment = settings.environment;
+    const lighting: Lighting = {
       group: this.#lightingBindGroup(),
-      sky: Boolean(settings.environment?.background),
+      sky: Boolean(environment?.background),
       supersample: settings.supersample,
+      features: {
+        shadows: shadowed,
+        environment: environment !== undefined && environment.intensity > 0,
+        textures: textured,
+      },
     };
     await this.#ring.push(meta, (staging) => {
       const encoder = this.#device.createCommandEncoder({ label: "Renderer.frame" });
@@ -275,6 +288,16 @@ export class Renderer {
         list.push({ part, index, objectIndex });
       });
     });
+    // Nearest first (stable, so ties keep scene order): the software rasterizer tests depth
+    // before shading, so fragments hidden behind earlier draws cost little.
+    const view = now.view;
+    const depth = now.objects.map((o) =>
+      -(view[2] * o.model[12] + view[6] * o.model[13] + view[10] * o.model[14] + view[14])
+    );
+    const nearer = (a: { objectIndex: number }, b: { objectIndex: number }) =>
+      depth[a.objectIndex] - depth[b.objectIndex];
+    for (const list of groups.values()) list.sort(nearer);
+    const ordered = [...groups].sort(([, a], [, b]) => nearer(a[0], b[0]));
     let count = 0;
     for (const list of groups.values()) count += list.length;
     if (count * INSTANCE_FLOATS > this.#instanceData.length) {
@@ -299,7 +322,8 @@ export class Renderer {
     const isolatedDraws = new Map<number, Draw[]>();
     const m = this.#scratch;
     let slot = 0;
-    for (const [mesh, list] of groups) {
+    let textured = false;
+    for (const [mesh, list] of ordered) {
       const range = this.#meshes.range(mesh);
       const draw: Draw = {
         firstIndex: range.firstIndex,
@@ -333,6 +357,7 @@ export class Renderer {
         data[base + 52] = material.roughness;
         data[base + 53] = material.metalness;
         data[base + 54] = texture ? this.#textures.layer(texture) : -1;
+        textured ||= texture !== undefined;
         data[base + 55] = 0;
         ids.fill(0, base + 56, base + 60);
         ids[base + 56] = o.id;
@@ -351,7 +376,7 @@ export class Renderer {
       coverage.isolated.push({ id, draws: isolatedDraws.get(id)! });
     }
     this.#device.queue.writeBuffer(this.#instanceBuffer, 0, data, 0, slot * INSTANCE_FLOATS);
-    return { draws, coverage };
+    return { draws, coverage, textured };
   }
 
   #writeFrameUniform(now: FrameState, next: FrameState) {

@@ -5,6 +5,14 @@
 // and an optional equirectangular environment (SH diffuse + mip-blurred specular)
 // that can also fill the background (fs_sky, drawn last at the far plane).
 
+// Features compiled in or out per pipeline (GBufferPass picks the variant each frame).
+// Software rasterizers (llvmpipe, lavapipe) run both sides of a branch for every pixel
+// block, so a feature switched off by a uniform still costs its full price unless it is
+// compiled out.
+override SHADOWS: bool = true;
+override ENVIRONMENT: bool = true;
+override TEXTURES: bool = true;
+
 @group(1) @binding(0) var textures: texture_2d_array<f32>;
 @group(1) @binding(1) var texture_sampler: sampler;
 
@@ -64,7 +72,10 @@ fn light_radiance(light: Light, p: vec3f) -> vec4f {
   return vec4f(l, att);
 }
 
-// Fraction of the key light reaching p: 5×5 taps of hardware-filtered depth compares.
+// Fraction of the key light reaching p: a 5×5 grid of hardware-filtered depth compares
+// one texel apart. Those 25 bilinear taps weigh a 6×6 texel block by (1-f, 1, 1, 1, 1, f)
+// per axis (f: the sample's fraction between texels), so each pair of columns (rows) is
+// one bilinear tap placed to give the pair's two weights: 3×3 taps, the same filter.
 fn shadow_factor(p: vec3f, n: vec3f, l: vec3f) -> f32 {
   // normal offset (shadow.w metres at grazing light) keeps lit surfaces out of their own map
   let slope = 1.0 - clamp(dot(n, l), 0.0, 1.0);
@@ -78,11 +89,21 @@ fn shadow_factor(p: vec3f, n: vec3f, l: vec3f) -> f32 {
     return 1.0;
   }
   let texel = frame.shadow.z;
+  // texel coordinates, texel i's centre at i: the 5×5 grid's first tap sits at first - 2 + f
+  let s = uv / texel - 0.5;
+  let first = floor(s);
+  let f = s - first;
+  // per axis, tap k covers texels first - 2 + 2k and first - 1 + 2k, weighing weight[k] in all
+  let weight_x = vec3f(2.0 - f.x, 2.0, 1.0 + f.x);
+  let weight_y = vec3f(2.0 - f.y, 2.0, 1.0 + f.y);
+  let at_x = first.x + vec3f(-2.0 + 1.0 / weight_x.x, 0.5, 2.0 + f.x / weight_x.z);
+  let at_y = first.y + vec3f(-2.0 + 1.0 / weight_y.x, 0.5, 2.0 + f.y / weight_y.z);
   var lit = 0.0;
-  for (var y = -2; y <= 2; y++) {
-    for (var x = -2; x <= 2; x++) {
-      let offset = vec2f(f32(x), f32(y)) * texel;
-      lit += textureSampleCompareLevel(shadow_map, shadow_sampler, uv + offset, ndc.z - 1e-4);
+  for (var y = 0; y < 3; y++) {
+    for (var x = 0; x < 3; x++) {
+      let tap = (vec2f(at_x[x], at_y[y]) + 0.5) * texel;
+      lit += weight_x[x] * weight_y[y] *
+        textureSampleCompareLevel(shadow_map, shadow_sampler, tap, ndc.z - 1e-4);
     }
   }
   return lit / 25.0;
@@ -117,7 +138,7 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
   }
   var albedo = inst.base_color.rgb;
   let layer = i32(inst.material.z);
-  if (layer >= 0) {
+  if (TEXTURES && layer >= 0) {
     albedo *= textureSampleLevel(textures, texture_sampler, in.uv, layer, 0.0).rgb;
   }
   let roughness = inst.material.x;
@@ -128,12 +149,12 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
     let light = frame.lights[i];
     let lr = light_radiance(light, in.world_pos);
     var visible = 1.0;
-    if (frame.shadow.x > 0.5 && u32(frame.shadow.y) == i) {
+    if (SHADOWS && frame.shadow.x > 0.5 && u32(frame.shadow.y) == i) {
       visible = shadow_factor(in.world_pos, n, lr.xyz);
     }
     color += brdf(n, v, lr.xyz, albedo, roughness, metalness) * light.color.rgb * lr.w * PI * visible;
   }
-  if (frame.env.x > 0.0) {
+  if (ENVIRONMENT && frame.env.x > 0.0) {
     let n_v = max(dot(n, v), 0.0);
     let f0 = mix(vec3f(0.04), albedo, metalness);
     let f = f0 + (max(vec3f(1.0 - roughness), f0) - f0) * pow(1.0 - n_v, 5.0);

@@ -1,4 +1,7 @@
 // Reduces the id and depth targets to per-instance labels with atomics.
+// Both reductions are full-screen fragment passes, one fragment per pixel, not compute
+// dispatches: on llvmpipe a compute dispatch waits on the calling thread for the frame's
+// rasterization and then runs there, while a draw is queued to the rasterizer threads.
 // Every field starts at zero (clearBuffer), so minima are kept as maxima of
 // their complement, and depth (a positive float) is compared by its bits,
 // which order like the values themselves.
@@ -21,17 +24,21 @@ struct InstanceLabel {
 @group(0) @binding(1) var depth_target: texture_2d<u32>;
 @group(0) @binding(2) var<storage, read_write> labels: array<InstanceLabel>;
 
-@compute @workgroup_size(8, 8)
-fn reduce(@builtin(global_invocation_id) gid: vec3u) {
-  let size = textureDimensions(id_target);
-  if (gid.x >= size.x || gid.y >= size.y) {
-    return;
-  }
-  let id = textureLoad(id_target, gid.xy, 0).x;
+// A triangle that covers the whole target.
+@vertex
+fn vs_full(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
+  let xy = vec2f(f32((i << 1u) & 2u), f32(i & 2u)) * 2.0 - 1.0;
+  return vec4f(xy, 0.0, 1.0);
+}
+
+@fragment
+fn reduce(@builtin(position) position: vec4f) {
+  let gid = vec2u(position.xy);
+  let id = textureLoad(id_target, gid, 0).x;
   if (id == 0u || id >= arrayLength(&labels)) {
     return;
   }
-  let depth_bits = textureLoad(depth_target, gid.xy, 0).x;
+  let depth_bits = textureLoad(depth_target, gid, 0).x;
   atomicAdd(&labels[id].count, 1u);
   atomicMax(&labels[id].inv_min_x, 0xffffffffu - gid.x);
   atomicMax(&labels[id].inv_min_y, 0xffffffffu - gid.y);
@@ -46,13 +53,9 @@ fn reduce(@builtin(global_invocation_id) gid: vec3u) {
 struct Isolated { id: u32, _p0: u32, _p1: u32, _p2: u32 }
 @group(1) @binding(0) var<uniform> isolated: Isolated;
 
-@compute @workgroup_size(8, 8)
-fn count_isolated(@builtin(global_invocation_id) gid: vec3u) {
-  let size = textureDimensions(id_target);
-  if (gid.x >= size.x || gid.y >= size.y) {
-    return;
-  }
-  if (textureLoad(id_target, gid.xy, 0).x == isolated.id) {
+@fragment
+fn count_isolated(@builtin(position) position: vec4f) {
+  if (textureLoad(id_target, vec2u(position.xy), 0).x == isolated.id) {
     atomicAdd(&labels[isolated.id].unoccluded, 1u);
   }
 }

@@ -320,7 +320,7 @@ Deno.test("createVideoWriter refuses to finish without frames or without promise
 
 // ---------------------------------------------------------------- preview
 
-Deno.test("contactSheet draws rgb, depth, normals and instance columns", () => {
+Deno.test("contactSheet draws rgb, depth, normals and instance columns", async () => {
   const [w, h] = [8, 6];
   const frames: PreviewFrame[] = [];
   for (let f = 0; f < 3; f++) {
@@ -341,7 +341,7 @@ Deno.test("contactSheet draws rgb, depth, normals and instance columns", () => {
     depth[1] = 0;
     frames.push({ rgb, depth, normals, instance });
   }
-  const png = decode(contactSheet(frames, w, h));
+  const png = decode(await contactSheet(frames, w, h));
   const sheetW = 4 * w + 3 * 2;
   const sheetH = 3 * h + 2 * 2;
   assertEquals([png.width, png.height], [sheetW, sheetH]);
