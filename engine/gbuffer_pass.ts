@@ -73,7 +73,8 @@ export class GBufferPass {
     this.frameLayout = device.createBindGroupLayout({
       label: "GBufferPass.frameLayout",
       entries: [
-        { binding: 0, visibility: both, buffer: { type: "uniform" } },
+        // frame: storage, not uniform (see common.wgsl: lavapipe leaks on inlined uniforms)
+        { binding: 0, visibility: both, buffer: { type: "read-only-storage" } },
         { binding: 1, visibility: both, buffer: { type: "read-only-storage" } },
       ],
     });

@@ -153,7 +153,7 @@ export class Renderer {
     this.#frameUniform = device.createBuffer({
       label: "Renderer.frameUniform",
       size: FRAME_UNIFORM_BYTES,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
     this.#instanceBuffer = this.#createInstanceBuffer(64);
     this.#rebuildRing();
