@@ -20,6 +20,10 @@
 
 import type {
   AudioEncoder as AudioEncoderType,
+  EncodedAudioChunk,
+  EncodedAudioChunkMetadata,
+  EncodedVideoChunk,
+  EncodedVideoChunkMetadata,
   VideoEncoder as VideoEncoderType,
 } from "@napi-rs/webcodecs";
 import { ArrayBufferTarget, Muxer } from "mp4-muxer";
@@ -269,6 +273,26 @@ function addAudioEditList(
   return out;
 }
 
+interface EncoderCallbacks<Chunk, Meta> {
+  output: (chunk: Chunk, metadata?: Meta) => void;
+  error: (error: Error) => void;
+}
+
+/**
+ * Encoder callbacks that reach nothing but `route`. The package keeps an encoder's callbacks
+ * alive after close(), and callbacks made inside createVideoWriter reach the encoder, the muxer
+ * and its buffer through their shared closure, so none of it was ever collected: +90 KB
+ * resident per clip, measured over 2000 clips. The writer empties `route` when it closes.
+ */
+function routedCallbacks<Chunk, Meta>(
+  route: Partial<EncoderCallbacks<Chunk, Meta>>,
+): EncoderCallbacks<Chunk, Meta> {
+  return {
+    output: (chunk, metadata) => route.output?.(chunk, metadata),
+    error: (error) => route.error?.(error),
+  };
+}
+
 /** Create an H.264 (+ optional AAC) MP4 writer. */
 export async function createVideoWriter(options: VideoWriterOptions): Promise<VideoWriter> {
   const { width, height, fps } = options;
@@ -312,7 +336,7 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
     if (failure) throw failure;
   };
 
-  const videoEncoder: VideoEncoderType = new codecs.VideoEncoder({
+  const videoRoute: Partial<EncoderCallbacks<EncodedVideoChunk, EncodedVideoChunkMetadata>> = {
     output: (chunk, meta) => {
       try {
         const data = new Uint8Array(chunk.byteLength);
@@ -327,7 +351,8 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
       }
     },
     error: fail,
-  });
+  };
+  const videoEncoder: VideoEncoderType = new codecs.VideoEncoder(routedCallbacks(videoRoute));
   videoEncoder.configure({
     codec: AVC_CODEC,
     width: coded.width,
@@ -341,12 +366,17 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
 
   let frameIndex = 0;
   let audioEncoder: AudioEncoderType | undefined;
+  const audioRoute: Partial<EncoderCallbacks<EncodedAudioChunk, EncodedAudioChunkMetadata>> = {};
   let audioSamples = 0; // per channel
   let finished = false;
 
   const closeAll = () => {
     for (const encoder of [videoEncoder, audioEncoder]) {
       if (encoder && encoder.state !== "closed") encoder.close();
+    }
+    for (const route of [videoRoute, audioRoute]) {
+      route.output = undefined;
+      route.error = undefined;
     }
   };
 
@@ -427,23 +457,22 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
       }
       audioSamples = interleaved.length / audio.channels;
       let packet = 0;
-      audioEncoder = new codecs.AudioEncoder({
-        output: (chunk, meta) => {
-          try {
-            const data = new Uint8Array(chunk.byteLength);
-            chunk.copyTo(data);
-            // The package's chunk timestamps truncate to whole microseconds and its final
-            // (flushed) packets report nonsense durations, so time packets by count instead.
-            const time = (packet * AAC_FRAME * 1e6) / audio.sampleRate;
-            const duration = (AAC_FRAME * 1e6) / audio.sampleRate;
-            packet += 1;
-            muxer.addAudioChunkRaw(data, chunk.type, time, duration, meta);
-          } catch (error) {
-            fail(error as Error);
-          }
-        },
-        error: fail,
-      });
+      audioRoute.output = (chunk, meta) => {
+        try {
+          const data = new Uint8Array(chunk.byteLength);
+          chunk.copyTo(data);
+          // The package's chunk timestamps truncate to whole microseconds and its final
+          // (flushed) packets report nonsense durations, so time packets by count instead.
+          const time = (packet * AAC_FRAME * 1e6) / audio.sampleRate;
+          const duration = (AAC_FRAME * 1e6) / audio.sampleRate;
+          packet += 1;
+          muxer.addAudioChunkRaw(data, chunk.type, time, duration, meta);
+        } catch (error) {
+          fail(error as Error);
+        }
+      };
+      audioRoute.error = fail;
+      audioEncoder = new codecs.AudioEncoder(routedCallbacks(audioRoute));
       audioEncoder.configure({
         codec: "mp4a.40.2", // AAC-LC
         sampleRate: audio.sampleRate,
