@@ -241,6 +241,9 @@ export class GBufferPass {
 class Supersample {
   readonly #color: GPUTexture;
   readonly #depth: GPUTexture;
+  // made once: a view per frame is a GPU object per frame
+  readonly #colorView: GPUTextureView;
+  readonly #depthView: GPUTextureView;
   readonly #params: GPUBuffer;
   readonly #down: GPURenderPipeline;
   readonly #group: GPUBindGroup;
@@ -269,6 +272,8 @@ class Supersample {
       format: "depth32float",
       usage: GPUTextureUsage.RENDER_ATTACHMENT,
     });
+    this.#colorView = this.#color.createView();
+    this.#depthView = this.#depth.createView();
     this.#params = device.createBuffer({
       size: 16,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
@@ -284,7 +289,7 @@ class Supersample {
     this.#group = device.createBindGroup({
       layout: this.#down.getBindGroupLayout(0),
       entries: [
-        { binding: 0, resource: this.#color.createView() },
+        { binding: 0, resource: this.#colorView },
         { binding: 1, resource: { buffer: this.#params } },
       ],
     });
@@ -298,13 +303,13 @@ class Supersample {
     const pass = encoder.beginRenderPass({
       label: "Supersample.color",
       colorAttachments: [{
-        view: this.#color.createView(),
+        view: this.#colorView,
         loadOp: "clear",
         storeOp: "store",
         clearValue: background,
       }],
       depthStencilAttachment: {
-        view: this.#depth.createView(),
+        view: this.#depthView,
         depthLoadOp: "clear",
         depthStoreOp: "store",
         depthClearValue: 1,

@@ -84,7 +84,7 @@ const CR_B = (-0.0722 / 1.5748) * LIMITED_C;
 /**
  * RGBA8 -> I420 (Y plane, then U, then V), BT.709 limited range. `src` is width x height; the
  * output is padW x padH, with the last column/row repeated into the padding. Chroma comes from
- * the average of each 2x2 block.
+ * the average of each 2x2 block. Writes into `out` (padW * padH * 3 / 2 bytes) and returns it.
  */
 function rgbaToI420(
   src: Uint8Array,
@@ -92,8 +92,8 @@ function rgbaToI420(
   height: number,
   padW: number,
   padH: number,
+  out: Uint8Array,
 ): Uint8Array {
-  const out = new Uint8Array((padW * padH * 3) / 2);
   const uPlane = padW * padH;
   const vPlane = uPlane + (padW * padH) / 4;
   const luma = (s: number) => Math.round(16 + Y_R * src[s] + Y_G * src[s + 1] + Y_B * src[s + 2]);
@@ -365,6 +365,9 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
   });
 
   let frameIndex = 0;
+  // One conversion buffer per writer, not per frame: VideoFrame copies it (measured: reusing it
+  // leaves the mp4 bytes unchanged).
+  const i420Buffer = new Uint8Array((coded.width * coded.height * 3) / 2);
   let audioEncoder: AudioEncoderType | undefined;
   const audioRoute: Partial<EncoderCallbacks<EncodedAudioChunk, EncodedAudioChunkMetadata>> = {};
   let audioSamples = 0; // per channel
@@ -396,7 +399,7 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
         await new Promise((resolve) => setTimeout(resolve, 1));
         check();
       }
-      const i420 = rgbaToI420(rgba, width, height, coded.width, coded.height);
+      const i420 = rgbaToI420(rgba, width, height, coded.width, coded.height, i420Buffer);
       const frame = new codecs.VideoFrame(i420, {
         format: "I420",
         codedWidth: coded.width,
