@@ -60,7 +60,9 @@ export interface ClipResult {
   error?: string;
   events: ActionEvent[];
   captions: Caption[];
+  /** Every value drawn for the clip. Empty in a render run's summary: labels.json has it. */
   sampled: Record<string, unknown>;
+  /** Plugin records. Empty in a render run's summary: labels.json has them. */
   records: Record<string, Record<string, unknown>>;
 }
 
@@ -145,7 +147,10 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
       if (result.status === "ok") result = failed(result.clip, error);
       log(`clip ${result.clip} failed: ${result.error}`);
     }
-    results.push(result);
+    // The summary keeps every clip for the whole run, so not what labels.json already holds:
+    // sampled values and plugin records (~1 KB of JSON per bench clip, more with plugins) would
+    // grow memory without bound over a long run.
+    results.push({ ...result, sampled: {}, records: {} });
     await manifest!.put(manifestLine(result, dirName, config.frames));
     const seconds = (performance.now() - clipStarted) / 1000;
     options.onClip?.(results.length, total, config.frames / seconds);
