@@ -276,7 +276,7 @@ class Supersample {
     this.#depthView = this.#depth.createView();
     this.#params = device.createBuffer({
       size: 16,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
     device.queue.writeBuffer(this.#params, 0, new Uint32Array([factor, 0, 0, 0]));
     this.#down = device.createRenderPipeline({
