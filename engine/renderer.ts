@@ -97,7 +97,8 @@ export class Renderer {
   #envSh?: { image: Environment["image"]; rotation: number; sh: Float32Array };
   readonly #blackEnv: GPUTexture;
   readonly #envSampler: GPUSampler;
-  readonly #bounds = new Map<MeshData, Bounds>();
+  // Weak: meshes made per clip must not stay alive for the whole run through this cache.
+  readonly #bounds = new WeakMap<MeshData, Bounds>();
   readonly #frameUniform: GPUBuffer;
   #instanceBuffer: GPUBuffer;
   #instanceData = new Float32Array(INSTANCE_FLOATS * 64);
@@ -276,6 +277,7 @@ export class Renderer {
         list.push({ part, objectIndex });
       }
     });
+    this.#meshes.beginFrame(groups.keys());
     let count = 0;
     for (const list of groups.values()) count += list.length;
     if (count * INSTANCE_FLOATS > this.#instanceData.length) {
