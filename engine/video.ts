@@ -43,6 +43,11 @@ export interface VideoWriter {
   addAudio?(interleaved: Float32Array): Promise<void>;
   /** Complete .mp4 bytes; closes the encoders. */
   finish(): Promise<Uint8Array>;
+  /**
+   * Closes the encoders without writing (a clip that failed). An encoder never closed keeps a
+   * native thread and ~1 MB for the rest of the run (measured). Safe after finish.
+   */
+  close(): void;
 }
 
 /** The size actually encoded: yuv420p needs even dimensions, so odd ones grow by one pixel. */
@@ -441,6 +446,11 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
         frame.close();
       }
       frameIndex += 1;
+    },
+
+    close(): void {
+      finished = true;
+      closeAll();
     },
 
     async finish(): Promise<Uint8Array> {
