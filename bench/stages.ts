@@ -18,6 +18,7 @@ import { ClipRecorder } from "../engine/clip_recorder.ts";
 import { type FrameState, snapshot } from "../engine/frame_state.ts";
 import type { Gpu } from "../engine/gpu.ts";
 import { applyKeyframes } from "../engine/keyframes.ts";
+import { copyFrame } from "../engine/host_frame.ts";
 import { type RenderedFrame, Renderer } from "../engine/renderer.ts";
 import { Rng } from "../engine/rng.ts";
 import { renderDataset } from "../engine/runner.ts";
@@ -138,7 +139,7 @@ async function gpuStage(
 ) {
   const kept: RenderedFrame[] = [];
   const consume = (frame: RenderedFrame) => {
-    if (kept.length < keep) kept.push(frame);
+    if (kept.length < keep) kept.push(copyFrame(frame)); // the renderer reuses its arrays
   };
   const frames = states.length - 1;
   return await withPrefix(prefix, async () => {

@@ -158,6 +158,11 @@ export class ClipRecorder {
     return this.#received;
   }
 
+  /** Releases the video encoder of a clip that will not be finished. */
+  abandon(): void {
+    this.video?.close();
+  }
+
   /** Writes every file of the clip into `dir`. */
   async finish(summary: ClipSummary, audio?: Float32Array): Promise<void> {
     if (this.#received !== this.frames) {

@@ -95,7 +95,8 @@ export class GBufferPass {
     this.frameLayout = device.createBindGroupLayout({
       label: "GBufferPass.frameLayout",
       entries: [
-        { binding: 0, visibility: both, buffer: { type: "uniform" } },
+        // frame: storage, not uniform (see common.wgsl: lavapipe leaks on inlined uniforms)
+        { binding: 0, visibility: both, buffer: { type: "read-only-storage" } },
         { binding: 1, visibility: both, buffer: { type: "read-only-storage" } },
       ],
     });
@@ -282,6 +283,9 @@ export class GBufferPass {
 class Supersample {
   readonly #color: GPUTexture;
   readonly #depth: GPUTexture;
+  // made once: a view per frame is a GPU object per frame
+  readonly #colorView: GPUTextureView;
+  readonly #depthView: GPUTextureView;
   readonly #params: GPUBuffer;
   readonly #down: GPURenderPipeline;
   readonly #group: GPUBindGroup;
@@ -309,9 +313,11 @@ class Supersample {
       format: "depth32float",
       usage: GPUTextureUsage.RENDER_ATTACHMENT,
     });
+    this.#colorView = this.#color.createView();
+    this.#depthView = this.#depth.createView();
     this.#params = device.createBuffer({
       size: 16,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
     device.queue.writeBuffer(this.#params, 0, new Uint32Array([factor, 0, 0, 0]));
     this.#down = device.createRenderPipeline({
@@ -324,7 +330,7 @@ class Supersample {
     this.#group = device.createBindGroup({
       layout: this.#down.getBindGroupLayout(0),
       entries: [
-        { binding: 0, resource: this.#color.createView() },
+        { binding: 0, resource: this.#colorView },
         { binding: 1, resource: { buffer: this.#params } },
       ],
     });
@@ -338,13 +344,13 @@ class Supersample {
     const pass = encoder.beginRenderPass({
       label: "Supersample.color",
       colorAttachments: [{
-        view: this.#color.createView(),
+        view: this.#colorView,
         loadOp: "clear",
         storeOp: "store",
         clearValue: background,
       }],
       depthStencilAttachment: {
-        view: this.#depth.createView(),
+        view: this.#depthView,
         depthLoadOp: "clear",
         depthStoreOp: "store",
         depthClearValue: 1,

@@ -45,6 +45,8 @@ export class LabelPass {
   #counterGroup!: GPUBindGroup;
   #isolatedGroup!: GPUBindGroup;
   #isolatedUniform!: GPUBuffer;
+  /** Host copy of #isolatedUniform, reused every frame. */
+  #isolatedIds = new Uint32Array(0);
   #isolatedCapacity = 0;
   readonly #scratchId: GPUTexture;
   readonly #scratchDepth: GPUTexture;
@@ -198,7 +200,8 @@ export class LabelPass {
 
     if (coverage.isolated.length > 0) {
       this.#ensureIsolated(coverage.isolated.length);
-      const ids = new Uint32Array(coverage.isolated.length * (ISOLATED_STRIDE / 4));
+      const ids = this.#isolatedIds.subarray(0, coverage.isolated.length * (ISOLATED_STRIDE / 4));
+      ids.fill(0);
       coverage.isolated.forEach((c, i) => ids[i * (ISOLATED_STRIDE / 4)] = c.id);
       this.device.queue.writeBuffer(this.#isolatedUniform, 0, ids);
       coverage.isolated.forEach((c, i) => {
@@ -292,6 +295,7 @@ export class LabelPass {
     if (count <= this.#isolatedCapacity) return;
     this.#isolatedUniform?.destroy();
     this.#isolatedCapacity = Math.max(count, this.#isolatedCapacity * 2);
+    this.#isolatedIds = new Uint32Array(this.#isolatedCapacity * (ISOLATED_STRIDE / 4));
     this.#isolatedUniform = this.device.createBuffer({
       label: "LabelPass.isolatedIds",
       size: this.#isolatedCapacity * ISOLATED_STRIDE,

@@ -11,13 +11,22 @@ export interface MeshRange {
 }
 
 const FLOATS_PER_VERTEX = 8; // position 3, normal 3, uv 2
+/**
+ * Meshes made per clip (people, props, hands) are new objects every clip; kept
+ * for the whole run they grew memory without bound. Past this many bytes, and
+ * when a frame draws less than half of what is stored, the store starts over.
+ */
+const KEEP_BYTES = 8 << 20;
 
 export class MeshStore {
   vertexBuffer: GPUBuffer;
   indexBuffer: GPUBuffer;
-  readonly #ranges = new Map<MeshData, MeshRange>();
-  #vertices: Float32Array<ArrayBuffer> = new Float32Array(0);
-  #indices: Uint32Array<ArrayBuffer> = new Uint32Array(0);
+  #ranges = new Map<MeshData, MeshRange>();
+  // CPU copies with spare capacity: #vertexFloats / #indexCount are the parts in use.
+  #vertices: Float32Array<ArrayBuffer> = new Float32Array(1 << 14);
+  #indices: Uint32Array<ArrayBuffer> = new Uint32Array(1 << 14);
+  #vertexFloats = 0;
+  #indexCount = 0;
   #uploadedVertices = 0;
   #uploadedIndices = 0;
 
@@ -26,34 +35,55 @@ export class MeshStore {
     this.indexBuffer = this.#createBuffer("index", 1 << 16, GPUBufferUsage.INDEX);
   }
 
+  /**
+   * Called with the meshes a frame draws, before their ranges are looked up: forgets every
+   * mesh when the store has grown past KEEP_BYTES and holds over twice what the frame needs.
+   * Frames already submitted still read the old contents: the queue runs in order.
+   */
+  beginFrame(meshes: Iterable<MeshData>): void {
+    const stored = (this.#vertexFloats + this.#indexCount) * 4;
+    if (stored <= KEEP_BYTES) return;
+    let needed = 0;
+    for (const mesh of meshes) {
+      needed += ((mesh.positions.length / 3) * FLOATS_PER_VERTEX + mesh.indices.length) * 4;
+    }
+    if (stored <= 2 * needed) return;
+    this.#ranges = new Map();
+    this.#vertexFloats = this.#indexCount = 0;
+    this.#uploadedVertices = this.#uploadedIndices = 0;
+  }
+
   /** Range of `mesh`, uploading it the first time it is seen. */
   range(mesh: MeshData): MeshRange {
     let range = this.#ranges.get(mesh);
     if (range) return range;
     const vertexCount = mesh.positions.length / 3;
-    const baseVertex = this.#vertices.length / FLOATS_PER_VERTEX;
-    const interleaved = new Float32Array(vertexCount * FLOATS_PER_VERTEX);
-    for (let v = 0; v < vertexCount; v++) {
-      interleaved.set(mesh.positions.subarray(v * 3, v * 3 + 3), v * 8);
-      interleaved.set(mesh.normals.subarray(v * 3, v * 3 + 3), v * 8 + 3);
-      interleaved.set(mesh.uvs.subarray(v * 2, v * 2 + 2), v * 8 + 6);
+    const baseVertex = this.#vertexFloats / FLOATS_PER_VERTEX;
+    this.#vertices = reserve(this.#vertices, this.#vertexFloats + vertexCount * FLOATS_PER_VERTEX);
+    this.#indices = reserve(this.#indices, this.#indexCount + mesh.indices.length);
+    const out = this.#vertices;
+    for (let v = 0, o = this.#vertexFloats; v < vertexCount; v++, o += FLOATS_PER_VERTEX) {
+      out.set(mesh.positions.subarray(v * 3, v * 3 + 3), o);
+      out.set(mesh.normals.subarray(v * 3, v * 3 + 3), o + 3);
+      out.set(mesh.uvs.subarray(v * 2, v * 2 + 2), o + 6);
     }
+    this.#indices.set(mesh.indices, this.#indexCount);
     range = {
-      firstIndex: this.#indices.length,
+      firstIndex: this.#indexCount,
       indexCount: mesh.indices.length,
       baseVertex,
       coverage: mesh.convex ? "convex" : isFlat(mesh) ? "flat" : "other",
     };
-    this.#vertices = concat(this.#vertices, interleaved);
-    this.#indices = concat(this.#indices, mesh.indices);
+    this.#vertexFloats += vertexCount * FLOATS_PER_VERTEX;
+    this.#indexCount += mesh.indices.length;
     this.#ranges.set(mesh, range);
     return range;
   }
 
   /** Uploads meshes added since the last call; call before recording draws. */
   flush(): void {
-    const vBytes = this.#vertices.byteLength;
-    const iBytes = this.#indices.byteLength;
+    const vBytes = this.#vertexFloats * 4;
+    const iBytes = this.#indexCount * 4;
     if (vBytes > this.vertexBuffer.size || iBytes > this.indexBuffer.size) {
       this.vertexBuffer.destroy();
       this.indexBuffer.destroy();
@@ -62,15 +92,17 @@ export class MeshStore {
       this.#uploadedVertices = 0;
       this.#uploadedIndices = 0;
     }
-    if (this.#uploadedVertices < this.#vertices.length) {
+    if (this.#uploadedVertices < this.#vertexFloats) {
       const from = this.#uploadedVertices;
-      this.device.queue.writeBuffer(this.vertexBuffer, from * 4, this.#vertices, from);
-      this.#uploadedVertices = this.#vertices.length;
+      const count = this.#vertexFloats - from;
+      this.device.queue.writeBuffer(this.vertexBuffer, from * 4, this.#vertices, from, count);
+      this.#uploadedVertices = this.#vertexFloats;
     }
-    if (this.#uploadedIndices < this.#indices.length) {
+    if (this.#uploadedIndices < this.#indexCount) {
       const from = this.#uploadedIndices;
-      this.device.queue.writeBuffer(this.indexBuffer, from * 4, this.#indices, from);
-      this.#uploadedIndices = this.#indices.length;
+      const count = this.#indexCount - from;
+      this.device.queue.writeBuffer(this.indexBuffer, from * 4, this.#indices, from, count);
+      this.#uploadedIndices = this.#indexCount;
     }
   }
 
@@ -101,13 +133,14 @@ function grow(bytes: number): number {
   return Math.max(1 << 16, 2 ** Math.ceil(Math.log2(bytes)));
 }
 
-function concat<T extends Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(
+/** `a`, or a copy with at least `length` elements (doubling, so appends stay cheap). */
+function reserve<T extends Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>(
   a: T,
-  b: ArrayLike<number>,
+  length: number,
 ): T {
-  const out = new (a.constructor as { new (n: number): T })(a.length + b.length);
+  if (length <= a.length) return a;
+  const out = new (a.constructor as { new (n: number): T })(2 ** Math.ceil(Math.log2(length)));
   out.set(a);
-  out.set(b, a.length);
   return out;
 }
 

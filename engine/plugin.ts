@@ -131,7 +131,11 @@ export interface PluginHooks<O extends Options> {
    * more than rendered: the last call is the look-ahead for forward flow).
    */
   frame?(ctx: FrameContext<O>): void | Promise<void>;
-  /** Sees frame `ctx.frame` as rendered (pixels and per-instance labels). */
+  /**
+   * Sees frame `ctx.frame` as rendered (pixels and per-instance labels). The
+   * pixel arrays are reused for the next frame once the hook returns (or its
+   * promise settles): copy what you keep (copyFrame in engine/host_frame.ts).
+   */
   rendered?(ctx: FrameContext<O>, frame: RenderedFrame): void | Promise<void>;
   clipEnd?(ctx: ClipContext<O>): void | Promise<void>;
   dispose?(): void | Promise<void>;

@@ -53,7 +53,7 @@ export class TextureGenerator {
     this.#params = device.createBuffer({
       label: "TextureGenerator.params",
       size: 48,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
     this.#scratch = device.createTexture({
       label: "TextureGenerator.scratch",

@@ -5,6 +5,7 @@
  * waits overlap. Frames are handed back strictly in submission order.
  */
 
+/** Gets a frame's mapped bytes, valid until it returns (or its promise settles). */
 type Consume<T> = (bytes: ArrayBuffer, meta: T) => Promise<void> | void;
 
 interface Pending<T> {
@@ -68,13 +69,14 @@ export class ReadbackRing<T> {
   async #readOldest(consume: Consume<T>) {
     const oldest = this.#pending.shift()!;
     await oldest.mapped;
-    // The bytes must outlive unmap, which detaches the mapped ArrayBuffer (Deno 2.9.6, as the
-    // WebGPU spec says). Deno's mapped range is already a JS-owned copy of the mapping, so
-    // transfer() keeps it without copying again (slice(0) took ~0.3-0.9 ms per 256² frame);
-    // measured: transferred bytes stay intact after the buffer is mapped and written again.
-    const bytes = oldest.buffer.getMappedRange().transfer();
-    oldest.buffer.unmap();
-    this.#free.push(oldest.buffer);
-    await consume(bytes, oldest.meta);
+    // The consumer reads the mapped range itself (no per-frame copy here). Deno detaches it on
+    // unmap (measured with Deno 2.9.6), as the WebGPU spec says, so it is valid only until
+    // `consume` settles; the buffer is unmapped and reused after that.
+    try {
+      await consume(oldest.buffer.getMappedRange(), oldest.meta);
+    } finally {
+      oldest.buffer.unmap();
+      this.#free.push(oldest.buffer);
+    }
   }
 }

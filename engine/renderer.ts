@@ -16,6 +16,7 @@ import {
 import { type Gpu, loadShader } from "./gpu.ts";
 import { type CoverageDraws, decodeLabels, type InstanceLabel, LabelPass } from "./label_pass.ts";
 import { MeshStore } from "./mesh_store.ts";
+import { HostFrame } from "./host_frame.ts";
 import { ReadbackRing } from "./readback.ts";
 import type { MeshPart, Scene } from "./scene.ts";
 import { TextureStore } from "./texture_store.ts";
@@ -25,7 +26,11 @@ import { type Environment, renderSettings } from "./render_settings.ts";
 import { environmentMips, irradianceSh } from "./environment.ts";
 import { meshBounds, type MeshData } from "./mesh.ts";
 
-/** One frame as delivered to host memory. */
+/**
+ * One frame as delivered to host memory. Its arrays are reused for the next
+ * frame: they hold this frame until the consumer returns (or its promise
+ * settles). Keep a frame longer with copyFrame (engine/host_frame.ts).
+ */
 export interface RenderedFrame {
   /** Caller's tag for the frame (clip index, frame index, …). */
   meta: FrameMeta;
@@ -99,13 +104,15 @@ export class Renderer {
   #envSh?: { image: Environment["image"]; rotation: number; sh: Float32Array };
   readonly #blackEnv: GPUTexture;
   readonly #envSampler: GPUSampler;
-  readonly #bounds = new Map<MeshData, Bounds>();
+  // Weak: meshes made per clip must not stay alive for the whole run through this cache.
+  readonly #bounds = new WeakMap<MeshData, Bounds>();
   readonly #frameUniform: GPUBuffer;
   #instanceBuffer: GPUBuffer;
   #instanceData = new Float32Array(INSTANCE_FLOATS * 64);
   #frameGroup!: GPUBindGroup;
   #ring!: ReadbackRing<FrameMeta>;
   #sections!: Record<TargetName | "labels", Section>;
+  readonly #host: HostFrame;
   readonly #inFlight: number;
   readonly #frameData = new Float32Array(FRAME_UNIFORM_BYTES / 4);
   readonly #scratch = new Float32Array(16);
@@ -127,6 +134,7 @@ export class Renderer {
     this.width = options.width;
     this.height = options.height;
     this.#inFlight = options.inFlight ?? 8;
+    this.#host = new HostFrame(this.width, this.height);
     this.#gbuffer = new GBufferPass(device, this.width, this.height, modules.gbuffer);
     this.#gbuffer.downsampleModule = modules.downsample;
     this.#shadow = new ShadowPass(device, modules.shadow, this.#gbuffer.frameLayout, 1024);
@@ -160,7 +168,7 @@ export class Renderer {
     this.#frameUniform = device.createBuffer({
       label: "Renderer.frameUniform",
       size: FRAME_UNIFORM_BYTES,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
     this.#instanceBuffer = this.#createInstanceBuffer(64);
     this.#rebuildRing();
@@ -298,6 +306,7 @@ export class Renderer {
       depth[a.objectIndex] - depth[b.objectIndex];
     for (const list of groups.values()) list.sort(nearer);
     const ordered = [...groups].sort(([, a], [, b]) => nearer(a[0], b[0]));
+    this.#meshes.beginFrame(groups.keys());
     let count = 0;
     for (const list of groups.values()) count += list.length;
     if (count * INSTANCE_FLOATS > this.#instanceData.length) {
@@ -575,21 +584,23 @@ export class Renderer {
     );
   }
 
+  /** Copies a frame out of its mapped staging bytes into the reused host arrays. */
   #decode(bytes: ArrayBuffer, meta: FrameMeta): RenderedFrame {
-    const rows = (name: TargetName) => {
+    const host = this.#host;
+    for (const name of TARGET_NAMES) {
       const s = this.#sections[name];
       const tight = this.width * BYTES_PER_PIXEL[name];
-      if (s.bytesPerRow === tight) return new Uint8Array(bytes, s.offset, tight * this.height);
-      const out = new Uint8Array(tight * this.height);
-      for (let y = 0; y < this.height; y++) {
-        out.set(new Uint8Array(bytes, s.offset + y * s.bytesPerRow, tight), y * tight);
+      const out = host.bytes(name);
+      if (s.bytesPerRow === tight) {
+        out.set(new Uint8Array(bytes, s.offset, tight * this.height));
+        continue;
       }
-      return out;
-    };
-    const view = <T>(name: TargetName, Type: { new (b: ArrayBuffer, o: number, n: number): T }) => {
-      const r = rows(name);
-      return new Type(r.buffer as ArrayBuffer, r.byteOffset, r.byteLength / Type_BYTES(Type));
-    };
+      const rows = new Uint8Array(bytes, s.offset, s.bytesPerRow * this.height);
+      for (let y = 0; y < this.height; y++) {
+        const from = y * s.bytesPerRow;
+        out.set(rows.subarray(from, from + tight), y * tight);
+      }
+    }
     const labelWords = new Uint32Array(
       bytes,
       this.#sections.labels.offset,
@@ -599,19 +610,14 @@ export class Renderer {
       meta,
       width: this.width,
       height: this.height,
-      rgb: rows("rgb"),
-      depth: view("depth", Float32Array),
-      normals: view("normals", Uint16Array),
-      instance: view("instance", Uint32Array),
-      flow: view("flow", Float32Array),
+      rgb: host.rgb,
+      depth: host.depth,
+      normals: host.normals,
+      instance: host.instance,
+      flow: host.flow,
       labels: decodeLabels(labelWords, meta.maxId),
     };
   }
-}
-
-// deno-lint-ignore no-explicit-any
-function Type_BYTES(Type: any): number {
-  return Type.BYTES_PER_ELEMENT;
 }
 
 function align(n: number, to: number): number {

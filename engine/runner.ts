@@ -60,7 +60,9 @@ export interface ClipResult {
   error?: string;
   events: ActionEvent[];
   captions: Caption[];
+  /** Every value drawn for the clip. Empty in a render run's summary: labels.json has it. */
   sampled: Record<string, unknown>;
+  /** Plugin records. Empty in a render run's summary: labels.json has them. */
   records: Record<string, Record<string, unknown>>;
 }
 
@@ -145,7 +147,10 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
       if (result.status === "ok") result = failed(result.clip, error);
       log(`clip ${result.clip} failed: ${result.error}`);
     }
-    results.push(result);
+    // The summary keeps every clip for the whole run, so not what labels.json already holds:
+    // sampled values and plugin records (~1 KB of JSON per bench clip, more with plugins) would
+    // grow memory without bound over a long run.
+    results.push({ ...result, sampled: {}, records: {} });
     await manifest!.put(manifestLine(result, dirName, config.frames));
     const seconds = (performance.now() - clipStarted) / 1000;
     options.onClip?.(results.length, total, config.frames / seconds);
@@ -194,10 +199,12 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
       await Deno.remove(partial, { recursive: true }).catch(() => {});
       await Deno.mkdir(partial, { recursive: true });
       let rendered: RenderedClip;
+      const target: RenderTarget = { renderer: renderer!, dir: partial };
       try {
-        rendered = await runClip(config, library, instances, clip, { renderer: renderer!, dir: partial });
+        rendered = await runClip(config, library, instances, clip, target);
       } catch (error) {
         rendered = failed(clip, error);
+        target.recorder?.abandon();
         // The GPU may still hold this clip's frames; start the next clip clean.
         await renderer!.drain(() => {});
       }
@@ -248,6 +255,9 @@ export async function planDataset(options: Omit<RunOptions, "out">): Promise<Run
   };
 }
 
+/** Where runClip renders; it sets `recorder`, which a failed clip must abandon (its encoder). */
+type RenderTarget = { renderer: Renderer; dir: string; recorder?: ClipRecorder };
+
 /** A clip whose frames are rendered; `files` settles when its folder is fully written. */
 type RenderedClip = ClipResult & { files?: Promise<void> };
 
@@ -260,7 +270,7 @@ async function runClip(
   library: MeshLibrary,
   instances: Instance[],
   clip: number,
-  render: { renderer: Renderer; dir: string } | undefined,
+  render: RenderTarget | undefined,
 ): Promise<RenderedClip> {
   const { frames, fps, width, height, seed } = config;
   const built = buildScene(config, library, Rng.forPlugin(seed, clip, "scene"));
@@ -335,6 +345,7 @@ async function runClip(
   const recorder = render
     ? await ClipRecorder.create(render.dir, frames, width, height, fps, config.outputs, withAudio)
     : undefined;
+  if (render) render.recorder = recorder; // so a failure can abandon it
   const states: FrameState[] = [];
   const seen = new Map<number, SceneObject>();
   const consume = async (frame: RenderedFrame) => {

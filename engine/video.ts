@@ -20,9 +20,13 @@
 
 import type {
   AudioEncoder as AudioEncoderType,
+  EncodedAudioChunk,
+  EncodedAudioChunkMetadata,
+  EncodedVideoChunk,
+  EncodedVideoChunkMetadata,
   VideoEncoder as VideoEncoderType,
 } from "@napi-rs/webcodecs";
-import { ArrayBufferTarget, Muxer } from "mp4-muxer";
+import { Muxer, StreamTarget } from "mp4-muxer";
 
 export interface VideoWriterOptions {
   width: number;
@@ -39,6 +43,11 @@ export interface VideoWriter {
   addAudio?(interleaved: Float32Array): Promise<void>;
   /** Complete .mp4 bytes; closes the encoders. */
   finish(): Promise<Uint8Array>;
+  /**
+   * Closes the encoders without writing (a clip that failed). An encoder never closed keeps a
+   * native thread and ~1 MB for the rest of the run (measured). Safe after finish.
+   */
+  close(): void;
 }
 
 /** The size actually encoded: yuv420p needs even dimensions, so odd ones grow by one pixel. */
@@ -86,7 +95,7 @@ const LUMA_B = Float64Array.from({ length: 256 }, (_, v) => Y_B * v);
 /**
  * RGBA8 -> I420 (Y plane, then U, then V), BT.709 limited range. `src` is width x height; the
  * output is padW x padH, with the last column/row repeated into the padding. Chroma comes from
- * the average of each 2x2 block.
+ * the average of each 2x2 block. Writes into `out` (padW * padH * 3 / 2 bytes) and returns it.
  */
 function rgbaToI420(
   src: Uint8Array,
@@ -94,8 +103,8 @@ function rgbaToI420(
   height: number,
   padW: number,
   padH: number,
+  out: Uint8Array,
 ): Uint8Array {
-  const out = new Uint8Array((padW * padH * 3) / 2);
   const uPlane = padW * padH;
   const vPlane = uPlane + (padW * padH) / 4;
   for (let y = 0; y < padH; y += 2) {
@@ -279,6 +288,47 @@ function addAudioEditList(
   return out;
 }
 
+interface EncoderCallbacks<Chunk, Meta> {
+  output: (chunk: Chunk, metadata?: Meta) => void;
+  error: (error: Error) => void;
+}
+
+/**
+ * Encoder callbacks that reach nothing but `route`. The package keeps an encoder's callbacks
+ * alive after close(), and callbacks made inside createVideoWriter reach the encoder, the muxer
+ * and its buffer through their shared closure, so none of it was ever collected: +90 KB
+ * resident per clip, measured over 2000 clips. The writer empties `route` when it closes.
+ */
+function routedCallbacks<Chunk, Meta>(
+  route: Partial<EncoderCallbacks<Chunk, Meta>>,
+): EncoderCallbacks<Chunk, Meta> {
+  return {
+    output: (chunk, metadata) => route.output?.(chunk, metadata),
+    error: (error) => route.error?.(error),
+  };
+}
+
+/**
+ * A muxer target that keeps the file's pieces as the muxer hands them over and joins them at the
+ * end. mp4-muxer's ArrayBufferTarget starts every file with a 64 KB buffer and grows it by
+ * doubling; per clip that was the largest piece of garbage left for the full GC (RSS high-water).
+ * With fastStart "in-memory" the whole file arrives at finalize, usually as one piece.
+ */
+function memoryTarget() {
+  const pieces: { data: Uint8Array; position: number }[] = [];
+  const target = new StreamTarget({
+    onData: (data, position) => void pieces.push({ data, position }),
+  });
+  const bytes = (): Uint8Array => {
+    if (pieces.length === 1 && pieces[0].position === 0) return pieces[0].data;
+    const size = Math.max(...pieces.map((p) => p.position + p.data.byteLength));
+    const out = new Uint8Array(size);
+    for (const p of pieces) out.set(p.data, p.position);
+    return out;
+  };
+  return { target, bytes };
+}
+
 /** Create an H.264 (+ optional AAC) MP4 writer. */
 export async function createVideoWriter(options: VideoWriterOptions): Promise<VideoWriter> {
   const { width, height, fps } = options;
@@ -297,9 +347,9 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
   const codecs = await import("@napi-rs/webcodecs");
   const coded = paddedSize(width, height);
 
-  const target = new ArrayBufferTarget();
+  const file = memoryTarget();
   const muxer = new Muxer({
-    target,
+    target: file.target,
     video: {
       codec: "avc",
       width: coded.width,
@@ -322,7 +372,7 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
     if (failure) throw failure;
   };
 
-  const videoEncoder: VideoEncoderType = new codecs.VideoEncoder({
+  const videoRoute: Partial<EncoderCallbacks<EncodedVideoChunk, EncodedVideoChunkMetadata>> = {
     output: (chunk, meta) => {
       try {
         const data = new Uint8Array(chunk.byteLength);
@@ -337,7 +387,8 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
       }
     },
     error: fail,
-  });
+  };
+  const videoEncoder: VideoEncoderType = new codecs.VideoEncoder(routedCallbacks(videoRoute));
   videoEncoder.configure({
     codec: AVC_CODEC,
     width: coded.width,
@@ -350,13 +401,21 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
   });
 
   let frameIndex = 0;
+  // One conversion buffer per writer, not per frame: VideoFrame copies it (measured: reusing it
+  // leaves the mp4 bytes unchanged).
+  const i420Buffer = new Uint8Array((coded.width * coded.height * 3) / 2);
   let audioEncoder: AudioEncoderType | undefined;
+  const audioRoute: Partial<EncoderCallbacks<EncodedAudioChunk, EncodedAudioChunkMetadata>> = {};
   let audioSamples = 0; // per channel
   let finished = false;
 
   const closeAll = () => {
     for (const encoder of [videoEncoder, audioEncoder]) {
       if (encoder && encoder.state !== "closed") encoder.close();
+    }
+    for (const route of [videoRoute, audioRoute]) {
+      route.output = undefined;
+      route.error = undefined;
     }
   };
 
@@ -376,7 +435,7 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
         await new Promise((resolve) => setTimeout(resolve, 1));
         check();
       }
-      const i420 = rgbaToI420(rgba, width, height, coded.width, coded.height);
+      const i420 = rgbaToI420(rgba, width, height, coded.width, coded.height, i420Buffer);
       const frame = new codecs.VideoFrame(i420, {
         format: "I420",
         codedWidth: coded.width,
@@ -399,6 +458,11 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
       frameIndex += 1;
     },
 
+    close(): void {
+      finished = true;
+      closeAll();
+    },
+
     async finish(): Promise<Uint8Array> {
       if (finished) throw new Error("VideoWriter: finish called twice");
       finished = true;
@@ -416,7 +480,7 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
         throw new Error("VideoWriter: options.audio was set but addAudio was never called");
       }
       muxer.finalize();
-      let bytes: Uint8Array = new Uint8Array(target.buffer);
+      let bytes: Uint8Array = file.bytes();
       if (audio && audioSamples > 0) {
         bytes = addAudioEditList(bytes, AAC_PRIMING, audioSamples, audio.sampleRate);
       }
@@ -437,23 +501,22 @@ export async function createVideoWriter(options: VideoWriterOptions): Promise<Vi
       }
       audioSamples = interleaved.length / audio.channels;
       let packet = 0;
-      audioEncoder = new codecs.AudioEncoder({
-        output: (chunk, meta) => {
-          try {
-            const data = new Uint8Array(chunk.byteLength);
-            chunk.copyTo(data);
-            // The package's chunk timestamps truncate to whole microseconds and its final
-            // (flushed) packets report nonsense durations, so time packets by count instead.
-            const time = (packet * AAC_FRAME * 1e6) / audio.sampleRate;
-            const duration = (AAC_FRAME * 1e6) / audio.sampleRate;
-            packet += 1;
-            muxer.addAudioChunkRaw(data, chunk.type, time, duration, meta);
-          } catch (error) {
-            fail(error as Error);
-          }
-        },
-        error: fail,
-      });
+      audioRoute.output = (chunk, meta) => {
+        try {
+          const data = new Uint8Array(chunk.byteLength);
+          chunk.copyTo(data);
+          // The package's chunk timestamps truncate to whole microseconds and its final
+          // (flushed) packets report nonsense durations, so time packets by count instead.
+          const time = (packet * AAC_FRAME * 1e6) / audio.sampleRate;
+          const duration = (AAC_FRAME * 1e6) / audio.sampleRate;
+          packet += 1;
+          muxer.addAudioChunkRaw(data, chunk.type, time, duration, meta);
+        } catch (error) {
+          fail(error as Error);
+        }
+      };
+      audioRoute.error = fail;
+      audioEncoder = new codecs.AudioEncoder(routedCallbacks(audioRoute));
       audioEncoder.configure({
         codec: "mp4a.40.2", // AAC-LC
         sampleRate: audio.sampleRate,

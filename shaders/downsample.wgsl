@@ -3,7 +3,8 @@
 struct Params { factor: u32, _p0: u32, _p1: u32, _p2: u32 }
 
 @group(0) @binding(0) var source: texture_2d<f32>;
-@group(0) @binding(1) var<uniform> params: Params;
+// storage, not uniform: see the frame buffer in common.wgsl (lavapipe leaks on inlined uniforms)
+@group(0) @binding(1) var<storage, read> params: Params;
 
 @vertex
 fn vs_full(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {

@@ -15,7 +15,8 @@ struct Params {
   color_b: vec4f,
 }
 
-@group(0) @binding(0) var<uniform> params: Params;
+// storage, not uniform: see the frame buffer in common.wgsl (lavapipe leaks on inlined uniforms)
+@group(0) @binding(0) var<storage, read> params: Params;
 @group(0) @binding(1) var target_tex: texture_storage_2d<rgba8unorm, write>;
 
 const TAU: f32 = 6.28318531;

@@ -10,6 +10,7 @@ import { randomizers } from "../plugins/randomizer/mod.ts";
 import { cameraRandomizer } from "../plugins/randomizer/camera.ts";
 import { clutterRandomizer } from "../plugins/randomizer/clutter.ts";
 import { definePlugin, type FrameContext, type Options } from "../engine/plugin.ts";
+import { copyFrame } from "../engine/host_frame.ts";
 import type { RenderedFrame } from "../engine/renderer.ts";
 import { Rng } from "../engine/rng.ts";
 import { Scene, type Vec3 } from "../engine/scene.ts";
@@ -220,7 +221,7 @@ const probe = definePlugin({
   kind: "randomizer",
   description: "keeps rendered frames for the test",
   defaults: {},
-  create: () => ({ rendered: (_ctx, frame) => void captured.push(frame) }),
+  create: () => ({ rendered: (_ctx, frame) => void captured.push(copyFrame(frame)) }),
 });
 const registry = [...randomizers, probe];
 

@@ -7,6 +7,7 @@ import { mat4 } from "wgpu-matrix";
 import { snapshot } from "../engine/frame_state.ts";
 import { halfToFloat } from "../engine/half.ts";
 import { cube, plane, sphere, torus } from "../engine/mesh.ts";
+import { copyFrame } from "../engine/host_frame.ts";
 import { type RenderedFrame, Renderer } from "../engine/renderer.ts";
 import { Scene } from "../engine/scene.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
@@ -43,7 +44,7 @@ async function render(
   });
   const out: RenderedFrame[] = [];
   const consume = (f: RenderedFrame) => {
-    out.push(f);
+    out.push(copyFrame(f)); // the renderer reuses a frame's arrays for the next one
   };
   step(0);
   let now = snapshot(scene, size[0], size[1]);

@@ -250,6 +250,22 @@ Deno.test("createVideoWriter rejects frames of the wrong size", async () => {
   assert((await writer.finish()).length > 0);
 });
 
+Deno.test("createVideoWriter close() releases an unfinished writer's encoder thread", async () => {
+  const threads = () =>
+    Number(Deno.readTextFileSync("/proc/self/status").match(/Threads:\s+(\d+)/)?.[1] ?? 0);
+  const frame = new Uint8Array(32 * 32 * 4).fill(100);
+  const before = threads();
+  for (let i = 0; i < 8; i++) {
+    const writer = await createVideoWriter({ width: 32, height: 32, fps: 10 });
+    await writer.addFrame(frame);
+    writer.close(); // a clip that failed before finish
+    writer.close(); // twice is fine
+    await assertRejects(() => writer.finish());
+  }
+  // Unclosed, each abandoned writer kept one native thread for the rest of the run.
+  assert(threads() < before + 4, `${threads()} threads, ${before} before`);
+});
+
 Deno.test("createVideoWriter addAudio muxes an aac stream in sync with the video", async () => {
   if (!readerAvailable(HAVE_FFMPEG, "ffprobe/ffmpeg", "ffmpeg")) return;
   const [w, h, fps, frames] = [64, 48, 24, 24];
