@@ -35,6 +35,7 @@ import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
 import { definePlugin } from "../engine/plugin.ts";
 import type { RenderedFrame } from "../engine/renderer.ts";
+import { copyFrame } from "../engine/host_frame.ts";
 
 const FPS = 24;
 
@@ -649,7 +650,7 @@ const probe = definePlugin({
   kind: "randomizer",
   description: "keeps rendered frames for the test",
   defaults: {},
-  create: () => ({ rendered: (_ctx, frame) => void captured.push(frame) }),
+  create: () => ({ rendered: (_ctx, frame) => void captured.push(copyFrame(frame)) }),
 });
 
 /** Pixel of world point `p` with a clip frame's K and OpenCV world_from_camera. */
