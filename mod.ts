@@ -47,7 +47,7 @@ export {
   type RunSummary,
   VERSION,
 } from "./engine/runner.ts";
-export { loadScene, SceneError, type SceneConfig } from "./engine/scene_file.ts";
+export { loadScene, type SceneConfig, SceneError } from "./engine/scene_file.ts";
 export { builtins } from "./plugins/mod.ts";
 
 // Reading what was written, and the GPU underneath.

@@ -15,8 +15,14 @@ export const FLAGS = {
   size: { type: "size", description: "frame size, e.g. 256x256 (overrides the scene)" },
   only: { type: "list", description: "render only these clip indices, e.g. 0,3" },
   "in-flight": { type: "integer", description: "frames in flight on the GPU (default 8)" },
-  shard: { type: "string", description: "render only shard I of N (\"I/N\"), or \"auto\" from Kubernetes/Slurm env" },
-  shards: { type: "integer", description: "shard count for --shard auto (Kubernetes: the Job's completions)" },
+  shard: {
+    type: "string",
+    description: 'render only shard I of N ("I/N"), or "auto" from Kubernetes/Slurm env',
+  },
+  shards: {
+    type: "integer",
+    description: "shard count for --shard auto (Kubernetes: the Job's completions)",
+  },
   resume: { type: "boolean", description: "continue the run in --out (an error if there is none)" },
   quiet: { type: "boolean", description: "no progress bar" },
   help: { type: "boolean", description: "show this help" },
@@ -27,7 +33,9 @@ export async function main(argv: string[]): Promise<number> {
   let shard: Shard | undefined;
   try {
     args = parseArgs(argv, FLAGS);
-    if (args.shards !== undefined && args.shard === undefined) throw new UsageError("--shards goes with --shard auto");
+    if (args.shards !== undefined && args.shard === undefined) {
+      throw new UsageError("--shards goes with --shard auto");
+    }
     if (args.shard !== undefined) {
       if (args.only !== undefined) throw new UsageError("--only and --shard cannot be combined");
       try {
@@ -37,7 +45,9 @@ export async function main(argv: string[]): Promise<number> {
         throw error;
       }
     }
-    if (args._.length > 0) throw new UsageError(`Unexpected argument "${args._[0]}" (use --scene FILE)`);
+    if (args._.length > 0) {
+      throw new UsageError(`Unexpected argument "${args._[0]}" (use --scene FILE)`);
+    }
     for (const k of ["clips", "frames", "fps"] as const) {
       if (args[k] === 0) throw new UsageError(`--${k} must be at least 1`);
     }
@@ -82,7 +92,9 @@ export async function main(argv: string[]): Promise<number> {
       onClip(done, total, fps) {
         const width = 30;
         const filled = Math.round((done / total) * width);
-        const bar = `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total} clips · ${fps.toFixed(0)} fps`;
+        const bar = `[${"#".repeat(filled)}${
+          " ".repeat(width - filled)
+        }] ${done}/${total} clips · ${fps.toFixed(0)} fps`;
         if (quiet) console.error(bar);
         else Deno.stderr.writeSync(encoder.encode(`\r${bar}${done === total ? "\n" : ""}`));
       },
@@ -90,12 +102,16 @@ export async function main(argv: string[]): Promise<number> {
     const out = (args.out as string) ?? "out";
     console.error(
       (summary.kept ? `kept ${summary.kept} finished clip(s); ` : "") +
-        `wrote ${summary.clips.length - summary.failed} clip(s), ${summary.frames} frames to ${out}/ in ${summary.seconds.toFixed(1)} s` +
+        `wrote ${
+          summary.clips.length - summary.failed
+        } clip(s), ${summary.frames} frames to ${out}/ in ${summary.seconds.toFixed(1)} s` +
         (summary.failed ? ` · ${summary.failed} FAILED (see ${out}/${manifestName(shard)})` : ""),
     );
     return summary.failed > 0 ? 1 : 0;
   } catch (error) {
-    if (error instanceof SceneError || error instanceof RangeError || error instanceof ResumeError) {
+    if (
+      error instanceof SceneError || error instanceof RangeError || error instanceof ResumeError
+    ) {
       console.error(`error: ${error.message}`);
       return 2;
     }
@@ -113,7 +129,9 @@ async function deniedPaths(scene: string, out: string): Promise<string | undefin
   const write = await Deno.permissions.query({ name: "write", path: out });
   // Resume reads the output folder (dataset.json, manifests, finished clips' headers).
   const readOut = await Deno.permissions.query({ name: "read", path: out });
-  if (read.state === "granted" && write.state === "granted" && readOut.state === "granted") return undefined;
+  if (read.state === "granted" && write.state === "granted" && readOut.state === "granted") {
+    return undefined;
+  }
   const what = read.state !== "granted"
     ? `read the scene "${scene}"`
     : write.state !== "granted"

@@ -21,7 +21,12 @@ import type {
 import { type RenderedFrame, Renderer } from "./renderer.ts";
 import { Rng } from "./rng.ts";
 import { buildScene, MeshLibrary } from "./scene_build.ts";
-import { loadScene, type PluginEntry, type SceneConfig, type SceneOverrides } from "./scene_file.ts";
+import {
+  loadScene,
+  type PluginEntry,
+  type SceneConfig,
+  type SceneOverrides,
+} from "./scene_file.ts";
 import type { SceneObject } from "./scene.ts";
 import { claimDataset, planResume, removeLeftovers, sceneDigest } from "./resume.ts";
 import { sample } from "./schema.ts";
@@ -93,7 +98,10 @@ async function prepare(options: RunOptions) {
   const registry = options.registry ?? await registryDefault();
   const config = await loadScene(options.scene, { registry, overrides: options.overrides });
   const library = await MeshLibrary.load(config);
-  const instances: Instance[] = config.plugins.map((entry) => ({ entry, hooks: entry.definition.create() }));
+  const instances: Instance[] = config.plugins.map((entry) => ({
+    entry,
+    hooks: entry.definition.create(),
+  }));
   for (const { entry, hooks } of instances) {
     await hooks.setup?.({
       key: entry.key,
@@ -133,7 +141,12 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
   let writing: Promise<void> = Promise.resolve();
   let manifest: Manifest | undefined;
   /** Waits for a clip's files, moves its folder into place and records it. */
-  const settle = async (rendered: RenderedClip, dirName: string, partial: string, clipStarted: number) => {
+  const settle = async (
+    rendered: RenderedClip,
+    dirName: string,
+    partial: string,
+    clipStarted: number,
+  ) => {
     const { files, ...outcome } = rendered;
     let result: ClipResult = outcome;
     try {
@@ -176,7 +189,9 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
       await manifest.put(manifestLine(result, clipDirName(r.clip), config.frames));
     }
     await manifest.forget(plan.todo);
-    for (const r of plan.removed) log(`clip ${r.clip} was damaged (${r.problems.join("; ")}); rendering it again`);
+    for (const r of plan.removed) {
+      log(`clip ${r.clip} was damaged (${r.problems.join("; ")}); rendering it again`);
+    }
     kept = plan.kept.length;
     total = plan.todo.length;
     if (kept > 0) log(`resume: ${kept} finished clip(s) kept, ${plan.todo.length} to render`);
@@ -323,12 +338,19 @@ async function runClip(
   });
   const each = async (hook: keyof AnyHooks, frame?: RenderedFrame) => {
     for (let i = 0; i < instances.length; i++) {
-      const fn = instances[i].hooks[hook] as ((ctx: unknown, f?: RenderedFrame) => unknown) | undefined;
+      const fn = instances[i].hooks[hook] as
+        | ((ctx: unknown, f?: RenderedFrame) => unknown)
+        | undefined;
       if (!fn) continue;
       try {
         await fn.call(instances[i].hooks, contexts[i], frame);
       } catch (error) {
-        throw new Error(`plugin "${instances[i].entry.key}" (${instances[i].entry.definition.id}) failed in ${hook}: ${(error as Error).message}`, { cause: error });
+        throw new Error(
+          `plugin "${instances[i].entry.key}" (${
+            instances[i].entry.definition.id
+          }) failed in ${hook}: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
     }
   };
@@ -365,7 +387,11 @@ async function runClip(
     for (const o of scene.objects) if (!seen.has(o.id)) seen.set(o.id, o);
     states.push(snapshot(scene, width, height));
     if (render && t >= 1) {
-      await render.renderer.render(scene, states[t - 1], states[t], { clip, frame: t - 1, maxId: scene.maxId }, consume);
+      await render.renderer.render(scene, states[t - 1], states[t], {
+        clip,
+        frame: t - 1,
+        maxId: scene.maxId,
+      }, consume);
     }
   }
   if (render) await render.renderer.drain(consume);
