@@ -90,7 +90,16 @@ async function child(args: Record<string, unknown>) {
 /** Parent: spawns one child per backend and gathers their JSON lines. */
 async function runBackend(backend: string, argv: string[]): Promise<BackendReport> {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", new URL(import.meta.url).pathname, "--child", backend, ...argv],
+    args: [
+      "run",
+      "--allow-all",
+      // the same V8 settings as `deno task render` (see collectGarbageNow in engine/runner.ts)
+      "--v8-flags=--expose-gc,--max-semi-space-size=4",
+      new URL(import.meta.url).pathname,
+      "--child",
+      backend,
+      ...argv,
+    ],
     env: { DENO_WEBGPU_BACKEND: backend },
     stdout: "piped",
     stderr: "piped",

@@ -138,7 +138,8 @@ async function deniedPaths(scene: string, out: string): Promise<string | undefin
     ? `write to "${out}"`
     : `read "${out}" (resuming reads the dataset folder)`;
   return `this run may not ${what}: \`deno task render\` reads only the project folder. ` +
-    `To use other folders, run:\n  npx deno run --allow-read=.,${sceneDir},${out} ` +
+    `To use other folders, run:\n  npx deno run --v8-flags=--expose-gc,--max-semi-space-size=4 ` +
+    `--allow-read=.,${sceneDir},${out} ` +
     `--allow-write=${out} --allow-env --allow-ffi=node_modules --allow-sys engine/cli.ts ` +
     `--scene ${scene} --out ${out}`;
 }

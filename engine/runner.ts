@@ -165,6 +165,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     // grow memory without bound over a long run.
     results.push({ ...result, sampled: {}, records: {} });
     await manifest!.put(manifestLine(result, dirName, config.frames));
+    collectGarbageNow(results.length);
     const seconds = (performance.now() - clipStarted) / 1000;
     options.onClip?.(results.length, total, config.frames / seconds);
   };
@@ -519,4 +520,17 @@ class Manifest {
     const sorted = [...this.#lines.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l);
     await writeFileAtomic(this.path, sorted.join("\n") + "\n");
   }
+}
+
+/**
+ * A full garbage collection every 10 clips. Deno's WebGPU objects (each submitted command
+ * buffer among them) hold native memory that V8 does not count, so V8 may wait hundreds of clips
+ * before a full collection releases it, and resident memory climbs meanwhile. `gc` exists only
+ * under `--v8-flags=--expose-gc`, which the render and bench tasks pass; elsewhere this is a no-op.
+ * Those tasks also cap V8's young generation (`--max-semi-space-size=4`, MB): left alone it
+ * doubles a few hundred clips into a run, a step of ~10 MB resident that is never given back.
+ * Measured over 1000 clips (bench --memory): +24 % RSS without either, under +4 % with both.
+ */
+function collectGarbageNow(clipsDone: number): void {
+  if (clipsDone % 10 === 0) (globalThis as { gc?: () => void }).gc?.();
 }
