@@ -122,11 +122,18 @@ export function planReport(summary: RunSummary, examples = 3): PlanReport {
         c.colors.add(nameSrgbColor(o.color));
       }
       for (const l of scene?.lights ?? []) {
-        c.lights.add(
-          `${l.type}${l.temperature ? ` ${Math.round(l.temperature / 500) * 500} K` : ""} ×${
-            l.intensity.toFixed(1)
-          }`,
-        );
+        // Coarse bins so sampled ranges read as a distribution.
+        const t = l.temperature;
+        const warmth = t === undefined
+          ? ""
+          : t <= 4500
+          ? ", warm"
+          : t >= 6500
+          ? ", cool"
+          : ", neutral";
+        const i = l.intensity;
+        const brightness = i < 2 ? "dim" : i > 3.5 ? "bright" : "medium"; // as the captions say
+        c.lights.add(`${l.type}${warmth}, ${brightness}`);
       }
     }
     for (const cap of clip.captions) {
