@@ -157,6 +157,21 @@ export class LabelPass {
     return this.capacity * LABEL_WORDS * 4;
   }
 
+  /** A pass that only counts: fragments write the label buffer, no colour target. */
+  #countingPass(encoder: GPUCommandEncoder, label: string): GPURenderPassEncoder {
+    return encoder.beginRenderPass({
+      label,
+      colorAttachments: [],
+      // only there because a render pass needs an attachment
+      depthStencilAttachment: {
+        view: this.#views.countDepth,
+        depthLoadOp: "clear",
+        depthStoreOp: "discard",
+        depthClearValue: 1,
+      },
+    });
+  }
+
   run(
     encoder: GPUCommandEncoder,
     frameGroup: GPUBindGroup,
@@ -165,17 +180,8 @@ export class LabelPass {
   ): void {
     encoder.clearBuffer(this.buffer);
     // Visible pixels, boxes and depth ranges (full screen), then unoccluded areas (the meshes
-    // again, without depth test); the depth attachment is only there because a pass needs one.
-    const pass = encoder.beginRenderPass({
-      label: "LabelPass.counts",
-      colorAttachments: [],
-      depthStencilAttachment: {
-        view: this.#views.countDepth,
-        depthLoadOp: "clear",
-        depthStoreOp: "discard",
-        depthClearValue: 1,
-      },
-    });
+    // again, without depth test).
+    const pass = this.#countingPass(encoder, "LabelPass.counts");
     pass.setPipeline(this.#reducePipeline);
     pass.setBindGroup(0, this.#reduceGroup);
     pass.setBindGroup(1, this.#isolatedGroup, [0]);
@@ -226,16 +232,7 @@ export class LabelPass {
         pass.setIndexBuffer(meshes.indexBuffer, "uint32");
         for (const d of c.draws) drawIndexed(pass, d);
         pass.end();
-        const count = encoder.beginRenderPass({
-          label: `LabelPass.countIsolated${c.id}`,
-          colorAttachments: [],
-          depthStencilAttachment: {
-            view: this.#views.countDepth,
-            depthLoadOp: "clear",
-            depthStoreOp: "discard",
-            depthClearValue: 1,
-          },
-        });
+        const count = this.#countingPass(encoder, `LabelPass.countIsolated${c.id}`);
         count.setPipeline(this.#countPipeline);
         count.setBindGroup(0, this.#isolatedCountGroup());
         count.setBindGroup(1, this.#isolatedGroup, [i * ISOLATED_STRIDE]);
