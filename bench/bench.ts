@@ -6,7 +6,7 @@
  *
  *   deno task bench [--quick] [--json PATH] [--backends gl,vulkan] [--memory]
  */
-import { parseArgs, usage, UsageError } from "../engine/args.ts";
+import { parseCommandLine, UsageError } from "../engine/args.ts";
 import { acquireGpu, describeGpu } from "../engine/gpu.ts";
 import { type MemoryResult, memoryRun } from "./memory.ts";
 import { benchScene } from "./scene.ts";
@@ -197,21 +197,15 @@ function table(reports: BackendReport[]): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, FLAGS);
-    if (args._.length > 0) throw new UsageError(`Unexpected argument "${args._[0]}"`);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`error: ${error.message}\n\n${usage("deno task bench", "", FLAGS).trim()}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (args.help) {
-    console.log(usage("deno task bench", "Per-stage and end-to-end throughput.", FLAGS));
-    return 0;
-  }
+  const args = parseCommandLine(argv, {
+    name: "deno task bench",
+    summary: "Per-stage and end-to-end throughput.",
+    flags: FLAGS,
+    check(args) {
+      if (args._.length > 0) throw new UsageError(`Unexpected argument "${args._[0]}"`);
+    },
+  });
+  if (typeof args === "number") return args;
   const quick = Boolean(args.quick);
   args.sizes ??= quick ? [128, 256] : [128, 256, 512];
   args.objects ??= [1, 20, 200, 2000];

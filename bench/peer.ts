@@ -9,7 +9,7 @@
  *
  *   deno task bench:peer [--objects 20,200] [--size 256x256] [--frames 12] [--json PATH]
  */
-import { parseArgs, usage, UsageError } from "../engine/args.ts";
+import { parseCommandLine, UsageError } from "../engine/args.ts";
 import { acquireGpu, describeGpu } from "../engine/gpu.ts";
 import { renderDataset } from "../engine/runner.ts";
 import { benchScene, benchSceneYaml } from "./scene.ts";
@@ -151,23 +151,15 @@ async function runSynthvid(dir: string, yamlFile: string, frames: number) {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, FLAGS);
-    if (args._.length > 0) throw new UsageError(`Unexpected argument "${args._[0]}"`);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(
-        `error: ${error.message}\n\n${usage("deno task bench:peer", "", FLAGS).trim()}`,
-      );
-      return 2;
-    }
-    throw error;
-  }
-  if (args.help) {
-    console.log(usage("deno task bench:peer", "synthvid vs Blender on the same scene.", FLAGS));
-    return 0;
-  }
+  const args = parseCommandLine(argv, {
+    name: "deno task bench:peer",
+    summary: "synthvid vs Blender on the same scene.",
+    flags: FLAGS,
+    check(args) {
+      if (args._.length > 0) throw new UsageError(`Unexpected argument "${args._[0]}"`);
+    },
+  });
+  if (typeof args === "number") return args;
   const version = await blenderVersion();
   if (!version) {
     console.log(

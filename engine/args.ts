@@ -89,3 +89,34 @@ export function usage(command: string, summary: string, flags: Record<string, Fl
   });
   return `${summary}\n\nUsage: ${command} [flags]\n\n${rows.join("\n")}\n`;
 }
+
+export interface Command {
+  /** As the user types it, e.g. "deno task pack DIR". */
+  name: string;
+  summary: string;
+  flags: Record<string, FlagSpec>;
+  /** More checks of the parsed flags (skipped for --help); throw UsageError. */
+  check?(args: Parsed): void;
+}
+
+/**
+ * Parses a command's arguments the same way for every command: `--help` prints the usage (exit
+ * code 0); a UsageError from parsing or from `check` prints the error and the usage (exit code 2).
+ * Returns the parsed flags, or the exit code to return when there is nothing more to do.
+ */
+export function parseCommandLine(argv: readonly string[], command: Command): Parsed | number {
+  let args: Parsed;
+  try {
+    args = parseArgs(argv, command.flags);
+    if (!args.help) command.check?.(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}\n\n${usage(command.name, "", command.flags).trim()}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(usage(command.name, command.summary, command.flags));
+    return 0;
+  }
+  return args;
+}

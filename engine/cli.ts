@@ -1,5 +1,5 @@
 /** `deno task render`: renders a scene into a dataset folder. */
-import { parseArgs, usage, UsageError } from "./args.ts";
+import { parseCommandLine, UsageError } from "./args.ts";
 import { ResumeError } from "./resume.ts";
 import { renderDataset } from "./runner.ts";
 import { SceneError } from "./scene_file.ts";
@@ -29,39 +29,33 @@ export const FLAGS = {
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
-  let args;
   let shard: Shard | undefined;
-  try {
-    args = parseArgs(argv, FLAGS);
-    if (args.shards !== undefined && args.shard === undefined) {
-      throw new UsageError("--shards goes with --shard auto");
-    }
-    if (args.shard !== undefined) {
-      if (args.only !== undefined) throw new UsageError("--only and --shard cannot be combined");
-      try {
-        shard = parseShard(args.shard as string, args.shards as number | undefined);
-      } catch (error) {
-        if (error instanceof ShardError) throw new UsageError(error.message);
-        throw error;
+  const args = parseCommandLine(argv, {
+    name: "deno task render",
+    summary: "Render a labeled synthetic video dataset.",
+    flags: FLAGS,
+    check(args) {
+      if (args.shards !== undefined && args.shard === undefined) {
+        throw new UsageError("--shards goes with --shard auto");
       }
-    }
-    if (args._.length > 0) {
-      throw new UsageError(`Unexpected argument "${args._[0]}" (use --scene FILE)`);
-    }
-    for (const k of ["clips", "frames", "fps"] as const) {
-      if (args[k] === 0) throw new UsageError(`--${k} must be at least 1`);
-    }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`error: ${error.message}\n\n${usage("deno task render", "", FLAGS).trim()}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (args.help) {
-    console.log(usage("deno task render", "Render a labeled synthetic video dataset.", FLAGS));
-    return 0;
-  }
+      if (args.shard !== undefined) {
+        if (args.only !== undefined) throw new UsageError("--only and --shard cannot be combined");
+        try {
+          shard = parseShard(args.shard as string, args.shards as number | undefined);
+        } catch (error) {
+          if (error instanceof ShardError) throw new UsageError(error.message);
+          throw error;
+        }
+      }
+      if (args._.length > 0) {
+        throw new UsageError(`Unexpected argument "${args._[0]}" (use --scene FILE)`);
+      }
+      for (const k of ["clips", "frames", "fps"] as const) {
+        if (args[k] === 0) throw new UsageError(`--${k} must be at least 1`);
+      }
+    },
+  });
+  if (typeof args === "number") return args;
   const size = args.size as [number, number] | undefined;
   const denied = await deniedPaths(
     (args.scene as string) ?? "scenes/default.yaml",

@@ -15,7 +15,7 @@
  * result is manifest.jsonl in clip order, byte-identical to what one process
  * rendering every clip writes. Shard manifests are left in place.
  */
-import { parseArgs, usage, UsageError } from "./args.ts";
+import { parseCommandLine, UsageError } from "./args.ts";
 import { writeFileAtomic } from "./atomic.ts";
 import { checkClip } from "./resume.ts";
 import { SHARD_MANIFEST } from "./shard.ts";
@@ -189,23 +189,17 @@ export const FLAGS = {
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
-  const summary =
-    "Merge per-shard manifests (manifest.shard-i-of-N.jsonl) into DIR/manifest.jsonl.";
-  let args;
-  try {
-    args = parseArgs(argv, FLAGS);
-    if (!args.help && args._.length !== 1) {
-      throw new UsageError("expected one dataset folder: deno task merge DIR");
-    }
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`error: ${error.message}\n\n${usage("deno task merge DIR", "", FLAGS).trim()}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(usage("deno task merge DIR", summary, FLAGS));
-    return 0;
-  }
+  const args = parseCommandLine(argv, {
+    name: "deno task merge DIR",
+    summary: "Merge per-shard manifests (manifest.shard-i-of-N.jsonl) into DIR/manifest.jsonl.",
+    flags: FLAGS,
+    check(args) {
+      if (args._.length !== 1) {
+        throw new UsageError("expected one dataset folder: deno task merge DIR");
+      }
+    },
+  });
+  if (typeof args === "number") return args;
   const dir = args._[0];
   let report: MergeReport;
   try {

@@ -17,7 +17,7 @@
  * Clips come from DIR/manifest.jsonl (status ok); after a sharded run, run
  * `deno task merge DIR` first.
  */
-import { parseArgs, usage, UsageError } from "./args.ts";
+import { parseCommandLine, UsageError } from "./args.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 import { listFiles } from "./resume.ts";
 import { SHARD_MANIFEST } from "./shard.ts";
@@ -275,24 +275,19 @@ export const FLAGS = {
 } as const;
 
 export async function main(argv: string[]): Promise<number> {
-  const summary = "Pack a dataset folder into WebDataset tar shards with an index.json.";
-  let args;
   let targetSize = 1e9;
-  try {
-    args = parseArgs(argv, FLAGS);
-    if (!args.help && args._.length !== 1) {
-      throw new UsageError("expected one dataset folder: deno task pack DIR");
-    }
-    if (args["target-size"] !== undefined) targetSize = parseSize(args["target-size"] as string);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`error: ${error.message}\n\n${usage("deno task pack DIR", "", FLAGS).trim()}`);
-    return 2;
-  }
-  if (args.help) {
-    console.log(usage("deno task pack DIR", summary, FLAGS));
-    return 0;
-  }
+  const args = parseCommandLine(argv, {
+    name: "deno task pack DIR",
+    summary: "Pack a dataset folder into WebDataset tar shards with an index.json.",
+    flags: FLAGS,
+    check(args) {
+      if (args._.length !== 1) {
+        throw new UsageError("expected one dataset folder: deno task pack DIR");
+      }
+      if (args["target-size"] !== undefined) targetSize = parseSize(args["target-size"] as string);
+    },
+  });
+  if (typeof args === "number") return args;
   const dir = args._[0];
   const started = performance.now();
   try {

@@ -4,7 +4,7 @@
  * are distributed, so a 100 000-clip dataset can be checked before paying for
  * rendering. Planned captions equal rendered ones for the same seed.
  */
-import { parseArgs, usage, UsageError } from "./args.ts";
+import { parseCommandLine, UsageError } from "./args.ts";
 import { nameSrgbColor } from "./caption/color_names.ts";
 import { type CaptionStats, captionStats } from "./caption/stats.ts";
 import { type ClipResult, planDataset, type RunSummary } from "./runner.ts";
@@ -227,32 +227,20 @@ export function formatPlanReport(r: PlanReport): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs(argv, FLAGS);
-    if (args._.length > 0) {
-      throw new UsageError(`Unexpected argument "${args._[0]}" (use --scene FILE)`);
-    }
-    if (args.clips === 0 || args.frames === 0) {
-      throw new UsageError("--clips and --frames must be at least 1");
-    }
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`error: ${error.message}\n\n${usage("deno task plan", "", FLAGS).trim()}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (args.help) {
-    console.log(
-      usage(
-        "deno task plan",
-        "Sample clips without rendering and print their distribution.",
-        FLAGS,
-      ),
-    );
-    return 0;
-  }
+  const args = parseCommandLine(argv, {
+    name: "deno task plan",
+    summary: "Sample clips without rendering and print their distribution.",
+    flags: FLAGS,
+    check(args) {
+      if (args._.length > 0) {
+        throw new UsageError(`Unexpected argument "${args._[0]}" (use --scene FILE)`);
+      }
+      if (args.clips === 0 || args.frames === 0) {
+        throw new UsageError("--clips and --frames must be at least 1");
+      }
+    },
+  });
+  if (typeof args === "number") return args;
   try {
     const summary = await planDataset({
       scene: (args.scene as string) ?? "scenes/default.yaml",
