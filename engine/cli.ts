@@ -24,7 +24,7 @@ export const FLAGS = {
     description: "shard count for --shard auto (Kubernetes: the Job's completions)",
   },
   resume: { type: "boolean", description: "continue the run in --out (an error if there is none)" },
-  quiet: { type: "boolean", description: "no progress bar" },
+  quiet: { type: "boolean", description: "no progress output, only the final summary" },
   help: { type: "boolean", description: "show this help" },
 } as const;
 
@@ -65,7 +65,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`error: ${denied}`);
     return 2;
   }
-  const quiet = Boolean(args.quiet) || !Deno.stderr.isTerminal();
+  const quiet = Boolean(args.quiet);
+  // Without a terminal (logs, batch jobs) a line per clip instead of a redrawn bar.
+  const terminal = Deno.stderr.isTerminal();
   const encoder = new TextEncoder();
   try {
     const summary = await renderDataset({
@@ -89,7 +91,8 @@ export async function main(argv: string[]): Promise<number> {
         const bar = `[${"#".repeat(filled)}${
           " ".repeat(width - filled)
         }] ${done}/${total} clips · ${fps.toFixed(0)} fps`;
-        if (quiet) console.error(bar);
+        if (quiet) return;
+        if (!terminal) console.error(bar);
         else Deno.stderr.writeSync(encoder.encode(`\r${bar}${done === total ? "\n" : ""}`));
       },
     });
@@ -107,6 +110,15 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof SceneError || error instanceof RangeError || error instanceof ResumeError
     ) {
       console.error(`error: ${error.message}`);
+      return 2;
+    }
+    if (
+      error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory ||
+      error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotFound ||
+      (error as { code?: string }).code === "EROFS"
+    ) {
+      // A file system refusal (an --out that is a file, a read-only disk): no stack trace.
+      console.error(`error: ${(error as Error).message}`);
       return 2;
     }
     throw error;

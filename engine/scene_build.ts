@@ -6,7 +6,7 @@ import { kelvinToLinear, srgbToLinear } from "./color.ts";
 import { eulerToQuat, type Keyframe } from "./keyframes.ts";
 import type { Rng } from "./rng.ts";
 import { type MeshPart, Scene, type Vec3 } from "./scene.ts";
-import { keyframeSchema, MESH_KEYS, type SceneConfig } from "./scene_file.ts";
+import { keyframeSchema, MESH_KEYS, type SceneConfig, SceneError } from "./scene_file.ts";
 import { sample, type Schema } from "./schema.ts";
 
 const vec3: Schema = { type: "vector", length: 3, sampled: true };
@@ -22,7 +22,14 @@ export class MeshLibrary {
     const lib = new MeshLibrary();
     for (const key of MESH_KEYS) lib.#parts.set(key, [{ mesh: primitives[key]() }]);
     for (const [key, path] of Object.entries(config.assets)) {
-      const asset = await loadGltf(path);
+      let asset;
+      try {
+        asset = await loadGltf(path);
+      } catch (error) {
+        throw new SceneError(config.file, [
+          `${config.file}: assets.${key}: ${(error as Error).message.split("\n")[0]}`,
+        ]);
+      }
       lib.#parts.set(
         key,
         asset.parts.map((p) => ({

@@ -261,22 +261,38 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     }
     try {
       assets[key] = resolveInside(dir, path);
+      if (!Deno.statSync(assets[key]).isFile) {
+        report({ path: ["assets", key], message: `"${path}" is not a file` });
+      }
     } catch (error) {
       report({
         path: ["assets", key],
-        message: (error as SceneError).problems?.[0] ?? String(error),
+        message: error instanceof Deno.errors.NotFound
+          ? `"${path}" does not exist (paths are relative to the scene file)`
+          : (error as SceneError).problems?.[0] ?? String(error),
       });
     }
   }
-  const meshKeys = [...MESH_KEYS, ...Object.keys(assets)];
+  // Keys of assets with a bad path count too: their own error is reported once, above.
+  const meshKeys = [...MESH_KEYS, ...Object.keys(rawAssets)];
+  const names = new Map<string, number>();
   objects.forEach((o, i) => {
     if (o && typeof o.mesh === "string" && !meshKeys.includes(o.mesh)) {
       report({
         path: ["objects", i, "mesh"],
         message: `unknown mesh "${o.mesh}"${didYouMean(o.mesh, meshKeys)}; expected one of ${
           meshKeys.join(", ")
-        } or a key under assets:`,
+        } (or add a glTF file under assets:)`,
       });
+    }
+    if (o && typeof o.name === "string") {
+      const first = names.get(o.name);
+      if (first !== undefined) {
+        report({
+          path: ["objects", i, "name"],
+          message: `"${o.name}" is already the name of objects[${first}]; names must be unique`,
+        });
+      } else names.set(o.name, i);
     }
   });
 

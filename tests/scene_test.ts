@@ -258,3 +258,21 @@ Deno.test("keyframed rotations turn the whole written angle, not the short way r
   }
   assertAlmostEquals(turned, -460, 1e-3);
 });
+
+Deno.test("missing glTF assets and duplicate object names are reported at load", async () => {
+  const file = await writeScene(`assets: { chair: chair.glb }
+objects:
+  - { name: a, mesh: chair }
+  - { name: a, mesh: cube }
+`);
+  const error = await assertRejects(() => loadScene(file, { registry: builtins })) as SceneError;
+  assert(
+    error.message.includes(`${file}:1:18 assets.chair: "chair.glb" does not exist`),
+    error.message,
+  );
+  assert(
+    error.message.includes(`${file}:4:13 objects[1].name: "a" is already the name of objects[0]`),
+    error.message,
+  );
+  assertEquals(error.problems.length, 2, "no follow-on 'unknown mesh' for the missing asset");
+});
