@@ -23,6 +23,9 @@ import { place } from "./lighting.ts";
 
 export const SCENE_TYPES = ["env", "basic", "empty"] as const;
 
+/** Metres between the walls and the camera or the farthest object when the room is built. */
+const ROOM_MARGIN = 3;
+
 /** Sun radiance-to-illuminance per sky look, so the key light matches the picture. */
 const SUN: Record<SkyPreset, { kelvin: number; intensity: number }> = {
   clear: { kelvin: 5600, intensity: 3 },
@@ -126,7 +129,14 @@ export const sceneTypeRandomizer = definePlugin({
           record.background = { rgba: [...scene.background] };
         }
         if (o.type === "basic") {
-          const size = draw(o.room_size_range);
+          // The room must hold the camera and everything already placed, with room to move:
+          // a camera outside it would film the back of a wall.
+          const extent = Math.max(
+            ...[scene.camera.position, ...scene.objects.map((ob) => ob.position)].map((p) =>
+              Math.max(Math.abs(p[0]), Math.abs(p[2]))
+            ),
+          );
+          const size = Math.max(draw(o.room_size_range), 2 * (extent + ROOM_MARGIN));
           const h = o.room_height;
           const wall = pickColor(rng, "wall");
           const floor = pickColor(rng, "floor");
