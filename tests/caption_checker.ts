@@ -7,6 +7,7 @@
  * against that truth. Thresholds here are looser than the captioners' own
  * (a word must be clearly right, not exactly on the captioner's threshold).
  */
+import { horizontalShare } from "../engine/caption/observer.ts";
 import { COLOR_NAMES, materialColorName, nameSrgbColor } from "../engine/caption/color_names.ts";
 import { PALETTES } from "../engine/palette.ts";
 import { definePlugin } from "../engine/plugin.ts";
@@ -35,6 +36,8 @@ export interface TruthObject {
   /** Share of the image height the object's bounds span on frame 0. */
   screenHeight: number;
   turned: number;
+  /** The part of `turned` about horizontal axes: only that is rolling. */
+  rolled: number;
   frames: number;
 }
 
@@ -172,11 +175,14 @@ export const truthPlugin = definePlugin({
               firstBounds: b,
               screenHeight: (Math.max(...ys) - Math.min(...ys)) / ctx.height,
               turned: 0,
+              rolled: 0,
               frames: 1,
               rotation: [...o.rotation],
             });
           } else {
-            t.turned += angleBetween(t.rotation, o.rotation);
+            const step = angleBetween(t.rotation, o.rotation);
+            t.turned += step;
+            t.rolled += step * horizontalShare(t.rotation, o.rotation);
             t.rotation = [...o.rotation];
             t.last = [...o.position];
             t.lastCenter = middle;
@@ -437,7 +443,7 @@ export function disagreements(text: string, clip: ClipResult, truth: Truth): str
         (verb === "spins" || verb === "turns" || verb === "rotates") &&
         !(o.turned >= 20 && travel < 0.2)
       ) return false;
-      if (verb === "rolls" && !(travel >= 0.2 && o.turned >= 20)) return false;
+      if (verb === "rolls" && !(travel >= 0.2 && o.rolled >= 20)) return false;
       if ((verb === "moves" || verb === "travels") && travel < 0.2) return false;
       const v = travel / (Math.max(1, o.frames - 1) / 24);
       if (speed === " slowly" && v > 0.45) return false;

@@ -4,7 +4,8 @@
  * every shipped scene, and planned captions equal to rendered ones.
  */
 import { parse, stringify } from "yaml";
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
+import { horizontalShare } from "../engine/caption/observer.ts";
 import { renderTestScene } from "./helpers.ts";
 import {
   COLOR_NAMES,
@@ -773,4 +774,25 @@ Deno.test("captionStats counts vocabulary and distinct bigrams, ignoring the tag
   assertEquals(s.bigrams, 3 + 4);
   assertEquals(s.distinctBigrams, 5);
   assertEquals(s.distinctBigramRatio, 5 / 7);
+});
+
+Deno.test("a turn about the vertical axis is not a roll; about a horizontal axis it is", () => {
+  const about = (axis: Vec3, degrees: number): Quat => {
+    const h = (degrees * Math.PI) / 360;
+    return [axis[0] * Math.sin(h), axis[1] * Math.sin(h), axis[2] * Math.sin(h), Math.cos(h)];
+  };
+  const start = about([0.6, 0, 0.8], 25); // any starting orientation
+  const then = (q: Quat, r: Quat): Quat => [
+    r[3] * q[0] + r[0] * q[3] + r[1] * q[2] - r[2] * q[1],
+    r[3] * q[1] - r[0] * q[2] + r[1] * q[3] + r[2] * q[0],
+    r[3] * q[2] + r[0] * q[1] - r[1] * q[0] + r[2] * q[3],
+    r[3] * q[3] - r[0] * q[0] - r[1] * q[1] - r[2] * q[2],
+  ];
+  assertAlmostEquals(horizontalShare(start, then(start, about([0, 1, 0], 40))), 0, 1e-6);
+  assertAlmostEquals(horizontalShare(start, then(start, about([0, 0, 1], 40))), 1, 1e-6);
+  assertAlmostEquals(
+    horizontalShare(start, then(start, about([Math.SQRT1_2, Math.SQRT1_2, 0], 40))),
+    Math.SQRT1_2,
+    1e-6,
+  );
 });

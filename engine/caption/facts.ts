@@ -285,7 +285,7 @@ function measuredMotions(
     if (travel >= MIN_TRAVEL) {
       out.push({
         id: o.id,
-        kind: t.turned >= MIN_TURN ? "rolls" : "moves",
+        kind: t.rolled >= MIN_TURN ? "rolls" : "moves",
         direction: displacementDirection(d, right, forward),
         speed: speedWord(travel / seconds),
       });

@@ -13,6 +13,9 @@ export interface ObjectTrack {
   lastFrame: number;
   /** Sum of the per-frame rotation angles, in degrees. */
   turned: number;
+  /** The part of `turned` about horizontal axes (rolling, tumbling), degrees; a turn about the
+   * vertical axis (a yaw) is not a roll. */
+  rolled: number;
   lastRotation: Quat;
 }
 
@@ -35,6 +38,19 @@ export function quatAngle(a: Quat, b: Quat): number {
   return (2 * Math.acos(Math.min(1, d)) * 180) / Math.PI;
 }
 
+/**
+ * How much of the turn from a to b is about a horizontal axis: sin of the angle between the
+ * world-frame rotation axis of b·a⁻¹ and the vertical (1 for a roll, 0 for a yaw).
+ */
+export function horizontalShare(a: Quat, b: Quat): number {
+  // b · conj(a): only the vector part's direction matters.
+  const x = b[3] * -a[0] + b[0] * a[3] + b[1] * -a[2] - b[2] * -a[1];
+  const y = b[3] * -a[1] - b[0] * -a[2] + b[1] * a[3] + b[2] * -a[0];
+  const z = b[3] * -a[2] + b[0] * -a[1] - b[1] * -a[0] + b[2] * a[3];
+  const length = Math.hypot(x, y, z);
+  return length === 0 ? 0 : Math.sqrt(Math.max(0, 1 - (y / length) ** 2));
+}
+
 export class ClipObserver {
   readonly objects = new Map<number, ObjectTrack>();
   camera?: CameraTrack;
@@ -50,12 +66,15 @@ export class ClipObserver {
           firstFrame: frame,
           lastFrame: frame,
           turned: 0,
+          rolled: 0,
           lastRotation: [...o.rotation],
         });
         continue;
       }
       if (frame <= track.lastFrame) continue;
-      track.turned += quatAngle(track.lastRotation, o.rotation);
+      const step = quatAngle(track.lastRotation, o.rotation);
+      track.turned += step;
+      track.rolled += step * horizontalShare(track.lastRotation, o.rotation);
       track.last = [...o.position];
       track.lastFrame = frame;
       track.lastRotation = [...o.rotation];
