@@ -356,7 +356,7 @@ export class Renderer {
         place(after.model, partMatrix(posed, part, index), data.subarray(base + 16, base + 32));
         mat4.transpose(mat4.inverse(model, m), m);
         data.set(m, base + 32);
-        const material = part.material ?? o.material;
+        const material = o.material.override ? o.material : part.material ?? o.material;
         data.set(material.color, base + 48);
         data[base + 51] = 1;
         const texture = material.texture ? scene.textures.get(material.texture) : undefined;

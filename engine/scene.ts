@@ -17,6 +17,8 @@ export interface Material {
   preset?: string;
   /** Human colour name ("red") when the colour came from a named palette. */
   colorName?: string;
+  /** Used for every mesh part, replacing materials the mesh brings (a glTF asset's). */
+  override?: boolean;
 }
 
 export interface Texture {

@@ -5,7 +5,7 @@ import { loadGltf } from "./gltf.ts";
 import { kelvinToLinear, srgbToLinear } from "./color.ts";
 import { eulerToQuat, type Keyframe } from "./keyframes.ts";
 import type { Rng } from "./rng.ts";
-import { type MeshPart, Scene, type Vec3 } from "./scene.ts";
+import { type Material, type MeshPart, Scene, type Vec3 } from "./scene.ts";
 import { keyframeSchema, MESH_KEYS, type SceneConfig, SceneError } from "./scene_file.ts";
 import { sample, type Schema } from "./schema.ts";
 
@@ -154,6 +154,7 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
       },
       attributes: (o.attributes as Record<string, unknown>) ?? {},
     });
+    adoptAssetMaterial(object.material, scene.meshes.get(mesh) ?? [], o);
     if (Array.isArray(o.motion)) {
       motions.set(object.id, o.motion.map((k) => sample(keyframeSchema, k, rng) as Keyframe));
     }
@@ -167,6 +168,29 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
     };
   });
   return { scene, motions, sampled };
+}
+
+/**
+ * An asset (glTF) brings its own part materials. When the scene sets the object's look (colour,
+ * roughness, metalness or texture), that replaces them (`override`); otherwise the object's
+ * material takes the first part's, so labels.json and captions name what is rendered.
+ */
+function adoptAssetMaterial(
+  material: Material,
+  parts: readonly MeshPart[],
+  o: Record<string, unknown>,
+): void {
+  const own = parts.find((p) => p.material)?.material;
+  if (!own) return;
+  const set = ["color", "roughness", "metalness", "texture"].some((k) => o[k] !== undefined);
+  if (set) {
+    material.override = true;
+    return;
+  }
+  material.color = [...own.color];
+  material.roughness = own.roughness;
+  material.metalness = own.metalness;
+  material.texture = own.texture;
 }
 
 /**

@@ -3,6 +3,8 @@ import { encode } from "fast-png";
 import { mat4 } from "wgpu-matrix";
 import { loadGltf } from "../engine/gltf.ts";
 import { TEST_GLB, testTexel, writeTestGlb } from "./fixtures/make_gltf.ts";
+import { renderTestScene } from "./helpers.ts";
+import { readerAvailable, runs } from "./readers.ts";
 
 function assert(condition: boolean, message = "assertion failed"): asserts condition {
   if (!condition) throw new Error(message);
@@ -160,3 +162,58 @@ Deno.test("loadGltf expands 16-bit grey PNG textures to RGBA8", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test({
+  name: "a glTF object's own colour is labelled; a scene colour replaces it in pixels and labels",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const glb = `${dir}/red.glb`;
+    await writeTriangleGlb(glb, (doc, prim) => {
+      prim.setMaterial(doc.createMaterial("red").setBaseColorFactor([0.8, 0.05, 0.05, 1]));
+    });
+    const bytes = await Deno.readFile(glb);
+    await Deno.remove(dir, { recursive: true });
+    // The triangle spans x, y in [0, 1] at z = 0; the camera looks at it from +z.
+    const scene = (color: string) => `
+outputs: [rgb, instance]
+camera: { position: [0.35, 0.35, 1.2], look_at: [0.35, 0.35, 0], fov: 40 }
+ambient: { intensity: 0.6 }
+lights: [{ type: directional, direction: [0, 0, -1], intensity: 1 }]
+assets: { tri: red.glb }
+objects:
+  - { name: tri, mesh: tri ${color} }
+`;
+    for (const [extra, dominant] of [["", 0], [', color: "#1010e0"', 2]] as const) {
+      const { out, dir: root } = await renderTestScene(scene(extra), {
+        frames: 1,
+        size: [32, 32],
+        files: { "red.glb": bytes },
+      });
+      try {
+        const labels = JSON.parse(await Deno.readTextFile(`${out}/clip_00000/labels.json`));
+        const tri = labels.objects.find((o: { name: string }) => o.name === "tri");
+        const c = tri.material.color as number[];
+        assert(c.indexOf(Math.max(...c)) === dominant, `label colour ${c}`);
+        // The centre pixel shows the same dominant channel (rgb.mp4 is lossy: compare channels).
+        if (readerAvailable(await runs("ffmpeg", ["-version"]), "ffmpeg", "ffmpeg")) {
+          const rgb = await decodeCenterPixel(`${out}/clip_00000/rgb.mp4`);
+          assert(rgb.indexOf(Math.max(...rgb)) === dominant, `pixel ${rgb}, label ${c}`);
+        }
+      } finally {
+        await Deno.remove(root, { recursive: true });
+      }
+    }
+  },
+});
+
+/** The centre pixel of frame 0 of an mp4, decoded by ffmpeg. */
+async function decodeCenterPixel(path: string): Promise<number[]> {
+  const { stdout } = await new Deno.Command("ffmpeg", {
+    args: ["-v", "error", "-i", path, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+    stdout: "piped",
+  }).output();
+  const i = (16 * 32 + 16) * 3;
+  return [stdout[i], stdout[i + 1], stdout[i + 2]];
+}
