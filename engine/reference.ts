@@ -1,7 +1,7 @@
 /**
  * docs/plugin-reference.md, generated from the registered plugins themselves (id, kind,
- * description, every option with its default and limits), so the reference cannot drift from the
- * code. `deno task docs` rewrites it; a test fails when the committed file is stale.
+ * description, every option with its default and limits, and the doc comment written above the
+ * option in the plugin's source), so the reference cannot drift from the code. `deno task docs` rewrites it; a test fails when the committed file is stale.
  */
 import { builtins } from "../plugins/mod.ts";
 import type { OptionLimit, PluginDefinition, PluginKind } from "./plugin.ts";
@@ -28,26 +28,89 @@ export function pluginReference(plugins: readonly PluginDefinition<any>[] = buil
     "samplers drawn per clip: `[min, max]`, `{ normal: [mean, sigma] }`, `{ choice: [a, b], weights: [..] }`.",
     "How a plugin works, and how to write one: docs/plugins.md.",
   ];
+  const sources = readSources();
   for (const [kind, title] of Object.entries(KIND_TITLES)) {
     const ofKind = plugins.filter((p) => p.kind === kind);
     if (ofKind.length === 0) continue;
     lines.push("", `## ${title}`);
-    for (const plugin of ofKind) lines.push("", ...pluginSection(plugin));
+    for (const plugin of ofKind) lines.push("", ...pluginSection(plugin, sources));
   }
   return lines.join("\n") + "\n";
 }
 
 // deno-lint-ignore no-explicit-any
-function pluginSection(plugin: PluginDefinition<any>): string[] {
+function pluginSection(plugin: PluginDefinition<any>, sources: readonly Source[]): string[] {
   const lines = [`### \`${plugin.id}\``, "", plugin.description.replace(/\s+/g, " ").trim()];
   const options = Object.entries(plugin.defaults);
   if (options.length === 0) return [...lines, "", "No options."];
-  lines.push("", "| option | default | allowed |", "| --- | --- | --- |");
+  const notes = notesFor(plugin.id, options.map(([key]) => key), sources);
+  lines.push("", "| option | default | allowed | meaning |", "| --- | --- | --- | --- |");
   for (const [key, value] of options) {
     const limit = (plugin.limits as Record<string, OptionLimit | undefined> | undefined)?.[key];
-    lines.push(`| \`${key}\` | \`${JSON.stringify(value)}\` | ${allowed(value, limit)} |`);
+    const note = (notes.get(key) ?? "").replaceAll("|", "\\|");
+    lines.push(
+      `| \`${key}\` | \`${JSON.stringify(value)}\` | ${allowed(value, limit)} | ${note} |`,
+    );
   }
   return lines;
+}
+
+/** A plugin source file and the doc comment above each `key:` line in it. */
+interface Source {
+  text: string;
+  notes: Map<string, string>;
+}
+
+/** Every .ts file under plugins/, in name order, with its option comments. */
+function readSources(dir = "plugins"): Source[] {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of [...Deno.readDirSync(d)].sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.isDirectory) walk(`${d}/${entry.name}`);
+      else if (entry.name.endsWith(".ts")) files.push(`${d}/${entry.name}`);
+    }
+  };
+  walk(dir);
+  return files.map((file) => {
+    const text = Deno.readTextFileSync(file);
+    const notes = new Map<string, string>();
+    let pending: string[] | undefined;
+    let open = false;
+    for (const line of text.split("\n")) {
+      const t = line.trim();
+      if (open) {
+        const end = t.endsWith("*/");
+        pending!.push(t.replace(/\*\/$/, "").replace(/^\*\s?/, ""));
+        open = !end;
+        continue;
+      }
+      const oneLine = /^\/\*\*\s*(.*?)\s*\*\/$/.exec(t);
+      if (oneLine) pending = [oneLine[1]];
+      else if (t === "/**") [pending, open] = [[], true];
+      else {
+        const key = /^([a-z_][a-z0-9_]*)\s*:/.exec(t)?.[1];
+        if (key && pending && !notes.has(key)) notes.set(key, pending.join(" ").trim());
+        pending = undefined;
+      }
+    }
+    return { text, notes };
+  });
+}
+
+/** The comments of the file that defines the plugin: the one that spells its id or name out. */
+function notesFor(id: string, keys: string[], sources: readonly Source[]): Map<string, string> {
+  const name = id.split("/")[1];
+  const own = sources.find((s) => s.text.includes(`"${id}"`) || s.text.includes(`"${name}"`));
+  if (own && keys.some((k) => own.notes.has(k))) return own.notes;
+  // Options defined elsewhere (action/human_walk, …): a file whose comments cover most of the
+  // options and are mostly about them (two options named like a person's are not enough).
+  let best: Source | undefined;
+  let most = 0;
+  for (const s of sources) {
+    const n = keys.filter((k) => s.notes.has(k)).length;
+    if (n > most && n > keys.length / 2 && n > s.notes.size / 2) [best, most] = [s, n];
+  }
+  return best?.notes ?? new Map();
 }
 
 function allowed(value: unknown, limit: OptionLimit | undefined): string {

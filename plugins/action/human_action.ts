@@ -36,15 +36,21 @@ export const HUMAN_DEFAULTS = {
   then: "",
   /** Blend time between motions, seconds. */
   blend: 0.35,
+  /** Playback speed of the motion (1 = as authored). */
   speed: 1,
+  /** Size of the movement (1 = as authored). */
   amplitude: 1,
   /** Per-clip relative variation of speed and amplitude. */
   vary: 0.15,
+  /** Which hand or foot leads one-sided motions (wave, kick). */
   side: "any",
   /** Longest standing lead-in before the motion starts, seconds. */
   delay: 0.4,
+  /** Body build: man, woman or any. */
   figure: "any",
+  /** Clothing colour names (captions say them), or "any" for a sampled one. */
   shirt: "any",
+  /** Clothing colour name, or "any". */
   trousers: "any",
   /** Body height in metres; 0 samples one. */
   height: 0,
@@ -52,10 +58,11 @@ export const HUMAN_DEFAULTS = {
   position: [0, 0],
   /** Facing in degrees (0 = +Z); used when random_heading is false. */
   heading: 0,
+  /** Face a random direction (camera-aware) instead of `heading`. */
   random_heading: true,
-  /** "follow": the camera tracks the person; "fixed": the scene's camera is left alone. */
   /** A prop carried in both hands while walking, turning, squatting or sitting: none, ball, box or any. */
   prop: "none",
+  /** "follow": the camera tracks the person; "fixed": the scene's camera is left alone. */
   camera: "follow",
   /** Camera distance in body heights (follow mode). */
   distance: 2.4,
