@@ -39,7 +39,9 @@ export const hop = definePlugin({
           start: firstAir,
           end: lastAir,
           template: "Making [something] hop",
-          label: `Making the ${subject.cls} hop ${ctx.options.hops} times`,
+          label: `Making the ${subject.cls} hop ${ctx.options.hops} time${
+            ctx.options.hops === 1 ? "" : "s"
+          }`,
           args: { hops: ctx.options.hops, height: ctx.options.height },
         });
       },
