@@ -6,7 +6,8 @@
  */
 import { eulerToQuat } from "../../engine/keyframes.ts";
 import { definePlugin } from "../../engine/plugin.ts";
-import { checkNames } from "../../engine/plugin_checks.ts";
+import { checkName, checkNames } from "../../engine/plugin_checks.ts";
+import { PALETTE_NAMES } from "../../engine/palette.ts";
 import type { Vec3 } from "../../engine/scene.ts";
 import { isForeground } from "../../engine/foreground.ts";
 import { center, findSubject, objectBounds } from "./bounds.ts";
@@ -32,8 +33,10 @@ export const clutterRandomizer = definePlugin({
     texture_chance: 0.3,
   },
   limits: { count: { min: 0, max: 500, integer: true }, clearance: { min: 0 } },
-  check: (o, scene) =>
-    typeof o.meshes === "string" ? checkNames("meshes", o.meshes, scene.meshKeys) : [],
+  check: (o, scene) => [
+    ...(typeof o.meshes === "string" ? checkNames("meshes", o.meshes, scene.meshKeys) : []),
+    ...(typeof o.palette === "string" ? checkName("palette", o.palette, PALETTE_NAMES) : []),
+  ],
   create() {
     return {
       clipStart(ctx) {

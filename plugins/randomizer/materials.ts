@@ -3,9 +3,9 @@
  * can say "a teal cube"), roughness and metalness ranges, and procedural
  * GPU textures (noise, checker, stripes, marble, wood, dots) applied by UV.
  */
-import { pickColor } from "../../engine/palette.ts";
+import { PALETTE_NAMES, pickColor } from "../../engine/palette.ts";
 import { definePlugin } from "../../engine/plugin.ts";
-import { checkNames } from "../../engine/plugin_checks.ts";
+import { checkName, checkNames } from "../../engine/plugin_checks.ts";
 import {
   type Pattern,
   PATTERNS,
@@ -98,7 +98,10 @@ export const materialsRandomizer = definePlugin({
     keep_presets: true,
   },
   limits: { metal_chance: { min: 0, max: 1 }, texture_chance: { min: 0, max: 1 } },
-  check: (o) => typeof o.patterns === "string" ? checkNames("patterns", o.patterns, PATTERNS) : [],
+  check: (o) => [
+    ...(typeof o.patterns === "string" ? checkNames("patterns", o.patterns, PATTERNS) : []),
+    ...(typeof o.palette === "string" ? checkName("palette", o.palette, PALETTE_NAMES) : []),
+  ],
   create() {
     return {
       clipStart(ctx) {

@@ -140,13 +140,22 @@ export const sceneTypeRandomizer = definePlugin({
           const h = o.room_height;
           const wall = pickColor(rng, "wall");
           const floor = pickColor(rng, "floor");
-          scene.add({
-            name: "room_floor",
-            class: "floor",
-            mesh: "plane",
-            scale: [size, 1, size],
-            material: { color: floor.linear, roughness: 0.8, metalness: 0, colorName: floor.name },
-          });
+          // A scene with its own floor keeps it: two planes at y = 0 would z-fight.
+          const ownFloor = scene.objects.some((ob) => ob.cls === "floor" || ob.cls === "ground");
+          if (!ownFloor) {
+            scene.add({
+              name: "room_floor",
+              class: "floor",
+              mesh: "plane",
+              scale: [size, 1, size],
+              material: {
+                color: floor.linear,
+                roughness: 0.8,
+                metalness: 0,
+                colorName: floor.name,
+              },
+            });
+          }
           const walls: [string, Vec3, Vec3][] = [
             ["room_wall_back", [0, h / 2, -size / 2], [size, h, 0.1]],
             ["room_wall_front", [0, h / 2, size / 2], [size, h, 0.1]],
@@ -194,7 +203,7 @@ export const sceneTypeRandomizer = definePlugin({
             size,
             height: h,
             wall: { name: wall.name, srgb: wall.srgb },
-            floor: { name: floor.name, srgb: floor.srgb },
+            floor: ownFloor ? undefined : { name: floor.name, srgb: floor.srgb },
             key: { temperature: keyKelvin, azimuth: keyAzimuth },
             fill: { temperature: fillKelvin },
           };
