@@ -34,6 +34,11 @@ export const CONVENTIONS = {
     "(class not floor/ground/wall/ceiling/room/table/background/clutter, or attributes.foreground), else 0",
   randomization:
     "labels.json randomization.<plugin key>: every value a randomizer drew for the clip",
+  sampled: "labels.json sampled: what the scene file's samplers drew for the clip, before " +
+    "plugins ran (colours as written: sRGB 0..1; rotations in degrees); plugins may change the " +
+    "scene afterwards, so camera.frames and objects[].frames hold what was rendered, and " +
+    "objects[].material.color is linear RGB",
+  color: "material colours in objects[] are linear RGB 0..1; the scene file's are sRGB",
 } as const;
 
 const PREVIEW_FRAMES = 4;

@@ -138,12 +138,15 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
         return [k, k, k] as Vec3;
       })();
     const srgb = draw<number[]>(color, o.color, [0.8, 0.8, 0.8]);
+    // Draw order (mesh, scale, colour, position, rotation, material) is part of what a seed means.
+    const position = draw<Vec3>(vec3, o.position, [0, 0, 0]);
+    const rotationDegrees = draw<Vec3>(vec3, o.rotation, [0, 0, 0]);
     const object = scene.add({
       name: o.name as string | undefined,
       class: (o.class as string) ?? mesh,
       mesh,
-      position: draw(vec3, o.position, [0, 0, 0]),
-      rotation: eulerToQuat(draw(vec3, o.rotation, [0, 0, 0])),
+      position,
+      rotation: eulerToQuat(rotationDegrees),
       scale,
       material: {
         color: srgb.slice(0, 3).map(srgbToLinear) as Vec3,
@@ -163,6 +166,7 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
       name: object.name,
       mesh,
       position: object.position,
+      rotation: rotationDegrees,
       scale,
       color: srgb,
     };
