@@ -109,6 +109,11 @@ export const materialsRandomizer = definePlugin({
         const chosen = selectTargets(ctx.scene, o.targets);
         const record: Record<string, unknown> = {};
         for (const object of chosen) {
+          // A mesh that brings its own part materials (a glTF asset) is recoloured as a whole,
+          // so what is drawn is what labels.json says; people keep their clothes.
+          const ownParts = ctx.scene.meshes.get(object.mesh)?.some((p) => p.material);
+          if (ownParts && object.cls === "person") continue;
+          if (ownParts) object.material.override = true;
           record[object.name] = randomizeMaterial(
             ctx.rng,
             ctx.scene,
