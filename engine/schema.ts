@@ -185,6 +185,8 @@ export function validate(schema: Schema, value: unknown, path: (string | number)
             schema.sampled ? " (or [[min…], [max…]])" : ""
           }, got ${describe(value)}`,
         );
+      } else if (schema.color && (value as number[]).some((v) => v < 0 || v > 1)) {
+        fail(`colour components are sRGB values from 0 to 1, got ${JSON.stringify(value)}`);
       }
       break;
     }

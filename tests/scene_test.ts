@@ -276,3 +276,9 @@ objects:
   );
   assertEquals(error.problems.length, 2, "no follow-on 'unknown mesh' for the missing asset");
 });
+
+Deno.test("colours outside 0..1 are reported at file:line", async () => {
+  const file = await writeScene("objects:\n  - { mesh: cube, color: [1.2, -0.1, 0] }\n");
+  const error = await assertRejects(() => loadScene(file, { registry: builtins }));
+  assert(error.message.includes(`${file}:2:26 objects[0].color: colour components`), error.message);
+});
