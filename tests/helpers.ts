@@ -1,7 +1,9 @@
 /** Helpers for tests that render real scenes at small sizes. */
 import { acquireGpu, type Gpu } from "../engine/gpu.ts";
 import { renderDataset, type RunSummary } from "../engine/runner.ts";
-import type { PluginDefinition } from "../engine/plugin.ts";
+import { definePlugin, type PluginDefinition } from "../engine/plugin.ts";
+import { copyFrame } from "../engine/host_frame.ts";
+import type { RenderedFrame } from "../engine/renderer.ts";
 
 let shared: Promise<Gpu> | undefined;
 
@@ -60,3 +62,18 @@ export async function readLabels(out: string, clip = 0) {
   const dir = `${out}/clip_${String(clip).padStart(5, "0")}`;
   return JSON.parse(await Deno.readTextFile(`${dir}/labels.json`));
 }
+
+/** Frames seen by `randomizer/test_probe` (list it in a scene's plugins), oldest first. */
+export const probedFrames: RenderedFrame[] = [];
+
+/**
+ * A plugin that keeps a copy of every rendered frame in `probedFrames` (the renderer reuses a
+ * frame's arrays once the hook returns). Clear `probedFrames` before each render.
+ */
+export const frameProbe = definePlugin({
+  id: "randomizer/test_probe",
+  kind: "randomizer",
+  description: "keeps rendered frames for the test",
+  defaults: {},
+  create: () => ({ rendered: (_ctx, frame) => void probedFrames.push(copyFrame(frame)) }),
+});

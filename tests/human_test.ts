@@ -32,10 +32,8 @@ import { CarriedProp, carryPose } from "../engine/human/props.ts";
 import { humanActions } from "../plugins/action/humans.ts";
 import { schedule } from "../plugins/action/human_action.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
-import { readLabels, renderTestScene } from "./helpers.ts";
-import { definePlugin } from "../engine/plugin.ts";
+import { frameProbe, probedFrames, readLabels, renderTestScene } from "./helpers.ts";
 import type { RenderedFrame } from "../engine/renderer.ts";
-import { copyFrame } from "../engine/host_frame.ts";
 
 const FPS = 24;
 
@@ -644,15 +642,6 @@ plugins:
   },
 );
 
-const captured: RenderedFrame[] = [];
-const probe = definePlugin({
-  id: "randomizer/test_probe",
-  kind: "randomizer",
-  description: "keeps rendered frames for the test",
-  defaults: {},
-  create: () => ({ rendered: (_ctx, frame) => void captured.push(copyFrame(frame)) }),
-});
-
 /** Pixel of world point `p` with a clip frame's K and OpenCV world_from_camera. */
 function projectWorld(K: number[][], pose: number[][], p: number[]): [number, number] {
   const d = [0, 1, 2].map((r) => p[r] - pose[r][3]);
@@ -676,17 +665,17 @@ plugins:
   - { use: action/human_walk, name: person, with: { camera: fixed, random_heading: false, heading: 90, delay: 0, vary: 0, height: 1.75 } }
   - { use: randomizer/test_probe }
 `;
-  captured.length = 0;
+  probedFrames.length = 0;
   const { out } = await renderTestScene(yaml, {
     clips: 1,
     frames: 24,
     size: [96, 72],
-    registry: [...humanActions, probe],
+    registry: [...humanActions, frameProbe],
   });
   const labels = await readLabels(out, 0);
   const record = labels.plugins.person.keypoints;
   const floor = labels.objects.find((o: { name: string }) => o.name === "floor").id;
-  const frames = [...captured].sort((a, b) => a.meta.frame - b.meta.frame);
+  const frames = [...probedFrames].sort((a, b) => a.meta.frame - b.meta.frame);
   assertEquals(frames.length, 24);
   /** Centroid of floor pixels much darker than the lit floor (its median red). */
   const shadow = (f: RenderedFrame) => {

@@ -5,12 +5,11 @@
  */
 import { vec3 } from "wgpu-matrix";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
-import { readLabels, renderTestScene, testGpu } from "./helpers.ts";
+import { frameProbe, probedFrames, readLabels, renderTestScene, testGpu } from "./helpers.ts";
 import { randomizers } from "../plugins/randomizer/mod.ts";
 import { cameraRandomizer } from "../plugins/randomizer/camera.ts";
 import { clutterRandomizer } from "../plugins/randomizer/clutter.ts";
-import { definePlugin, type FrameContext, type Options } from "../engine/plugin.ts";
-import { copyFrame } from "../engine/host_frame.ts";
+import type { FrameContext, Options } from "../engine/plugin.ts";
 import type { RenderedFrame } from "../engine/renderer.ts";
 import { Rng } from "../engine/rng.ts";
 import { Scene, type Vec3 } from "../engine/scene.ts";
@@ -215,20 +214,12 @@ Deno.test("hdr: RGBE encode/decode round-trips a procedural sky", () => {
 
 // ---------- GPU: captures frames through a `rendered` probe ----------
 
-const captured: RenderedFrame[] = [];
-const probe = definePlugin({
-  id: "randomizer/test_probe",
-  kind: "randomizer",
-  description: "keeps rendered frames for the test",
-  defaults: {},
-  create: () => ({ rendered: (_ctx, frame) => void captured.push(copyFrame(frame)) }),
-});
-const registry = [...randomizers, probe];
+const registry = [...randomizers, frameProbe];
 
 async function render(yaml: string, frames = 1, size: [number, number] = [64, 64]) {
-  captured.length = 0;
+  probedFrames.length = 0;
   const result = await renderTestScene(yaml, { frames, size, registry });
-  return { ...result, frames: [...captured] };
+  return { ...result, frames: [...probedFrames] };
 }
 
 const pixel = (f: RenderedFrame, x: number, y: number) => {
