@@ -167,7 +167,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     await manifest!.put(manifestLine(result, dirName, config.frames));
     collectGarbageNow(results.length);
     const seconds = (performance.now() - clipStarted) / 1000;
-    options.onClip?.(results.length, total, config.frames / seconds);
+    options.onClip?.(results.length, total, result.status === "ok" ? config.frames / seconds : 0);
   };
   let total = 0;
   try {
