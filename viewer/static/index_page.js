@@ -130,10 +130,10 @@ function charts(clips) {
       constant.push([key, values[0]]);
     } else if (values.every((v) => typeof v === "number")) {
       // A few distinct numbers read better as bars than as a histogram.
-      if (new Set(values).size > 3) figures.push(histogram(key, values));
-      else figures.push(barChart(key, countValues(values), "#9ece6a"));
+      if (new Set(values).size > 3) figures.push(histogram(readableKey(key), values));
+      else figures.push(barChart(readableKey(key), countValues(values), "#9ece6a"));
     } else {
-      figures.push(barChart(key, countValues(values), "#e0af68"));
+      figures.push(barChart(readableKey(key), countValues(values), "#e0af68"));
     }
   }
   if (constant.length) {
@@ -207,4 +207,11 @@ export function showIndexPage(root, index) {
   search.addEventListener("input", update);
   update();
   root.dataset.ready = "index";
+}
+
+/** "recorded.randomizer/lighting.randomization.key.azimuth" → "randomizer/lighting › key azimuth". */
+function readableKey(key) {
+  const [, plugin, ...rest] = key.replace(/^(recorded|sampled)\./, "$1\u0000").split(/\u0000|\./);
+  const path = rest.filter((part) => part !== "randomization").join(" ").replaceAll("_", " ");
+  return path ? `${plugin} › ${path}` : plugin ?? key;
 }
