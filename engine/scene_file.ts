@@ -213,6 +213,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
       `${file}:1:1 the scene must be a map of keys (name, seed, clips, …)`,
     ]);
   }
+  uniformKeyframeScales(value);
   validate(sceneSchema, value).forEach(report);
   const size = parseSize(value.size);
   if (value.size !== undefined && !size) {
@@ -458,4 +459,18 @@ function basename(path: string): string {
 
 function toFileUrl(path: string): URL {
   return new URL(`file://${path.split("/").map(encodeURIComponent).join("/")}`);
+}
+
+/** `scale: 1.5` in a keyframe means [1.5, 1.5, 1.5], as it does on the object itself. */
+function uniformKeyframeScales(doc: Record<string, unknown>): void {
+  if (!Array.isArray(doc.objects)) return;
+  for (const o of doc.objects) {
+    if (!o || typeof o !== "object" || !Array.isArray((o as { motion?: unknown }).motion)) continue;
+    for (const k of (o as { motion: unknown[] }).motion) {
+      const key = k as { scale?: unknown };
+      if (key && typeof key === "object" && typeof key.scale === "number") {
+        key.scale = [key.scale, key.scale, key.scale];
+      }
+    }
+  }
 }

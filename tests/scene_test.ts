@@ -282,3 +282,12 @@ Deno.test("colours outside 0..1 are reported at file:line", async () => {
   const error = await assertRejects(() => loadScene(file, { registry: builtins }));
   assert(error.message.includes(`${file}:2:26 objects[0].color: colour components`), error.message);
 });
+
+Deno.test("a keyframe's scale may be one number, as on the object", async () => {
+  const file = await writeScene(
+    "objects:\n  - { mesh: cube, motion: [{ frame: 0, scale: 1 }, { frame: 4, scale: 1.5 }] }\n",
+  );
+  const config = await loadScene(file, { registry: builtins });
+  const motion = (config.doc.objects as { motion: { scale: number[] }[] }[])[0].motion;
+  assertEquals(motion.map((k) => k.scale), [[1, 1, 1], [1.5, 1.5, 1.5]]);
+});
