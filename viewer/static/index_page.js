@@ -211,7 +211,8 @@ export function showIndexPage(root, index) {
 
 /** "recorded.randomizer/lighting.randomization.key.azimuth" → "randomizer/lighting › key azimuth". */
 function readableKey(key) {
-  const [, plugin, ...rest] = key.replace(/^(recorded|sampled)\./, "$1\u0000").split(/\u0000|\./);
-  const path = rest.filter((part) => part !== "randomization").join(" ").replaceAll("_", " ");
-  return path ? `${plugin} › ${path}` : plugin ?? key;
+  const match = /^(?:recorded|sampled)\.([^.]+)\.?(.*)$/.exec(key);
+  if (!match) return key;
+  const path = match[2].split(".").filter((part) => part && part !== "randomization").join(" ");
+  return path ? `${match[1]} › ${path.replaceAll("_", " ")}` : match[1];
 }
