@@ -6,7 +6,7 @@ import { didYouMean } from "./schema.ts";
 export function checkFile(
   option: string,
   path: string,
-  scene: CheckContext,
+  scene: Pick<CheckContext, "resolve">,
   what = "a file",
 ): OptionProblem[] {
   if (!path) return [{ option, message: `required: ${what}, relative to the scene file` }];
@@ -28,13 +28,8 @@ export function checkNames(
   list: string,
   known: readonly string[],
 ): OptionProblem[] {
-  const unknown = list.split(",").map((s) => s.trim()).filter((s) => s && !known.includes(s));
-  return unknown.map((name) => ({
-    option,
-    message: `unknown "${name}"${didYouMean(name, known)}; expected a comma-separated list of ${
-      known.join(", ")
-    }`,
-  }));
+  const items = list.split(",").map((s) => s.trim()).filter(Boolean);
+  return items.flatMap((item) => checkName(option, item, known, "a comma-separated list of"));
 }
 
 /** A `check` problem for an option that must be one of the known names. */
@@ -42,10 +37,13 @@ export function checkName(
   option: string,
   value: string,
   known: readonly string[],
+  expected = "one of",
 ): OptionProblem[] {
   if (known.includes(value)) return [];
   return [{
     option,
-    message: `unknown "${value}"${didYouMean(value, known)}; expected one of ${known.join(", ")}`,
+    message: `unknown "${value}"${didYouMean(value, known)}; expected ${expected} ${
+      known.join(", ")
+    }`,
   }];
 }

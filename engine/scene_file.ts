@@ -5,6 +5,7 @@
  */
 import { type Document, isMap, LineCounter, parseDocument } from "yaml";
 import type { Options, PluginDefinition } from "./plugin.ts";
+import { checkFile } from "./plugin_checks.ts";
 import { PATTERNS } from "./procedural_texture.ts";
 import {
   didYouMean,
@@ -245,6 +246,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
   // Assets: mesh keys from glTF files next to the scene.
   const assets: Record<string, string> = {};
   const rawAssets = (value.assets ?? {}) as Record<string, unknown>;
+  const resolve = (path: string) => resolveInside(dir, path);
   for (const [key, path] of Object.entries(rawAssets)) {
     if (typeof path !== "string") {
       report({
@@ -260,19 +262,9 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
         message: `"${key}" is a built-in mesh; choose another key`,
       });
     }
-    try {
-      assets[key] = resolveInside(dir, path);
-      if (!Deno.statSync(assets[key]).isFile) {
-        report({ path: ["assets", key], message: `"${path}" is not a file` });
-      }
-    } catch (error) {
-      report({
-        path: ["assets", key],
-        message: error instanceof Deno.errors.NotFound
-          ? `"${path}" does not exist (paths are relative to the scene file)`
-          : (error as SceneError).problems?.[0] ?? String(error),
-      });
-    }
+    const problem = checkFile(key, path, { resolve }, "a glTF/GLB file")[0];
+    if (problem) report({ path: ["assets", key], message: problem.message });
+    else assets[key] = resolve(path);
   }
   // Keys of assets with a bad path count too: their own error is reported once, above.
   const meshKeys = [...MESH_KEYS, ...Object.keys(rawAssets)];
@@ -345,7 +337,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
       (entry.with ?? {}) as Record<string, unknown>,
     );
     if (issues.length === 0 && definition.check) {
-      const context = { meshKeys, resolve: (path: string) => resolveInside(dir, path) };
+      const context = { meshKeys, resolve };
       for (const problem of definition.check(options as Options, context)) {
         report({ path: ["plugins", i, "with", problem.option], message: problem.message });
       }
