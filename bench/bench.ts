@@ -6,6 +6,7 @@
  *
  *   deno task bench [--quick] [--json PATH] [--backends gl,vulkan] [--memory]
  */
+import { V8_FLAGS } from "../engine/runner.ts";
 import { parseCommandLine, UsageError } from "../engine/args.ts";
 import { acquireGpu, describeGpu } from "../engine/gpu.ts";
 import { type MemoryResult, memoryRun } from "./memory.ts";
@@ -94,7 +95,7 @@ async function runBackend(backend: string, argv: string[]): Promise<BackendRepor
       "run",
       "--allow-all",
       // the same V8 settings as `deno task render` (see collectGarbageNow in engine/runner.ts)
-      "--v8-flags=--expose-gc,--max-semi-space-size=4",
+      V8_FLAGS,
       new URL(import.meta.url).pathname,
       "--child",
       backend,

@@ -1,7 +1,7 @@
 /** `deno task render`: renders a scene into a dataset folder. */
 import { parseCommandLine, UsageError } from "./args.ts";
 import { ResumeError } from "./resume.ts";
-import { renderDataset } from "./runner.ts";
+import { renderDataset, V8_FLAGS } from "./runner.ts";
 import { SceneError } from "./scene_file.ts";
 import { manifestName, parseShard, type Shard, ShardError } from "./shard.ts";
 
@@ -144,7 +144,7 @@ async function deniedPaths(scene: string, out: string): Promise<string | undefin
     ? `write to "${out}"`
     : `read "${out}" (resuming reads the dataset folder)`;
   return `this run may not ${what}: \`deno task render\` reads only the project folder. ` +
-    `To use other folders, run:\n  npx deno run --v8-flags=--expose-gc,--max-semi-space-size=4 ` +
+    `To use other folders, run:\n  npx deno run ${V8_FLAGS} ` +
     `--allow-read=.,${sceneDir},${out} ` +
     `--allow-write=${out} --allow-env --allow-ffi=node_modules --allow-sys engine/cli.ts ` +
     `--scene ${scene} --out ${out}`;

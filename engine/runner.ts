@@ -557,6 +557,9 @@ class Manifest {
   }
 }
 
+/** The V8 settings `deno task render` runs with (deno.json); see collectGarbageNow. */
+export const V8_FLAGS = "--v8-flags=--expose-gc,--max-semi-space-size=4";
+
 /**
  * A full garbage collection every 10 clips. Deno's WebGPU objects (each submitted command
  * buffer among them) hold native memory that V8 does not count, so V8 may wait hundreds of clips
