@@ -14,6 +14,7 @@
  * (this module patches GPUCommandEncoder while a prefix is measured and
  * restores it afterwards), so the renderer itself is unchanged.
  */
+import { clipDocuments } from "../engine/clip_documents.ts";
 import { ClipRecorder } from "../engine/clip_recorder.ts";
 import { type FrameState, snapshot } from "../engine/frame_state.ts";
 import type { Gpu } from "../engine/gpu.ts";
@@ -197,7 +198,7 @@ async function writeStage(
   for (const [t, f] of frames.entries()) {
     await recorder.add({ ...f, meta: { ...f.meta, frame: t } });
   }
-  await recorder.finish({
+  const summary = {
     clip: 0,
     seed: 1,
     scene: "bench",
@@ -209,7 +210,9 @@ async function writeStage(
     captions: [],
     sampled: {},
     records: {},
-  });
+  };
+  const labels = frames.map((f) => f.labels);
+  await recorder.finish(clipDocuments(summary, labels, frames.length, bench.width, bench.height));
   const fps = frames.length / ((performance.now() - started) / 1000);
   await Deno.remove(clipDir, { recursive: true });
   return fps;

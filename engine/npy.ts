@@ -54,7 +54,7 @@ function shapeTuple(shape: number[]): string {
 }
 
 /** The header of a version 1.0 .npy file (magic, version, length, padded dict). */
-function npyHeader(descr: NpyDtype, shape: number[]): Uint8Array {
+export function npyHeader(descr: NpyDtype, shape: number[]): Uint8Array {
   if (!HOST_IS_LITTLE_ENDIAN) throw new Error("encodeNpy: big-endian hosts are not supported");
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeTuple(shape)}, }`;
   // 10 = magic (6) + version (2) + header length (2); +1 for the terminating newline.

@@ -16,7 +16,7 @@ import {
 import { type Gpu, loadShader } from "./gpu.ts";
 import { type CoverageDraws, decodeLabels, type InstanceLabel, LabelPass } from "./label_pass.ts";
 import { MeshStore } from "./mesh_store.ts";
-import { HostFrame } from "./host_frame.ts";
+import { HostFrame, HostFramePool } from "./host_frame.ts";
 import { ReadbackRing } from "./readback.ts";
 import type { MeshPart, Scene } from "./scene.ts";
 import { TextureStore } from "./texture_store.ts";
@@ -112,7 +112,8 @@ export class Renderer {
   #frameGroup!: GPUBindGroup;
   #ring!: ReadbackRing<FrameMeta>;
   #sections!: Record<TargetName | "labels", Section>;
-  readonly #host: HostFrame;
+  /** Host arrays frames are read into; buffers transferred away come back through `give`. */
+  readonly hostFrames: HostFramePool;
   readonly #inFlight: number;
   readonly #frameData = new Float32Array(FRAME_UNIFORM_BYTES / 4);
   readonly #scratch = new Float32Array(16);
@@ -134,7 +135,7 @@ export class Renderer {
     this.width = options.width;
     this.height = options.height;
     this.#inFlight = options.inFlight ?? 8;
-    this.#host = new HostFrame(this.width, this.height);
+    this.hostFrames = new HostFramePool(this.width, this.height);
     this.#gbuffer = new GBufferPass(device, this.width, this.height, modules.gbuffer);
     this.#gbuffer.downsampleModule = modules.downsample;
     this.#shadow = new ShadowPass(device, modules.shadow, this.#gbuffer.frameLayout, 1024);
@@ -251,13 +252,13 @@ export class Renderer {
       this.#labels.run(encoder, this.#frameGroup, this.#meshes, coverage);
       this.#copyOut(encoder, staging);
       this.#device.queue.submit([encoder.finish()]);
-    }, (bytes, m) => consume(this.#decode(bytes, m)));
+    }, (bytes, m) => this.#deliver(bytes, m, consume));
     this.gpu.check();
   }
 
   /** Reads every frame still in flight. */
   async drain(consume: FrameConsumer): Promise<void> {
-    await this.#ring.drain((bytes, m) => consume(this.#decode(bytes, m)));
+    await this.#ring.drain((bytes, m) => this.#deliver(bytes, m, consume));
     this.gpu.check();
   }
 
@@ -584,9 +585,18 @@ export class Renderer {
     );
   }
 
-  /** Copies a frame out of its mapped staging bytes into the reused host arrays. */
-  #decode(bytes: ArrayBuffer, meta: FrameMeta): RenderedFrame {
-    const host = this.#host;
+  /** Reads a frame into host arrays for `consume`; the arrays are reused once it settles. */
+  async #deliver(bytes: ArrayBuffer, meta: FrameMeta, consume: FrameConsumer): Promise<void> {
+    const host = this.hostFrames.take();
+    try {
+      await consume(this.#decode(bytes, meta, host));
+    } finally {
+      this.hostFrames.release(host);
+    }
+  }
+
+  /** Copies a frame out of its mapped staging bytes into `host`'s arrays. */
+  #decode(bytes: ArrayBuffer, meta: FrameMeta, host: HostFrame): RenderedFrame {
     for (const name of TARGET_NAMES) {
       const s = this.#sections[name];
       const tight = this.width * BYTES_PER_PIXEL[name];

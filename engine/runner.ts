@@ -5,7 +5,7 @@
  */
 import { writeFileAtomic } from "./atomic.ts";
 import { trackFromStates, writeClipAudio } from "./audio/mix.ts";
-import { ClipRecorder, CONVENTIONS } from "./clip_recorder.ts";
+import { CONVENTIONS } from "./clip_documents.ts";
 import { type FrameState, snapshot } from "./frame_state.ts";
 import { acquireGpu, describeGpu, type Gpu } from "./gpu.ts";
 import { applyKeyframes } from "./keyframes.ts";
@@ -18,6 +18,7 @@ import type {
   PluginDefinition,
   PluginHooks,
 } from "./plugin.ts";
+import { type ClipRecording, RecorderThread } from "./recorder_thread.ts";
 import { type RenderedFrame, Renderer } from "./renderer.ts";
 import { Rng } from "./rng.ts";
 import { buildScene, MeshLibrary } from "./scene_build.ts";
@@ -135,6 +136,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
   const partialRoot = `${out}/${partialName(shard)}`;
   let gpu: Gpu | undefined;
   let renderer: Renderer | undefined;
+  let recording: RecorderThread | undefined;
   const results: ClipResult[] = [];
   let frames = 0;
   let kept = 0;
@@ -204,6 +206,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
         height: config.height,
         inFlight: options.inFlight,
       });
+      recording = new RecorderThread(renderer.hostFrames);
     }
     // Clip k's files are written (npy, mp4, preview, labels) while clip k+1 renders: the
     // software rasterizer, the encoder and file I/O then share the cores instead of taking
@@ -215,12 +218,12 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
       await Deno.remove(partial, { recursive: true }).catch(() => {});
       await Deno.mkdir(partial, { recursive: true });
       let rendered: RenderedClip;
-      const target: RenderTarget = { renderer: renderer!, dir: partial };
+      const target: RenderTarget = { renderer: renderer!, recording: recording!, dir: partial };
       try {
         rendered = await runClip(config, library, instances, clip, target);
       } catch (error) {
         rendered = failed(clip, error);
-        target.recorder?.abandon();
+        await target.recorder?.abandon();
         // The GPU may still hold this clip's frames; start the next clip clean.
         await renderer!.drain(() => {});
       }
@@ -231,6 +234,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
   } finally {
     await writing.catch(() => {});
     await manifest?.flush();
+    recording?.close();
     await Deno.remove(partialRoot, { recursive: true }).catch(() => {});
     renderer?.destroy();
     if (gpu && !options.gpu) gpu.destroy();
@@ -273,7 +277,12 @@ export async function planDataset(options: Omit<RunOptions, "out">): Promise<Run
 }
 
 /** Where runClip renders; it sets `recorder`, which a failed clip must abandon (its encoder). */
-type RenderTarget = { renderer: Renderer; dir: string; recorder?: ClipRecorder };
+type RenderTarget = {
+  renderer: Renderer;
+  recording: RecorderThread;
+  dir: string;
+  recorder?: ClipRecording;
+};
 
 /** A clip whose frames are rendered; `files` settles when its folder is fully written. */
 type RenderedClip = ClipResult & { files?: Promise<void> };
@@ -366,18 +375,26 @@ async function runClip(
   await each("clipStart");
   // The mp4's audio track must be declared before the first frame; sounds may arrive until clipEnd.
   const withAudio = audio.length > 0 || instances.some((i) => i.entry.definition.kind === "audio");
-  const recorder = render
-    ? await ClipRecorder.create(render.dir, frames, width, height, fps, config.outputs, withAudio)
-    : undefined;
+  const recorder = render?.recording.open({
+    clip,
+    dir: render.dir,
+    frames,
+    width,
+    height,
+    fps,
+    outputs: config.outputs,
+    withAudio,
+  });
   if (render) render.recorder = recorder; // so a failure can abandon it
   const states: FrameState[] = [];
   const seen = new Map<number, SceneObject>();
   const consume = async (frame: RenderedFrame) => {
-    await recorder!.add(frame);
     const simulated = contexts[0]?.frame;
     setFrame(frame.meta.frame);
     await each("rendered", frame);
     if (simulated !== undefined) setFrame(simulated);
+    // last: add() hands the frame's arrays over to the recorder thread
+    await recorder!.add(frame);
   };
   for (let t = 0; t <= frames; t++) {
     setFrame(t);
