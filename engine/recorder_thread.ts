@@ -71,6 +71,11 @@ export class RecorderThread {
     };
   }
 
+  /** Frames lent to the worker and not yet returned. */
+  get outstanding(): number {
+    return this.#outstanding;
+  }
+
   /** Starts recording a clip into `options.dir`. */
   open(options: ClipOptions): ClipRecording {
     if (this.#broken) throw this.#broken;
