@@ -31,7 +31,13 @@ function reply(message: RecorderReply) {
 function fail(clip: number, open: OpenClip, error: unknown) {
   if (open.failure) return;
   open.failure = error instanceof Error ? error : new Error(String(error));
-  open.recorder.then((r) => r.abandon(), () => {});
+  open.recorder.then((recorder) => {
+    try {
+      recorder.abandon();
+    } catch {
+      // closing what is left is best effort; the failure reported is the first one
+    }
+  }, () => {});
   reply({ op: "failed", clip, message: open.failure.message });
 }
 
