@@ -1,13 +1,14 @@
 // Reduces the id and depth targets to per-instance labels with atomics.
 // Both reductions are fragment passes drawn into a narrow viewport: one fragment
 // scans a segment of `segment` pixels of one row and issues its atomics once per
-// run of equal ids. Measured on llvmpipe/lavapipe (256², 20 cubes, the reduce draw
-// alone): one fragment per pixel 1.4 ms CPU, segments of 8 1.0 ms, an empty shader
-// 0.25 ms. The atomics themselves cost little (removing them saved ~0.05 ms): llvmpipe
-// runs the loop body 8 lanes at a time, masked, so what counts is how often the body
-// runs (texel fetches per pixel) and how often the atomic block is reached (once
-// per run here, not per pixel). A compute dispatch of the same loop was no faster
-// on lavapipe and slower in the GL frame (it blocks the calling thread until done).
+// run of equal ids. llvmpipe runs the loop body 8 lanes at a time, masked, so the
+// cost is how often the body runs (loads per pixel) and how often the atomic block
+// is reached (once per run here). Measured on llvmpipe/lavapipe, 256², 20 cubes, the
+// reduce draw alone, CPU per frame: one fragment per pixel 1.1-1.4 ms (removing its
+// atomics: ~0.95), segments of 8 0.8, plus read-only storage textures instead of
+// sampled ones 0.5; a shader that returns at once 0.25. A compute dispatch of the
+// same loop was no cheaper on lavapipe and slower in the GL frame (llvmpipe's
+// dispatch blocks the calling thread until it is done).
 // Every field starts at zero (clearBuffer), so minima are kept as maxima of
 // their complement, and depth (a positive float) is compared by its bits,
 // which order like the values themselves.
@@ -26,8 +27,8 @@ struct InstanceLabel {
   unoccluded: atomic<u32>,
 }
 
-@group(0) @binding(0) var id_target: texture_2d<u32>;
-@group(0) @binding(1) var depth_target: texture_2d<u32>;
+@group(0) @binding(0) var id_target: texture_storage_2d<r32uint, read>;
+@group(0) @binding(1) var depth_target: texture_storage_2d<r32uint, read>;
 @group(0) @binding(2) var<storage, read_write> labels: array<InstanceLabel>;
 
 // A triangle that covers the whole target.
@@ -65,15 +66,15 @@ fn reduce(@builtin(position) position: vec4f) {
   var x = u32(position.x) * segment;
   while (x < end) {
     let first = x;
-    let id = textureLoad(id_target, vec2u(x, y), 0).x;
+    let id = textureLoad(id_target, vec2u(x, y)).x;
     var min_depth = 0xffffffffu;
     var max_depth = 0u;
     loop {
-      let depth_bits = textureLoad(depth_target, vec2u(x, y), 0).x;
+      let depth_bits = textureLoad(depth_target, vec2u(x, y)).x;
       min_depth = min(min_depth, depth_bits);
       max_depth = max(max_depth, depth_bits);
       x++;
-      if (x == end || textureLoad(id_target, vec2u(x, y), 0).x != id) {
+      if (x == end || textureLoad(id_target, vec2u(x, y)).x != id) {
         break;
       }
     }
@@ -95,7 +96,7 @@ fn count_isolated(@builtin(position) position: vec4f) {
   let end = min(start + segment, textureDimensions(id_target).x);
   var count = 0u;
   for (var x = start; x < end; x++) {
-    count += u32(textureLoad(id_target, vec2u(x, y), 0).x == isolated.id);
+    count += u32(textureLoad(id_target, vec2u(x, y)).x == isolated.id);
   }
   if (count > 0u) {
     atomicAdd(&labels[isolated.id].unoccluded, count);
