@@ -38,12 +38,13 @@ const VARIANTS: Record<string, Variant> = {
   noShadowSampling: {
     shader: { "gbuffer.wgsl": [["visible = shadow_factor(in.world_pos, n, lr.xyz);", ""]] },
   },
+  // one centre tap (weight 2 × 2) instead of the 3×3 bilinear-tap loop
   pcf1: {
     shader: {
-      "gbuffer.wgsl": [["for (var y = -2; y <= 2; y++)", "for (var y = 0; y <= 0; y++)"], [
-        "for (var x = -2; x <= 2; x++)",
-        "for (var x = 0; x <= 0; x++)",
-      ], ["return lit / 25.0;", "return lit;"]],
+      "gbuffer.wgsl": [["for (var y = 0; y < 3; y++)", "for (var y = 1; y < 2; y++)"], [
+        "for (var x = 0; x < 3; x++)",
+        "for (var x = 1; x < 2; x++)",
+      ], ["return lit / 25.0;", "return lit / 4.0;"]],
     },
   },
   unlit: { shader: { "gbuffer.wgsl": [[SHADE_CALL, "out.rgb = vec4f(1.0);"]] } },

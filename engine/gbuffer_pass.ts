@@ -77,7 +77,9 @@ export class GBufferPass {
           label: `GBufferPass.${name}`,
           size: [width, height],
           format: TARGETS[name],
-          usage,
+          usage: name === "instance" || name === "depth"
+            ? usage | GPUTextureUsage.STORAGE_BINDING // LabelPass reads them as storage textures
+            : usage,
         }),
       ]),
     ) as Record<TargetName, GPUTexture>;
