@@ -6,6 +6,7 @@
 import { kMatrix, toOpenCvPose } from "./camera.ts";
 import { isForeground } from "./foreground.ts";
 import type { FrameState } from "./frame_state.ts";
+import { jsonText } from "./json_text.ts";
 import type { InstanceLabel } from "./label_pass.ts";
 import type { ActionEvent, Caption } from "./plugin.ts";
 import type { SceneObject } from "./scene.ts";
@@ -69,8 +70,8 @@ export function clipDocuments(
   const foreground = new Uint8Array(summary.maxId + 1);
   for (const [id, o] of summary.objects) if (isForeground(o)) foreground[id] = 255;
   return {
-    labels: JSON.stringify(labelsJson(summary, labels, frames, width, height), null, 2) + "\n",
-    captions: JSON.stringify({ clip: summary.clip, captions: summary.captions }, null, 2) + "\n",
+    labels: jsonText(labelsJson(summary, labels, frames, width, height)),
+    captions: jsonText({ clip: summary.clip, captions: summary.captions }),
     foreground,
   };
 }
