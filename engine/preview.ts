@@ -16,7 +16,7 @@ export interface PreviewFrame {
 
 const GAP = 2;
 const COLUMNS = 4;
-const GAP_COLOR = [64, 64, 64]; // grey, so black backgrounds stay distinguishable from gaps
+const GAP_GREY = 64; // so black backgrounds stay distinguishable from gaps
 
 // Viridis-like colour ramp (dark purple -> blue -> green -> yellow), sampled at even steps
 // and linearly interpolated; perceptually ordered, so brighter always means nearer here.
@@ -110,12 +110,7 @@ export function contactSheet(
 
   const sheetW = COLUMNS * width + (COLUMNS - 1) * GAP;
   const sheetH = frames.length * height + (frames.length - 1) * GAP;
-  const out = new Uint8Array(sheetW * sheetH * 3);
-  for (let i = 0; i < out.length; i += 3) {
-    out[i] = GAP_COLOR[0];
-    out[i + 1] = GAP_COLOR[1];
-    out[i + 2] = GAP_COLOR[2];
-  }
+  const out = new Uint8Array(sheetW * sheetH * 3).fill(GAP_GREY);
 
   // Ids repeat over many pixels (and are small, sequential numbers): colour each once.
   let maxId = 0;
@@ -124,20 +119,22 @@ export function contactSheet(
   for (let id = 1; id <= maxId; id++) idColors.set(instanceColor(id), id * 3);
   const cellStride = (width + GAP) * 3;
   frames.forEach((f, row) => {
+    const rgb = f.rgb, depth = f.depth, normals = f.normals, instance = f.instance;
     for (let y = 0; y < height; y++) {
       let o = ((row * (height + GAP) + y) * sheetW) * 3;
       for (let p = y * width, end = p + width; p < end; p++, o += 3) {
-        out[o] = f.rgb[p * 4];
-        out[o + 1] = f.rgb[p * 4 + 1];
-        out[o + 2] = f.rgb[p * 4 + 2];
+        out[o] = rgb[p * 4];
+        out[o + 1] = rgb[p * 4 + 1];
+        out[o + 2] = rgb[p * 4 + 2];
 
-        const d = f.depth[p];
+        const d = depth[p];
+        const z = o + cellStride;
         // Near = bright: t = 1 at the nearest depth on the sheet, 0 at the farthest.
-        if (isForegroundDepth(d)) rampInto(out, o + cellStride, span > 0 ? (far - d) / span : 1);
-        else out[o + cellStride] = out[o + cellStride + 1] = out[o + cellStride + 2] = 0;
+        if (isForegroundDepth(d)) rampInto(out, z, span > 0 ? (far - d) / span : 1);
+        else out[z] = out[z + 1] = out[z + 2] = 0;
 
         const n = o + 2 * cellStride;
-        const nx = f.normals[p * 3], ny = f.normals[p * 3 + 1], nz = f.normals[p * 3 + 2];
+        const nx = normals[p * 3], ny = normals[p * 3 + 1], nz = normals[p * 3 + 2];
         const background = (nx === 0 && ny === 0 && nz === 0) || Number.isNaN(nx + ny + nz);
         if (background) out[n] = out[n + 1] = out[n + 2] = 0;
         else {
@@ -146,7 +143,7 @@ export function contactSheet(
           out[n + 2] = toByte(nz * 0.5 + 0.5);
         }
 
-        const id = f.instance[p] * 3;
+        const id = instance[p] * 3;
         const c = o + 3 * cellStride;
         out[c] = idColors[id];
         out[c + 1] = idColors[id + 1];
