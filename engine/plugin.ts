@@ -135,6 +135,8 @@ export interface PluginHooks<O extends Options> {
    * Sees frame `ctx.frame` as rendered (pixels and per-instance labels). The
    * pixel arrays are reused for the next frame once the hook returns (or its
    * promise settles): copy what you keep (copyFrame in engine/host_frame.ts).
+   * They are views of a SharedArrayBuffer (the recorder thread reads them
+   * after the hook); give APIs that refuse shared memory a `.slice()`.
    */
   rendered?(ctx: FrameContext<O>, frame: RenderedFrame): void | Promise<void>;
   clipEnd?(ctx: ClipContext<O>): void | Promise<void>;

@@ -29,7 +29,9 @@ import { meshBounds, type MeshData } from "./mesh.ts";
 /**
  * One frame as delivered to host memory. Its arrays are reused for the next
  * frame: they hold this frame until the consumer returns (or its promise
- * settles). Keep a frame longer with copyFrame (engine/host_frame.ts).
+ * settles). Keep a frame longer with copyFrame (engine/host_frame.ts). The
+ * arrays are views of one SharedArrayBuffer (a HostFrame), so the recorder
+ * thread can read the frame without a copy.
  */
 export interface RenderedFrame {
   /** Caller's tag for the frame (clip index, frame index, …). */
