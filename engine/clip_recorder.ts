@@ -11,10 +11,9 @@
  */
 import { writeFileAtomic } from "./atomic.ts";
 import type { ClipDocuments } from "./clip_documents.ts";
-import { halfToFloat } from "./half.ts";
 import { clipBuffers } from "./buffer_pool.ts";
 import { allocateNpy, type NpyDtype, npyHeader } from "./npy.ts";
-import { contactSheet, type PreviewFrame } from "./preview.ts";
+import { contactSheet, previewFrame } from "./preview.ts";
 import type { RenderedFrame } from "./renderer.ts";
 import type { OutputName } from "./scene_file.ts";
 import { createVideoWriter, type VideoWriter } from "./video.ts";
@@ -70,7 +69,7 @@ export class ClipRecorder {
   #ids16?: Uint16Array;
   /** Every frame's ids, kept only for alpha.npy (made at finish, from the foreground table). */
   #alphaIds?: Uint32Array<ArrayBuffer>;
-  readonly #preview = new Map<number, PreviewFrame>();
+  readonly #preview = new Map<number, ReturnType<typeof previewFrame>>();
   readonly #previewAt: Set<number>;
   #received = 0;
   #closed = false;
@@ -185,16 +184,7 @@ export class ClipRecorder {
     write("flow", frame.flow);
     this.#alphaIds?.set(frame.instance, t * n);
     if (this.#previewAt.has(t) && this.outputs.has("preview")) {
-      const normals = new Float32Array(n * 3);
-      for (let i = 0; i < n; i++) {
-        for (let c = 0; c < 3; c++) normals[i * 3 + c] = halfToFloat(frame.normals[i * 4 + c]);
-      }
-      this.#preview.set(t, {
-        rgb: frame.rgb.slice(),
-        depth: frame.depth.slice(),
-        normals,
-        instance: frame.instance.slice(),
-      });
+      this.#preview.set(t, previewFrame(frame, this.width, this.height));
     }
     try {
       await this.video?.addFrame(frame.rgb);
@@ -250,10 +240,11 @@ export class ClipRecorder {
       write("alpha.npy", alpha.bytes);
     }
     if (this.#preview.size > 0) {
-      const frames = [...this.#preview.keys()].sort((a, b) => a - b).map((t) =>
+      const shown = [...this.#preview.keys()].sort((a, b) => a - b).map((t) =>
         this.#preview.get(t)!
       );
-      write("preview.png", await contactSheet(frames, W, H));
+      const { width, height } = shown[0];
+      write("preview.png", await contactSheet(shown.map((p) => p.frame), width, height));
     }
     write("labels.json", documents.labels);
     write("captions.json", documents.captions);

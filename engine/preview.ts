@@ -1,6 +1,10 @@
 // Contact sheet: one PNG that shows, for each frame, the RGB render next to its depth, normal
 // and instance labels, so a human can check at a glance that the labels line up with the image.
+// Frames larger than PREVIEW_CELL pixels are shown at every n-th pixel so a cell stays about that
+// size: the sheet is for a glance, and at 512² a full-size sheet cost as much CPU as the rest of
+// the clip's files.
 
+import { halfToFloat } from "./half.ts";
 import { encodeRgbPng } from "./png.ts";
 
 export interface PreviewFrame {
@@ -12,6 +16,38 @@ export interface PreviewFrame {
   normals: Float32Array;
   /** Instance id per pixel; 0 is background. */
   instance: Uint32Array;
+}
+
+let sheet = new Uint8Array(0);
+
+/** A cell's longest side is at most this many pixels. */
+export const PREVIEW_CELL = 256;
+
+/** The frame as a preview shows it: every `step`-th pixel of each row and column, normals as floats. */
+export function previewFrame(
+  frame: { rgb: Uint8Array; depth: Float32Array; normals: Uint16Array; instance: Uint32Array },
+  width: number,
+  height: number,
+): { frame: PreviewFrame; width: number; height: number } {
+  const step = Math.ceil(Math.max(width, height) / PREVIEW_CELL);
+  const w = Math.ceil(width / step), h = Math.ceil(height / step);
+  const out: PreviewFrame = {
+    rgb: new Uint8Array(w * h * 4),
+    depth: new Float32Array(w * h),
+    normals: new Float32Array(w * h * 3),
+    instance: new Uint32Array(w * h),
+  };
+  for (let y = 0, i = 0; y < h; y++) {
+    for (let x = 0; x < w; x++, i++) {
+      // nearest pixel, not an average: ids and depths stay values the frame really has
+      const p = y * step * width + x * step;
+      for (let c = 0; c < 4; c++) out.rgb[i * 4 + c] = frame.rgb[p * 4 + c];
+      out.depth[i] = frame.depth[p];
+      for (let c = 0; c < 3; c++) out.normals[i * 3 + c] = halfToFloat(frame.normals[p * 4 + c]);
+      out.instance[i] = frame.instance[p];
+    }
+  }
+  return { frame: out, width: w, height: h };
 }
 
 const GAP = 2;
@@ -110,7 +146,9 @@ export function contactSheet(
 
   const sheetW = COLUMNS * width + (COLUMNS - 1) * GAP;
   const sheetH = frames.length * height + (frames.length - 1) * GAP;
-  const out = new Uint8Array(sheetW * sheetH * 3).fill(GAP_GREY);
+  // One sheet buffer reused from clip to clip: fresh pages cost more than the drawing here.
+  if (sheet.length !== sheetW * sheetH * 3) sheet = new Uint8Array(sheetW * sheetH * 3);
+  const out = sheet.fill(GAP_GREY);
 
   // Ids repeat over many pixels (and are small, sequential numbers): colour each once.
   let maxId = 0;

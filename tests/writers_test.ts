@@ -9,7 +9,13 @@ import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../engine/atomic.ts";
 import { decodeNpy, encodeNpy, type NpyArray, type NpyDtype } from "../engine/npy.ts";
 import { createVideoWriter, paddedSize } from "../engine/video.ts";
-import { contactSheet, instanceColor, type PreviewFrame } from "../engine/preview.ts";
+import {
+  contactSheet,
+  instanceColor,
+  PREVIEW_CELL,
+  type PreviewFrame,
+  previewFrame,
+} from "../engine/preview.ts";
 
 // ---------------------------------------------------------------- external readers
 
@@ -387,4 +393,34 @@ Deno.test("instanceColor is stable, never black for objects, and separates neigh
     seen.add(c.join(","));
   }
   assert(seen.size >= 60, "neighbouring ids get distinct colours");
+});
+
+Deno.test("previewFrame keeps frames up to PREVIEW_CELL whole and shows every n-th pixel of bigger ones", () => {
+  const frame = (w: number, h: number) => {
+    const n = w * h;
+    return {
+      rgb: Uint8Array.from({ length: n * 4 }, (_, i) => (i * 5) & 255),
+      depth: Float32Array.from({ length: n }, (_, i) => 1 + i),
+      normals: Uint16Array.from({ length: n * 4 }, (_, i) => i % 4 === 3 ? 0 : 0x3c00), // 1.0
+      instance: Uint32Array.from({ length: n }, (_, i) => i % 7),
+    };
+  };
+  const small = frame(PREVIEW_CELL, 40);
+  const kept = previewFrame(small, PREVIEW_CELL, 40);
+  assertEquals([kept.width, kept.height], [PREVIEW_CELL, 40]);
+  assert(kept.frame.rgb.every((v, i) => v === small.rgb[i]), "a small frame is shown whole");
+  assert(kept.frame.normals.every((v) => v === 1), "normals become floats");
+
+  const [w, h] = [PREVIEW_CELL * 2 + 1, 100]; // longest side needs a step of 3
+  const big = frame(w, h);
+  const shown = previewFrame(big, w, h);
+  assertEquals([shown.width, shown.height], [Math.ceil(w / 3), Math.ceil(h / 3)]);
+  for (const [x, y] of [[0, 0], [5, 7], [shown.width - 1, shown.height - 1]]) {
+    const i = y * shown.width + x, p = y * 3 * w + x * 3;
+    assertEquals(shown.frame.depth[i], big.depth[p], `depth at ${x},${y}`);
+    assertEquals(shown.frame.instance[i], big.instance[p], `id at ${x},${y}`);
+    assertEquals([...shown.frame.rgb.subarray(i * 4, i * 4 + 4)], [
+      ...big.rgb.subarray(p * 4, p * 4 + 4),
+    ]);
+  }
 });
