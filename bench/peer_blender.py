@@ -116,13 +116,20 @@ elif mode == "workbench":
 else:
     raise SystemExit(f"unknown mode {mode}")
 
+# When each frame's files are written: the steady per-frame time leaves out the first frame's
+# set-up (kernels, BVH), as synthvid's leaves out its first clip.
+written = []
+bpy.app.handlers.render_write.append(lambda *_: written.append(time.perf_counter()))
+
 built = time.perf_counter()
 bpy.ops.render.render(animation=True)
 rendered = time.perf_counter()
+steady = (written[-1] - written[0]) / (len(written) - 1) if len(written) > 1 else None
 print("PEER_RESULT " + json.dumps({
     "mode": mode,
     "frames": spec["frames"],
     "build_s": built - started,
     "render_s": rendered - built,
+    "steady_s_per_frame": steady,
     "blender": bpy.app.version_string,
 }), flush=True)

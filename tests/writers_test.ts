@@ -7,6 +7,7 @@ import { capture, captureText, probeAudio, probeVideo, readerAvailable, runs } f
 import { decode } from "fast-png";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../engine/atomic.ts";
+import { jsonText } from "../engine/json_text.ts";
 import { decodeNpy, encodeNpy, type NpyArray, type NpyDtype } from "../engine/npy.ts";
 import { createVideoWriter, paddedSize } from "../engine/video.ts";
 import {
@@ -423,4 +424,28 @@ Deno.test("previewFrame keeps frames up to PREVIEW_CELL whole and shows every n-
       ...big.rgb.subarray(p * 4, p * 4 + 4),
     ]);
   }
+});
+
+Deno.test("jsonText parses to what JSON.stringify gives, one line per record in a list", () => {
+  const value = {
+    name: 'clip, with: "quotes"',
+    size: [64, 48],
+    camera: { K: [[50, 0, 32], [0, 50, 24], [0, 0, 1]] },
+    frames: [{ present: true, bbox: [1, 2, 3, 4], depth: null }, {
+      present: false,
+      skip: undefined,
+    }],
+    empty: { list: [], object: {} },
+    nested: [[{ deep: 1 }]],
+  };
+  const text = jsonText(value);
+  assertEquals(JSON.parse(text), JSON.parse(JSON.stringify(value)));
+  assert(text.endsWith("}\n"), "ends with a newline");
+  const lines = text.split("\n");
+  assert(lines.includes('  "size": [64,48],'), "a flat array is one line");
+  assert(
+    lines.includes('    {"present":true,"bbox":[1,2,3,4],"depth":null},'),
+    "a record in a list is one line",
+  );
+  assert(lines.includes('  "camera": {'), "an object under a key is indented");
 });
