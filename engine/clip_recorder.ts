@@ -39,7 +39,12 @@ class NpyStream {
   static async open(path: string, dtype: NpyDtype, shape: number[], elementBytes: number) {
     const file = await Deno.open(path, { write: true, create: true, truncate: true });
     const stream = new NpyStream(path, file, shape.reduce((a, b) => a * b, 1) * elementBytes);
-    await stream.#writeAll(npyHeader(dtype, shape));
+    try {
+      await stream.#writeAll(npyHeader(dtype, shape));
+    } catch (error) {
+      file.close();
+      throw error;
+    }
     return stream;
   }
 

@@ -124,9 +124,9 @@ export class RecorderThread {
     });
   }
 
-  post(message: RecorderRequest, transfer: Transferable[] = []): void {
+  post(message: RecorderRequest): void {
     if (this.#broken) throw this.#broken;
-    this.#worker.postMessage(message, transfer);
+    this.#worker.postMessage(message);
   }
 
   forget(clip: number): void {
