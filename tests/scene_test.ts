@@ -1,4 +1,5 @@
 /** Scene files, validation, determinism, plugin isolation, failure handling and the CLI. */
+import { decodeNpy } from "../engine/npy.ts";
 import { definePlugin } from "../engine/plugin.ts";
 import { planDataset } from "../engine/runner.ts";
 import { loadScene, SceneError } from "../engine/scene_file.ts";
@@ -216,6 +217,38 @@ gpuTest(
       "dataset.json",
       "manifest.jsonl",
     ]);
+  },
+);
+
+gpuTest(
+  "A clip that fails after its frames reached the recorder thread leaves no files; the next is whole",
+  async () => {
+    const late = definePlugin({
+      id: "action/late_failure",
+      kind: "action",
+      description: "fails on clip 0 after most frames were rendered and recorded",
+      defaults: {},
+      create: () => ({
+        rendered(ctx) {
+          if (ctx.clip === 0 && ctx.frame === 10) throw new Error("late boom");
+        },
+      }),
+    });
+    const yaml = `${SMALL}\nplugins:\n  - { use: action/late_failure }\n`;
+    const { out, summary } = await renderTestScene(yaml, {
+      clips: 2,
+      frames: 12,
+      registry: [...builtins, late],
+    });
+    assertEquals(summary.failed, 1);
+    assert(summary.clips[0].error!.includes("late boom"), summary.clips[0].error);
+    assertEquals([...Deno.readDirSync(out)].map((e) => e.name).sort(), [
+      "clip_00001",
+      "dataset.json",
+      "manifest.jsonl",
+    ]);
+    const depth = decodeNpy(await Deno.readFile(`${out}/clip_00001/depth.npy`));
+    assertEquals(depth.shape, [12, 24, 32]);
   },
 );
 
