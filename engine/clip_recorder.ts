@@ -199,10 +199,6 @@ export class ClipRecorder {
     }
   }
 
-  get received(): number {
-    return this.#received;
-  }
-
   /** Releases the encoder and files of a clip that will not be finished. */
   abandon(): void {
     this.video?.close();

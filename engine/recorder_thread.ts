@@ -173,10 +173,6 @@ export class ClipRecording {
     this.#ended.catch(() => {}); // reported through add/finish/abandon
   }
 
-  get received(): number {
-    return this.#received;
-  }
-
   /**
    * Lends frame t to the worker; frames must arrive in order. The frame's
    * arrays must not change until the worker returns them (the renderer does

@@ -61,20 +61,10 @@ self.onmessage = (event: MessageEvent<RecorderRequest>) => {
   }
   const { clip } = request;
   if (request.op === "frame") {
-    const { meta, width, height, slot } = request;
+    const { meta, slot } = request;
     open.chain = open.chain.then(async () => {
       if (open.failure) return;
-      const host = frames.get(slot)!;
-      await (await open.recorder).add({
-        meta,
-        width,
-        height,
-        rgb: host.rgb,
-        depth: host.depth,
-        normals: host.normals,
-        instance: host.instance,
-        flow: host.flow,
-      });
+      await (await open.recorder).add({ ...frames.get(slot)!, meta });
     }).catch((error) => fail(clip, open, error))
       .finally(() => reply({ op: "returned", slot }));
     return;
