@@ -3,7 +3,7 @@
  *
  *   import { definePlugin, renderDataset } from "./mod.ts";
  *
- * The command line (`deno task render`) is engine/cli.ts on top of `renderDataset`.
+ * The command line (`deno task render`) is engine/cli/render.ts on top of `renderDataset`.
  */
 
 // Writing plugins: the contract (docs/plugins.md) and ready-made option checks.
@@ -24,9 +24,9 @@ export {
   type PluginHooks,
   type PluginKind,
   type SetupContext,
-} from "./engine/plugin.ts";
-export { checkFile, checkName, checkNames } from "./engine/plugin_checks.ts";
-export { Rng } from "./engine/rng.ts";
+} from "./engine/plugin/contract.ts";
+export { checkFile, checkName, checkNames } from "./engine/plugin/checks.ts";
+export { Rng } from "./engine/scene/rng.ts";
 export {
   type Light,
   type Material,
@@ -35,8 +35,8 @@ export {
   Scene,
   SceneObject,
   type Vec3,
-} from "./engine/scene.ts";
-export type { FrameMeta, RenderedFrame } from "./engine/renderer.ts";
+} from "./engine/scene/scene.ts";
+export type { FrameMeta, RenderedFrame } from "./engine/gpu/renderer.ts";
 
 // Rendering and planning datasets from a scene file.
 export {
@@ -46,12 +46,12 @@ export {
   type RunOptions,
   type RunSummary,
   VERSION,
-} from "./engine/runner.ts";
-export { loadScene, type SceneConfig, SceneError } from "./engine/scene_file.ts";
+} from "./engine/run/dataset_run.ts";
+export { loadScene, type SceneConfig, SceneError } from "./engine/config/scene_file.ts";
 export { builtins } from "./plugins/mod.ts";
 
 // Reading what was written, and the GPU underneath.
-export { decodeNpy, encodeNpy } from "./engine/npy.ts";
-export { acquireGpu, type Gpu, GpuError } from "./engine/gpu.ts";
-export { Camera, type Intrinsics } from "./engine/camera.ts";
-export { type MeshData, primitives } from "./engine/mesh.ts";
+export { decodeNpy, encodeNpy } from "./engine/dataset/npy.ts";
+export { acquireGpu, type Gpu, GpuError } from "./engine/gpu/gpu.ts";
+export { Camera, type Intrinsics } from "./engine/scene/camera.ts";
+export { type MeshData, primitives } from "./engine/scene/mesh.ts";

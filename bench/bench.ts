@@ -6,9 +6,9 @@
  *
  *   deno task bench [--quick] [--json PATH] [--backends gl,vulkan] [--memory]
  */
-import { V8_FLAGS } from "../engine/runner.ts";
-import { parseCommandLine, UsageError } from "../engine/args.ts";
-import { acquireGpu, describeGpu } from "../engine/gpu.ts";
+import { V8_FLAGS } from "../engine/run/dataset_run.ts";
+import { parseCommandLine, UsageError } from "../engine/cli/args.ts";
+import { acquireGpu, describeGpu } from "../engine/gpu/gpu.ts";
 import { type MemoryResult, memoryRun } from "./memory.ts";
 import { benchScene } from "./scene.ts";
 import { measureStages, type StageOptions, type StageResult } from "./stages.ts";
@@ -94,7 +94,7 @@ async function runBackend(backend: string, argv: string[]): Promise<BackendRepor
     args: [
       "run",
       "--allow-all",
-      // the same V8 settings as `deno task render` (see collectGarbageNow in engine/runner.ts)
+      // the same V8 settings as `deno task render` (see collectGarbageNow in engine/run/dataset_run.ts)
       V8_FLAGS,
       new URL(import.meta.url).pathname,
       "--child",

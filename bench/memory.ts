@@ -4,8 +4,8 @@
  * memory after every clip. The claim checked: RSS at the end is at most 10 %
  * above RSS after the first 50 clips.
  */
-import type { Gpu } from "../engine/gpu.ts";
-import { renderDataset } from "../engine/runner.ts";
+import type { Gpu } from "../engine/gpu/gpu.ts";
+import { renderDataset } from "../engine/run/dataset_run.ts";
 import { benchScene, benchSceneYaml } from "./scene.ts";
 
 export interface MemoryResult {

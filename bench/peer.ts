@@ -9,9 +9,9 @@
  *
  *   deno task bench:peer [--objects 20,200] [--size 256x256] [--frames 12] [--json PATH]
  */
-import { parseCommandLine, UsageError } from "../engine/args.ts";
-import { acquireGpu, describeGpu } from "../engine/gpu.ts";
-import { renderDataset } from "../engine/runner.ts";
+import { parseCommandLine, UsageError } from "../engine/cli/args.ts";
+import { acquireGpu, describeGpu } from "../engine/gpu/gpu.ts";
+import { renderDataset } from "../engine/run/dataset_run.ts";
 import { benchScene, benchSceneYaml } from "./scene.ts";
 
 const FLAGS = {
@@ -127,7 +127,7 @@ async function runSynthvid(dir: string, yamlFile: string, frames: number) {
     const steadyClips = written.length - 1;
     const frameSeconds = (written[written.length - 1] - written[0]) / 1000 /
       (steadyClips * (summary.frames / written.length));
-    const cli = new URL("../engine/cli.ts", import.meta.url).pathname;
+    const cli = new URL("../engine/cli/render.ts", import.meta.url).pathname;
     const t0 = performance.now();
     const out = await new Deno.Command(Deno.execPath(), {
       args: [

@@ -9,14 +9,14 @@
  *
  * Variants patch shader text and GPUCommandEncoder in this process only.
  */
-import { parseArgs } from "../engine/args.ts";
-import { type FrameState, snapshot } from "../engine/frame_state.ts";
-import { acquireGpu, describeGpu } from "../engine/gpu.ts";
-import { applyKeyframes } from "../engine/keyframes.ts";
-import { Renderer } from "../engine/renderer.ts";
-import { Rng } from "../engine/rng.ts";
-import { buildScene, MeshLibrary } from "../engine/scene_build.ts";
-import { loadScene } from "../engine/scene_file.ts";
+import { parseArgs } from "../engine/cli/args.ts";
+import { type FrameState, snapshot } from "../engine/scene/frame_state.ts";
+import { acquireGpu, describeGpu } from "../engine/gpu/gpu.ts";
+import { applyKeyframes } from "../engine/scene/keyframes.ts";
+import { Renderer } from "../engine/gpu/renderer.ts";
+import { Rng } from "../engine/scene/rng.ts";
+import { buildScene, MeshLibrary } from "../engine/config/scene_build.ts";
+import { loadScene } from "../engine/config/scene_file.ts";
 import { benchScene, benchSceneYaml } from "./scene.ts";
 
 interface Variant {

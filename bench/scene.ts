@@ -4,7 +4,7 @@
  * The same description feeds synthvid (as YAML) and Blender (bench/peer.ts),
  * so both render the same objects, camera and resolution.
  */
-import { Rng } from "../engine/rng.ts";
+import { Rng } from "../engine/scene/rng.ts";
 
 export interface BenchCube {
   name: string;

@@ -14,19 +14,19 @@
  * (this module patches GPUCommandEncoder while a prefix is measured and
  * restores it afterwards), so the renderer itself is unchanged.
  */
-import { clipDocuments } from "../engine/clip_documents.ts";
-import { ClipRecorder } from "../engine/clip_recorder.ts";
-import { type FrameState, snapshot } from "../engine/frame_state.ts";
-import type { Gpu } from "../engine/gpu.ts";
-import { applyKeyframes } from "../engine/keyframes.ts";
-import { copyFrame } from "../engine/host_frame.ts";
-import { type RenderedFrame, Renderer } from "../engine/renderer.ts";
-import { Rng } from "../engine/rng.ts";
-import { renderDataset } from "../engine/runner.ts";
-import { buildScene, MeshLibrary } from "../engine/scene_build.ts";
-import { loadScene } from "../engine/scene_file.ts";
-import type { Scene } from "../engine/scene.ts";
-import { createVideoWriter } from "../engine/video.ts";
+import { clipDocuments } from "../engine/dataset/clip_documents.ts";
+import { ClipRecorder } from "../engine/dataset/clip_recorder.ts";
+import { type FrameState, snapshot } from "../engine/scene/frame_state.ts";
+import type { Gpu } from "../engine/gpu/gpu.ts";
+import { applyKeyframes } from "../engine/scene/keyframes.ts";
+import { copyFrame } from "../engine/gpu/host_frame.ts";
+import { type RenderedFrame, Renderer } from "../engine/gpu/renderer.ts";
+import { Rng } from "../engine/scene/rng.ts";
+import { renderDataset } from "../engine/run/dataset_run.ts";
+import { buildScene, MeshLibrary } from "../engine/config/scene_build.ts";
+import { loadScene } from "../engine/config/scene_file.ts";
+import type { Scene } from "../engine/scene/scene.ts";
+import { createVideoWriter } from "../engine/dataset/video.ts";
 import { type BenchScene, benchSceneYaml } from "./scene.ts";
 
 export interface StageResult {

@@ -2,7 +2,7 @@
  * Built-in plugins, registered by id. A scene selects them with
  * `plugins: [{ use: "<id>", name?: <key>, with: { …options } }]`.
  */
-import type { PluginDefinition } from "../engine/plugin.ts";
+import type { PluginDefinition } from "../engine/plugin/contract.ts";
 import { objectActions } from "./action/objects.ts";
 import { humanActions } from "./action/humans.ts";
 import { randomizers } from "./randomizer/mod.ts";

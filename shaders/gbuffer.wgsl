@@ -119,7 +119,7 @@ fn env_radiance(d: vec3f, lod: f32) -> vec3f {
   return textureSampleLevel(env_map, env_sampler, env_uv(d), lod).rgb * frame.env.x;
 }
 
-// Diffuse irradiance / π of the environment for normal n (see engine/environment.ts).
+// Diffuse irradiance / π of the environment for normal n (see engine/scene/environment.ts).
 fn env_diffuse(n: vec3f) -> vec3f {
   let c = frame.env_sh;
   let r = c[0].rgb * 0.282095 + c[1].rgb * (0.488603 * n.y) + c[2].rgb * (0.488603 * n.z) +

@@ -21,12 +21,17 @@ import { type Contact, impacts } from "../plugins/audio/impacts.ts";
 import { clips } from "../plugins/audio/clips.ts";
 import { ambience } from "../plugins/audio/ambience.ts";
 import { audioPlugins } from "../plugins/audio/mod.ts";
-import type { AudioSource, FrameContext, Options, PluginDefinition } from "../engine/plugin.ts";
-import { Rng } from "../engine/rng.ts";
-import { Scene, type Vec3 } from "../engine/scene.ts";
-import { primitives } from "../engine/mesh.ts";
-import { createVideoWriter } from "../engine/video.ts";
-import { initPhysics, PhysicsWorld } from "../engine/physics.ts";
+import type {
+  AudioSource,
+  FrameContext,
+  Options,
+  PluginDefinition,
+} from "../engine/plugin/contract.ts";
+import { Rng } from "../engine/scene/rng.ts";
+import { Scene, type Vec3 } from "../engine/scene/scene.ts";
+import { primitives } from "../engine/scene/mesh.ts";
+import { createVideoWriter } from "../engine/dataset/video.ts";
+import { initPhysics, PhysicsWorld } from "../engine/physics/world.ts";
 
 // ---------------------------------------------------------------- external readers
 

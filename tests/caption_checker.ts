@@ -9,11 +9,11 @@
  */
 import { horizontalShare } from "../engine/caption/observer.ts";
 import { COLOR_NAMES, materialColorName, nameSrgbColor } from "../engine/caption/color_names.ts";
-import { PALETTES } from "../engine/palette.ts";
-import { definePlugin } from "../engine/plugin.ts";
-import { renderSettings } from "../engine/render_settings.ts";
-import type { ClipResult } from "../engine/runner.ts";
-import type { Quat, Vec3 } from "../engine/scene.ts";
+import { PALETTES } from "../engine/scene/palette.ts";
+import { definePlugin } from "../engine/plugin/contract.ts";
+import { renderSettings } from "../engine/scene/render_settings.ts";
+import type { ClipResult } from "../engine/run/dataset_run.ts";
+import type { Quat, Vec3 } from "../engine/scene/scene.ts";
 import { objectBounds } from "../plugins/randomizer/bounds.ts";
 
 export interface TruthObject {

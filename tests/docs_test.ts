@@ -1,9 +1,9 @@
 /** The reference docs say what the code does: generated parts are fresh, every key is described. */
 import { assert, assertEquals } from "./assert.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
-import { pluginReference, REFERENCE_PATH } from "../engine/reference.ts";
-import { loadScene, sceneSchema } from "../engine/scene_file.ts";
-import type { Schema } from "../engine/schema.ts";
+import { pluginReference, REFERENCE_PATH } from "../engine/cli/reference.ts";
+import { loadScene, sceneSchema } from "../engine/config/scene_file.ts";
+import type { Schema } from "../engine/plugin/schema.ts";
 import { builtins } from "../plugins/mod.ts";
 
 const gpuTest = { sanitizeResources: false, sanitizeOps: false };

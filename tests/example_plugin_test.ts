@@ -1,7 +1,7 @@
 /** The worked example of docs/plugins.md: a local plugin imported by a scene, rendered and checked. */
 import { assert, assertEquals } from "./assert.ts";
 import { readLabels } from "./helpers.ts";
-import { renderDataset } from "../engine/runner.ts";
+import { renderDataset } from "../engine/run/dataset_run.ts";
 import { testGpu } from "./helpers.ts";
 
 Deno.test({

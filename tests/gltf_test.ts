@@ -1,7 +1,7 @@
 import { Document, NodeIO, Primitive } from "@gltf-transform/core";
 import { encode } from "fast-png";
 import { mat4 } from "wgpu-matrix";
-import { loadGltf } from "../engine/gltf.ts";
+import { loadGltf } from "../engine/scene/gltf.ts";
 import { TEST_GLB, testTexel, writeTestGlb } from "./fixtures/make_gltf.ts";
 import { renderTestScene } from "./helpers.ts";
 import { readerAvailable, runs } from "./readers.ts";

@@ -1,9 +1,9 @@
 /** Helpers for tests that render real scenes at small sizes. */
-import { acquireGpu, type Gpu } from "../engine/gpu.ts";
-import { renderDataset, type RunSummary } from "../engine/runner.ts";
-import { definePlugin, type PluginDefinition } from "../engine/plugin.ts";
-import { copyFrame } from "../engine/host_frame.ts";
-import type { RenderedFrame } from "../engine/renderer.ts";
+import { acquireGpu, type Gpu } from "../engine/gpu/gpu.ts";
+import { renderDataset, type RunSummary } from "../engine/run/dataset_run.ts";
+import { definePlugin, type PluginDefinition } from "../engine/plugin/contract.ts";
+import { copyFrame } from "../engine/gpu/host_frame.ts";
+import type { RenderedFrame } from "../engine/gpu/renderer.ts";
 
 let shared: Promise<Gpu> | undefined;
 

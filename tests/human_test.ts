@@ -1,8 +1,8 @@
 /** Human actors: skeleton, motions, BVH, and labels checked against the rendered targets. */
-import { kMatrix, toOpenCvPose } from "../engine/camera.ts";
-import { decodeNpy } from "../engine/npy.ts";
-import { Rng } from "../engine/rng.ts";
-import { Camera } from "../engine/camera.ts";
+import { kMatrix, toOpenCvPose } from "../engine/scene/camera.ts";
+import { decodeNpy } from "../engine/dataset/npy.ts";
+import { Rng } from "../engine/scene/rng.ts";
+import { Camera } from "../engine/scene/camera.ts";
 import { sampleAppearance } from "../engine/human/appearance.ts";
 import { bake, type BakedFrame, CONTACT_HEIGHT, fromLocalPoses } from "../engine/human/bake.ts";
 import { Body } from "../engine/human/body.ts";
@@ -26,14 +26,14 @@ import {
 import { footSlides } from "../engine/human/foot_slide.ts";
 import { Actor } from "../engine/human/actor.ts";
 import { objectBounds } from "../plugins/randomizer/bounds.ts";
-import { Scene, type Vec3 } from "../engine/scene.ts";
-import { cube } from "../engine/mesh.ts";
+import { Scene, type Vec3 } from "../engine/scene/scene.ts";
+import { cube } from "../engine/scene/mesh.ts";
 import { CarriedProp, carryPose } from "../engine/human/props.ts";
 import { humanActions } from "../plugins/action/humans.ts";
 import { schedule } from "../plugins/action/human_action.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { frameProbe, probedFrames, readLabels, renderTestScene } from "./helpers.ts";
-import type { RenderedFrame } from "../engine/renderer.ts";
+import type { RenderedFrame } from "../engine/gpu/renderer.ts";
 
 const FPS = 24;
 

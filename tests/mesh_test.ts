@@ -1,4 +1,4 @@
-import { meshBounds, type MeshData, primitives } from "../engine/mesh.ts";
+import { meshBounds, type MeshData, primitives } from "../engine/scene/mesh.ts";
 
 // Odd, coarse tessellations and a capsule with no straight part exercise seams and poles too.
 const coarse = { segments: 5, rings: 3, tubeSegments: 3, height: 0.5, radius: 0.25 };

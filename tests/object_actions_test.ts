@@ -3,10 +3,10 @@
  * material and shape, and — rendered — its label agrees with the instance masks (the subject's
  * screen-space motion), not with the plan. One scene renders every action class, one per clip.
  */
-import { decodeNpy } from "../engine/npy.ts";
-import { planDataset } from "../engine/runner.ts";
-import type { ActionEvent } from "../engine/plugin.ts";
-import { MATERIAL_PRESETS } from "../engine/materials.ts";
+import { decodeNpy } from "../engine/dataset/npy.ts";
+import { planDataset } from "../engine/run/dataset_run.ts";
+import type { ActionEvent } from "../engine/plugin/contract.ts";
+import { MATERIAL_PRESETS } from "../engine/scene/materials.ts";
 import { objectActions } from "../plugins/action/objects.ts";
 import { objectActionPlugins } from "../plugins/action/object_action_list.ts";
 import { PALETTE } from "../plugins/action/props.ts";

@@ -1,5 +1,5 @@
-/** engine/physics.ts without a GPU: free fall, rest, no deep interpenetration, determinism, contacts. */
-import { primitives } from "../engine/mesh.ts";
+/** engine/physics/world.ts without a GPU: free fall, rest, no deep interpenetration, determinism, contacts. */
+import { primitives } from "../engine/scene/mesh.ts";
 import {
   GRAVITY,
   initPhysics,
@@ -7,8 +7,8 @@ import {
   PhysicsWorld,
   PRESET_NAMES,
   shapeOf,
-} from "../engine/physics.ts";
-import { Scene, type SceneObject, type Vec3 } from "../engine/scene.ts";
+} from "../engine/physics/world.ts";
+import { Scene, type SceneObject, type Vec3 } from "../engine/scene/scene.ts";
 import { colliderFor, ensureMesh } from "../plugins/action/props.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 

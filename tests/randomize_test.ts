@@ -9,18 +9,18 @@ import { frameProbe, probedFrames, readLabels, renderTestScene, testGpu } from "
 import { randomizers } from "../plugins/randomizer/mod.ts";
 import { cameraRandomizer } from "../plugins/randomizer/camera.ts";
 import { clutterRandomizer } from "../plugins/randomizer/clutter.ts";
-import type { FrameContext, Options } from "../engine/plugin.ts";
-import type { RenderedFrame } from "../engine/renderer.ts";
-import { Rng } from "../engine/rng.ts";
-import { Scene, type Vec3 } from "../engine/scene.ts";
-import { primitives } from "../engine/mesh.ts";
-import { withDefaults } from "../engine/schema.ts";
-import { TextureGenerator } from "../engine/procedural_texture.ts";
-import { decodeHdr, encodeHdr } from "../engine/hdr.ts";
-import { proceduralSky } from "../engine/environment.ts";
-import { decodeNpy } from "../engine/npy.ts";
+import type { FrameContext, Options } from "../engine/plugin/contract.ts";
+import type { RenderedFrame } from "../engine/gpu/renderer.ts";
+import { Rng } from "../engine/scene/rng.ts";
+import { Scene, type Vec3 } from "../engine/scene/scene.ts";
+import { primitives } from "../engine/scene/mesh.ts";
+import { withDefaults } from "../engine/plugin/schema.ts";
+import { TextureGenerator } from "../engine/scene/procedural_texture.ts";
+import { decodeHdr, encodeHdr } from "../engine/scene/hdr.ts";
+import { proceduralSky } from "../engine/scene/environment.ts";
+import { decodeNpy } from "../engine/dataset/npy.ts";
 import { objectBounds } from "../plugins/randomizer/bounds.ts";
-import { loadScene, SceneError } from "../engine/scene_file.ts";
+import { loadScene, SceneError } from "../engine/config/scene_file.ts";
 
 const gpuTest = { sanitizeResources: false, sanitizeOps: false };
 

@@ -4,15 +4,15 @@
  * frames are not reused before they come back, and failures are reported.
  */
 import { assert, assertEquals, assertRejects } from "./assert.ts";
-import { ClipRecorder } from "../engine/clip_recorder.ts";
-import { clipDocuments, type ClipSummary } from "../engine/clip_documents.ts";
-import type { FrameState } from "../engine/frame_state.ts";
-import type { SceneObject } from "../engine/scene.ts";
-import { copyFrame, HostFramePool } from "../engine/host_frame.ts";
-import { decodeNpy } from "../engine/npy.ts";
-import { RecorderThread } from "../engine/recorder_thread.ts";
-import type { RenderedFrame } from "../engine/renderer.ts";
-import type { OutputName } from "../engine/scene_file.ts";
+import { ClipRecorder } from "../engine/dataset/clip_recorder.ts";
+import { clipDocuments, type ClipSummary } from "../engine/dataset/clip_documents.ts";
+import type { FrameState } from "../engine/scene/frame_state.ts";
+import type { SceneObject } from "../engine/scene/scene.ts";
+import { copyFrame, HostFramePool } from "../engine/gpu/host_frame.ts";
+import { decodeNpy } from "../engine/dataset/npy.ts";
+import { RecorderThread } from "../engine/dataset/recorder_thread.ts";
+import type { RenderedFrame } from "../engine/gpu/renderer.ts";
+import type { OutputName } from "../engine/config/scene_file.ts";
 
 const W = 18, H = 12, T = 6;
 const OUTPUTS: OutputName[] = ["rgb", "depth", "normals", "instance", "flow", "alpha", "preview"];

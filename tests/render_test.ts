@@ -4,12 +4,12 @@
  * of a translating cube and of an articulated part, unoccluded area, and frame order under pipelining.
  */
 import { mat4 } from "wgpu-matrix";
-import { snapshot } from "../engine/frame_state.ts";
-import { halfToFloat } from "../engine/half.ts";
-import { cube, plane, sphere, torus } from "../engine/mesh.ts";
-import { copyFrame } from "../engine/host_frame.ts";
-import { type RenderedFrame, Renderer } from "../engine/renderer.ts";
-import { Scene } from "../engine/scene.ts";
+import { snapshot } from "../engine/scene/frame_state.ts";
+import { halfToFloat } from "../engine/dataset/half.ts";
+import { cube, plane, sphere, torus } from "../engine/scene/mesh.ts";
+import { copyFrame } from "../engine/gpu/host_frame.ts";
+import { type RenderedFrame, Renderer } from "../engine/gpu/renderer.ts";
+import { Scene } from "../engine/scene/scene.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { testGpu } from "./helpers.ts";
 

@@ -6,13 +6,13 @@
 import { parseAllDocuments } from "yaml";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { testGpu } from "./helpers.ts";
-import { FLAGS as RENDER_FLAGS } from "../engine/cli.ts";
-import { FLAGS as MERGE_FLAGS, mergeManifests } from "../engine/merge.ts";
-import { FLAGS as PACK_FLAGS, packDataset, parseSize } from "../engine/pack.ts";
-import { checkClip, listFiles, ResumeError } from "../engine/resume.ts";
-import { renderDataset } from "../engine/runner.ts";
-import { parseShard, type Shard, shardClips, ShardError } from "../engine/shard.ts";
-import { Rng } from "../engine/rng.ts";
+import { FLAGS as RENDER_FLAGS } from "../engine/cli/render.ts";
+import { FLAGS as MERGE_FLAGS, mergeManifests } from "../engine/dataset/merge.ts";
+import { FLAGS as PACK_FLAGS, packDataset, parseSize } from "../engine/dataset/pack.ts";
+import { checkClip, listFiles, ResumeError } from "../engine/dataset/resume.ts";
+import { renderDataset } from "../engine/run/dataset_run.ts";
+import { parseShard, type Shard, shardClips, ShardError } from "../engine/dataset/shard.ts";
+import { Rng } from "../engine/scene/rng.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 const CLIPS = 6;
@@ -47,7 +47,7 @@ plugins:
 // A scene-local plugin: an event and a caption per clip drawn from the clip's RNG, so manifest
 // lines carry real events and captions (resume must rebuild them byte for byte).
 const MARKER = `
-import { definePlugin } from "${new URL("../engine/plugin.ts", import.meta.url).href}";
+import { definePlugin } from "${new URL("../engine/plugin/contract.ts", import.meta.url).href}";
 export const marker = definePlugin({
   id: "action/marker",
   kind: "action",
@@ -75,7 +75,7 @@ function scene(): Promise<string> {
   })();
 }
 
-/** `deno run -A engine/cli.ts …` as a child process (what a pod or array task runs). */
+/** `deno run -A engine/cli/render.ts …` as a child process (what a pod or array task runs). */
 function renderCommand(args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${ROOT}/engine/cli.ts`, "--quiet", ...args],
@@ -682,13 +682,16 @@ Deno.test("deploy/slurm: sbatch scripts are valid bash, name existing tasks and 
     "\\\n",
     " ",
   );
-  const [permissions, cliArgs] = run.split("engine/cli.ts");
+  const [permissions, cliArgs] = run.split("engine/cli/render.ts");
   const task = JSON.parse(await Deno.readTextFile(`${ROOT}/deno.json`)).tasks.render
     .command as string;
-  assert(task.includes("engine/cli.ts"), "the render task runs engine/cli.ts");
+  assert(task.includes("engine/cli/render.ts"), "the render task runs engine/cli/render.ts");
   const flags = (s: string) => s.split(/\s+/).filter((f) => f.startsWith("--"));
   const widened = (f: string) => /^--allow-(read|write)=/.test(f) ? f.split("=")[0] : f;
-  assertEquals(flags(permissions).map(widened), flags(task.split("engine/cli.ts")[0]).map(widened));
+  assertEquals(
+    flags(permissions).map(widened),
+    flags(task.split("engine/cli/render.ts")[0]).map(widened),
+  );
   assertKnownFlags(cliArgs.split(/\s+/), RENDER_FLAGS, "render.sbatch");
   const array = /^#SBATCH --array=(\d+)-(\d+)(?:%\d+)?$/m.exec(render);
   assert(array, "a contiguous --array range");

@@ -1,13 +1,13 @@
 /** Scene files, validation, determinism, plugin isolation, failure handling and the CLI. */
-import { decodeNpy } from "../engine/npy.ts";
-import { definePlugin } from "../engine/plugin.ts";
-import { planDataset } from "../engine/runner.ts";
-import { loadScene, SceneError } from "../engine/scene_file.ts";
+import { decodeNpy } from "../engine/dataset/npy.ts";
+import { definePlugin } from "../engine/plugin/contract.ts";
+import { planDataset } from "../engine/run/dataset_run.ts";
+import { loadScene, SceneError } from "../engine/config/scene_file.ts";
 import { builtins } from "../plugins/mod.ts";
 import { hop } from "../scenes/examples/hop.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
-import { applyKeyframes } from "../engine/keyframes.ts";
-import type { SceneObject, Vec3 } from "../engine/scene.ts";
+import { applyKeyframes } from "../engine/scene/keyframes.ts";
+import type { SceneObject, Vec3 } from "../engine/scene/scene.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
 
 const gpuTest = (name: string, fn: () => Promise<void>) =>
@@ -258,7 +258,7 @@ Deno.test("deno task render: bad flags exit with code 2 and write nothing", asyn
     const args of [["--clipz", "3"], ["--size", "big"], ["--clips", "0"], ["--frames"], ["stray"]]
   ) {
     const run = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "engine/cli.ts", "--out", `${dir}/out`, ...args],
+      args: ["run", "-A", "engine/cli/render.ts", "--out", `${dir}/out`, ...args],
       stdout: "piped",
       stderr: "piped",
     }).output();

@@ -10,9 +10,9 @@
 
 import { decode } from "fast-png";
 import type { Page } from "playwright-core";
-import { definePlugin } from "../engine/plugin.ts";
-import { decodeNpy } from "../engine/npy.ts";
-import { instanceColor } from "../engine/preview.ts";
+import { definePlugin } from "../engine/plugin/contract.ts";
+import { decodeNpy } from "../engine/dataset/npy.ts";
+import { instanceColor } from "../engine/dataset/preview.ts";
 import { encodeWav } from "../engine/audio/wav.ts";
 import { builtins } from "../plugins/mod.ts";
 import { parseArgs, parseRange, startViewer } from "../viewer/server.ts";

@@ -6,17 +6,17 @@
 import { capture, captureText, probeAudio, probeVideo, readerAvailable, runs } from "./readers.ts";
 import { decode } from "fast-png";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../engine/atomic.ts";
-import { jsonText } from "../engine/json_text.ts";
-import { decodeNpy, encodeNpy, type NpyArray, type NpyDtype } from "../engine/npy.ts";
-import { createVideoWriter, paddedSize } from "../engine/video.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../engine/dataset/atomic.ts";
+import { jsonText } from "../engine/dataset/json_text.ts";
+import { decodeNpy, encodeNpy, type NpyArray, type NpyDtype } from "../engine/dataset/npy.ts";
+import { createVideoWriter, paddedSize } from "../engine/dataset/video.ts";
 import {
   contactSheet,
   instanceColor,
   PREVIEW_CELL,
   type PreviewFrame,
   previewFrame,
-} from "../engine/preview.ts";
+} from "../engine/dataset/preview.ts";
 
 // ---------------------------------------------------------------- external readers
 
@@ -205,7 +205,7 @@ Deno.test("createVideoWriter pads odd sizes to the next even size", async () => 
     await Deno.writeFile(path, await encodeSquares(w, h, 12));
     const stream = await probeVideo(path);
     assertEquals(stream.codec_name, "h264");
-    // H.264 4:2:0 cannot signal odd sizes (cropping is in 2-pixel steps): see engine/video.ts.
+    // H.264 4:2:0 cannot signal odd sizes (cropping is in 2-pixel steps): see engine/dataset/video.ts.
     assertEquals([stream.width, stream.height], [padded.width, padded.height]);
     assertEquals(Number(stream.nb_read_frames), 12);
     const rgb = await decodeFrame(path, 5);

@@ -193,7 +193,7 @@ async function labelsSummary(root: string, dir: string): Promise<Partial<ClipSum
   return summary;
 }
 
-/** Per-shard manifests of a sharded run (engine/shard.ts), until `deno task merge` joins them. */
+/** Per-shard manifests of a sharded run (engine/dataset/shard.ts), until `deno task merge` joins them. */
 const SHARD_MANIFEST = /^manifest\.shard-(\d+)-of-(\d+)\.jsonl$/;
 
 async function readManifest(path: string, into: Map<string, Json>, shard: string | null) {

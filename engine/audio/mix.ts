@@ -8,10 +8,10 @@
  * peak to PEAK_TARGET; the same gain is applied to every stem first, so the
  * stems written to disk sum to the mix written to disk (to float32 rounding).
  */
-import type { AudioSource } from "../plugin.ts";
-import type { FrameState } from "../frame_state.ts";
-import type { InstanceLabel } from "../label_pass.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../atomic.ts";
+import type { AudioSource } from "../plugin/contract.ts";
+import type { FrameState } from "../scene/frame_state.ts";
+import type { InstanceLabel } from "../gpu/label_pass.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../dataset/atomic.ts";
 import { resample } from "./resample.ts";
 import {
   addReverb,

@@ -8,7 +8,7 @@
  * contact impulse, as for any linear resonator driven by a short force pulse.
  * Sliding and rolling drive the same modes with noise, scaled by speed.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../scene/rng.ts";
 
 export interface AcousticMaterial {
   /** Lowest mode in Hz of a 10 cm object; scales as 1/size. */

@@ -4,8 +4,8 @@
  * nearest palette entry is found in OKLab, where equal distances look about
  * equally different. Material.colorName, when a randomizer set it, wins.
  */
-import { linearToSrgb, parseHexColor, srgbToLinear } from "../color.ts";
-import type { Material, Vec3 } from "../scene.ts";
+import { linearToSrgb, parseHexColor, srgbToLinear } from "../scene/color.ts";
+import type { Material, Vec3 } from "../scene/scene.ts";
 
 /** Palette names and their sRGB hex values. Names never contain "light" (a lighting word). */
 export const COLOR_PALETTE: Readonly<Record<string, string>> = {

@@ -5,8 +5,8 @@
  * setting. Anything not found here is left out of captions, so captions never
  * contradict labels.
  */
-import type { ActionEvent } from "../plugin.ts";
-import type { Scene, SceneObject, Vec3 } from "../scene.ts";
+import type { ActionEvent } from "../plugin/contract.ts";
+import type { Scene, SceneObject, Vec3 } from "../scene/scene.ts";
 import { materialColorName } from "./color_names.ts";
 import { noun } from "./grammar.ts";
 import { cameraBasis, type ClipObserver, dot, flat } from "./observer.ts";
@@ -125,7 +125,7 @@ export interface LightFacts {
   shadows?: boolean;
 }
 
-/** Procedural sky looks (engine/environment.ts) that captions can name. */
+/** Procedural sky looks (engine/scene/environment.ts) that captions can name. */
 export const SKY_LOOKS = ["clear", "sunset", "overcast", "dusk", "studio"] as const;
 
 export interface SettingFacts {
@@ -171,7 +171,7 @@ export const FAST_SPEED = 1.5;
 export const MIN_TRAVEL = 0.25;
 export const MIN_TURN = 30;
 
-/** Procedural texture pattern (engine/procedural_texture.ts) → the adjective captions use. */
+/** Procedural texture pattern (engine/scene/procedural_texture.ts) → the adjective captions use. */
 export const PATTERN_WORDS: Readonly<Record<string, string>> = {
   noise: "mottled",
   checker: "checkered",

@@ -4,7 +4,7 @@
  * same numbers are in labels.json (object poses, camera frames), so what a
  * caption says about motion can always be checked against the labels.
  */
-import type { Quat, Scene, Vec3 } from "../scene.ts";
+import type { Quat, Scene, Vec3 } from "../scene/scene.ts";
 
 export interface ObjectTrack {
   first: Vec3;

@@ -3,7 +3,7 @@
  * actions and measured motions, and sentences for the camera, the light and
  * the setting. Word choices vary with the caller's Rng; facts never do.
  */
-import type { Rng } from "../rng.ts";
+import type { Rng } from "../scene/rng.ts";
 import type {
   ActionFacts,
   CameraFacts,

@@ -5,8 +5,8 @@
  * background). Each word class has one rule here, and tests/caption_checker.ts
  * checks it against the labels independently.
  */
-import type { Light, Vec3 } from "../scene.ts";
-import { renderSettings } from "../render_settings.ts";
+import type { Light, Vec3 } from "../scene/scene.ts";
+import { renderSettings } from "../scene/render_settings.ts";
 import { nameSrgbColor } from "./color_names.ts";
 import type {
   CameraFacts,

@@ -1,5 +1,5 @@
 /** Hooks every captioner shares: observe each labelled frame, then gather facts at clip end. */
-import type { ClipContext, FrameContext, Options } from "../plugin.ts";
+import type { ClipContext, FrameContext, Options } from "../plugin/contract.ts";
 import { type ClipFacts, gatherFacts } from "./facts.ts";
 import { ClipObserver } from "./observer.ts";
 

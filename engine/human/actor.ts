@@ -5,11 +5,11 @@
  * this frame's and the next frame's placement of every limb for flow), an
  * optional stool, a following camera, and the per-frame keypoint labels.
  */
-import type { Camera } from "../camera.ts";
-import type { RenderedFrame } from "../renderer.ts";
-import type { Rng } from "../rng.ts";
-import type { Scene, SceneObject, Vec3 } from "../scene.ts";
-import { srgbToLinear } from "../color.ts";
+import type { Camera } from "../scene/camera.ts";
+import type { RenderedFrame } from "../gpu/renderer.ts";
+import type { Rng } from "../scene/rng.ts";
+import type { Scene, SceneObject, Vec3 } from "../scene/scene.ts";
+import { srgbToLinear } from "../scene/color.ts";
 import { type Appearance, describe } from "./appearance.ts";
 import type { BakedFrame } from "./bake.ts";
 import { Body, partBottom } from "./body.ts";

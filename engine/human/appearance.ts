@@ -2,9 +2,9 @@
  * Per-clip look of a person: figure, proportions and named colours, so that a
  * caption can say "a woman in a red shirt" exactly when the render shows one.
  */
-import { parseHexColor, srgbToLinear } from "../color.ts";
-import type { Rng } from "../rng.ts";
-import type { Vec3 } from "../scene.ts";
+import { parseHexColor, srgbToLinear } from "../scene/color.ts";
+import type { Rng } from "../scene/rng.ts";
+import type { Vec3 } from "../scene/scene.ts";
 import type { Proportions } from "./skeleton.ts";
 
 type Palette = Record<string, string>;

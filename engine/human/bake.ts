@@ -8,7 +8,7 @@
  *  - any other foot that stays on the floor is held where it is by leg IK
  *    (foot locking), and let go smoothly once it lifts.
  */
-import type { Quat, Vec3 } from "../scene.ts";
+import type { Quat, Vec3 } from "../scene/scene.ts";
 import { type BodyPart, partBottom } from "./body.ts";
 import { add, axisAngle, length, qmul, rotate, scale, sub, yawPitchRoll } from "./math.ts";
 import { shiftFoot } from "./leg_ik.ts";

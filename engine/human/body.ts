@@ -3,8 +3,8 @@
  * together make ONE mesh asset, so the person is one instance id. Part
  * placements are recomputed from the posed skeleton every frame.
  */
-import { capsule, type MeshData, sphere } from "../mesh.ts";
-import type { Material, MeshPart, Quat, Vec3 } from "../scene.ts";
+import { capsule, type MeshData, sphere } from "../scene/mesh.ts";
+import type { Material, MeshPart, Quat, Vec3 } from "../scene/scene.ts";
 import {
   type Appearance,
   HAIRS,

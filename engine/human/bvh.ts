@@ -3,7 +3,7 @@
  * skeleton by bone directions (so a T-pose capture drives a body whose rest
  * pose has the arms down). Joint names are matched through `BVH_NAMES`.
  */
-import type { Quat, Vec3 } from "../scene.ts";
+import type { Quat, Vec3 } from "../scene/scene.ts";
 import {
   add,
   axisAngle,

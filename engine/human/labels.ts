@@ -2,9 +2,9 @@
  * Keypoint labels: joints in the camera's OpenCV frame, their pixel
  * projections, and COCO visibility decided from the rendered targets.
  */
-import type { Camera, Intrinsics } from "../camera.ts";
-import type { RenderedFrame } from "../renderer.ts";
-import type { Vec3 } from "../scene.ts";
+import type { Camera, Intrinsics } from "../scene/camera.ts";
+import type { RenderedFrame } from "../gpu/renderer.ts";
+import type { Vec3 } from "../scene/scene.ts";
 import { qconj, rotate, sub } from "./math.ts";
 
 /** COCO visibility flags. */

@@ -3,7 +3,7 @@
  * the foot keeps its orientation. The knee stays a hinge: it only flexes (to
  * make the hip-to-ankle distance right) and the hip turns the whole leg.
  */
-import type { Quat, Vec3 } from "../scene.ts";
+import type { Quat, Vec3 } from "../scene/scene.ts";
 import { add, axisAngle, dot, fromTo, length, qconj, qmul, rotate, sub } from "./math.ts";
 import { JOINT_INDEX, LIMITS, type WorldPose } from "./skeleton.ts";
 

@@ -3,7 +3,7 @@
  * double precision so that forward kinematics over long chains and the
  * keypoint projections stay exact well below the label tolerances.
  */
-import type { Quat, Vec3 } from "../scene.ts";
+import type { Quat, Vec3 } from "../scene/scene.ts";
 
 export const DEG = Math.PI / 180;
 

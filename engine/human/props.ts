@@ -2,9 +2,9 @@
  * Simple props a person carries in both hands (a ball or a box): the arms
  * take a carrying pose and the prop, its own scene object, follows the hands.
  */
-import { parseHexColor, srgbToLinear } from "../color.ts";
-import type { Rng } from "../rng.ts";
-import type { Scene, SceneObject, Vec3 } from "../scene.ts";
+import { parseHexColor, srgbToLinear } from "../scene/color.ts";
+import type { Rng } from "../scene/rng.ts";
+import type { Scene, SceneObject, Vec3 } from "../scene/scene.ts";
 import { SHIRTS } from "./appearance.ts";
 import type { BakedFrame } from "./bake.ts";
 import { lerp3, rotate } from "./math.ts";

@@ -10,7 +10,7 @@
  * away from the body's midline (or bends the spine to the person's left);
  * positive twist turns a limb outward, and the spine, neck and head to the left.
  */
-import type { Quat, Vec3 } from "../scene.ts";
+import type { Quat, Vec3 } from "../scene/scene.ts";
 import { add, axisAngle, DEG, IDENTITY, qmul, rotate } from "./math.ts";
 
 export const JOINTS = [

@@ -10,8 +10,8 @@ import {
   type Options,
   type PluginDefinition,
   type PluginHooks,
-} from "../../engine/plugin.ts";
-import { checkName } from "../../engine/plugin_checks.ts";
+} from "../../engine/plugin/contract.ts";
+import { checkName } from "../../engine/plugin/checks.ts";
 import { Actor, type CameraFollow } from "../../engine/human/actor.ts";
 import { describe, sampleAppearance } from "../../engine/human/appearance.ts";
 import { ENDS_SEATED, MOTION_NAMES, MOTIONS, STARTS_SEATED } from "../../engine/human/library.ts";
@@ -27,7 +27,7 @@ import {
   type Scheduled,
   sequence,
 } from "../../engine/human/motion.ts";
-import type { Rng } from "../../engine/rng.ts";
+import type { Rng } from "../../engine/scene/rng.ts";
 
 export const HUMAN_DEFAULTS = {
   /** Motion name, "balanced" (cycles through the library by clip index) or "any". */

@@ -4,8 +4,8 @@
  * human action. The clip plays the capture from its start, holding the last
  * frame if the clip is longer.
  */
-import { definePlugin } from "../../engine/plugin.ts";
-import { checkFile } from "../../engine/plugin_checks.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
+import { checkFile } from "../../engine/plugin/checks.ts";
 import { Actor, type CameraFollow } from "../../engine/human/actor.ts";
 import { describe, sampleAppearance } from "../../engine/human/appearance.ts";
 import { fromLocalPoses } from "../../engine/human/bake.ts";

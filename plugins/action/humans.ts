@@ -1,5 +1,5 @@
 /** Plugins of this family, in the order they are registered. */
-import type { PluginDefinition } from "../../engine/plugin.ts";
+import type { PluginDefinition } from "../../engine/plugin/contract.ts";
 import { humanPlugin } from "./human_action.ts";
 import { humanBvh } from "./human_bvh.ts";
 

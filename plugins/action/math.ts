@@ -1,5 +1,5 @@
 /** Small double-precision vector and quaternion helpers ([x, y, z, w] quaternions). */
-import type { Quat, Vec3 } from "../../engine/scene.ts";
+import type { Quat, Vec3 } from "../../engine/scene/scene.ts";
 
 export const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 export const sub = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];

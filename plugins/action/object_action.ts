@@ -7,13 +7,13 @@
  * turn rate × its radius, so a spin counts and a sub-millimetre contact wobble does not). The spec's `verify` reads the
  * same motion and throws when it contradicts the label, so a clip never carries a wrong label.
  */
-import { finishPhysics, initPhysics } from "../../engine/physics.ts";
-import type { ClipContext, Options, PluginDefinition } from "../../engine/plugin.ts";
-import type { Quat, SceneObject, Vec3 } from "../../engine/scene.ts";
+import { finishPhysics, initPhysics } from "../../engine/physics/world.ts";
+import type { ClipContext, Options, PluginDefinition } from "../../engine/plugin/contract.ts";
+import type { Quat, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import { dot, length, qangle, sub } from "./math.ts";
 import { fillTemplate } from "./props.ts";
 import { makeStage, type Stage } from "./stage.ts";
-import { meshPoints } from "../../engine/physics.ts";
+import { meshPoints } from "../../engine/physics/world.ts";
 
 /** Distance from an object's origin to its farthest vertex. */
 function radius(stage: Stage, object: SceneObject): number {

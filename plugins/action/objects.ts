@@ -1,5 +1,5 @@
 /** Plugins of this family, in the order they are registered. */
-import type { PluginDefinition } from "../../engine/plugin.ts";
+import type { PluginDefinition } from "../../engine/plugin/contract.ts";
 import { objectActionPlugins } from "./object_action_list.ts";
 import somethingSomething from "./something_something.ts";
 

@@ -4,12 +4,12 @@
  * Each prop gets a size, a named colour and a material preset, stored in its attributes
  * ({shape, color, material, size}) and material ({colorName, preset}) for labels and captions.
  */
-import { srgbToLinear } from "../../engine/color.ts";
-import { applyPreset, MATERIAL_PRESETS, type PresetName } from "../../engine/materials.ts";
-import type { Shape } from "../../engine/physics.ts";
-import { cone, cylinder, torus } from "../../engine/mesh.ts";
-import type { Rng } from "../../engine/rng.ts";
-import type { Scene, SceneObject, Vec3 } from "../../engine/scene.ts";
+import { srgbToLinear } from "../../engine/scene/color.ts";
+import { applyPreset, MATERIAL_PRESETS, type PresetName } from "../../engine/scene/materials.ts";
+import type { Shape } from "../../engine/physics/world.ts";
+import { cone, cylinder, torus } from "../../engine/scene/mesh.ts";
+import type { Rng } from "../../engine/scene/rng.ts";
+import type { Scene, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 
 /** Named colours (sRGB hex) so labels can say "a red mug". */
 export const PALETTE: Record<string, string> = {

@@ -1,5 +1,5 @@
 /** Building blocks the object actions share: a subject on the surface, a push, a grasp from above. */
-import type { Quat, SceneObject, Vec3 } from "../../engine/scene.ts";
+import type { Quat, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import { madd, qaxis, qmul, scale } from "./math.ts";
 import { type ActionPlan, expect, round } from "./object_action.ts";
 import { addProp, colliderFor, propsWith, type Trait } from "./props.ts";

@@ -4,9 +4,9 @@
  * defaults, each number scaled by a random factor in [1 − jitter, 1 + jitter]. Which action
  * and which options were used land in labels.json `plugins.<key>.{action, options}`.
  */
-import { definePlugin, type Options, type PluginHooks } from "../../engine/plugin.ts";
-import { checkNames } from "../../engine/plugin_checks.ts";
-import { initPhysics } from "../../engine/physics.ts";
+import { definePlugin, type Options, type PluginHooks } from "../../engine/plugin/contract.ts";
+import { checkNames } from "../../engine/plugin/checks.ts";
+import { initPhysics } from "../../engine/physics/world.ts";
 import { objectActionPlugins } from "./object_action_list.ts";
 
 const NAMES = objectActionPlugins.map((p) => p.spec.name);

@@ -5,12 +5,12 @@
  * view, and the hands: kinematic proxies (class "hand") that follow keyframes and can grasp and
  * release bodies.
  */
-import { meshPoints, physicsFor, type PhysicsWorld } from "../../engine/physics.ts";
-import type { ClipContext } from "../../engine/plugin.ts";
-import type { Rng } from "../../engine/rng.ts";
-import type { Quat, Scene, SceneObject, Vec3 } from "../../engine/scene.ts";
-import { cube } from "../../engine/mesh.ts";
-import { srgbToLinear } from "../../engine/color.ts";
+import { meshPoints, physicsFor, type PhysicsWorld } from "../../engine/physics/world.ts";
+import type { ClipContext } from "../../engine/plugin/contract.ts";
+import type { Rng } from "../../engine/scene/rng.ts";
+import type { Quat, Scene, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
+import { cube } from "../../engine/scene/mesh.ts";
+import { srgbToLinear } from "../../engine/scene/color.ts";
 import {
   add,
   dot,

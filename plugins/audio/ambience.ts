@@ -6,9 +6,9 @@
  * of objects.
  */
 import { readWav, toMono } from "../../engine/audio/wav.ts";
-import { definePlugin } from "../../engine/plugin.ts";
-import { checkFile } from "../../engine/plugin_checks.ts";
-import type { Rng } from "../../engine/rng.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
+import { checkFile } from "../../engine/plugin/checks.ts";
+import type { Rng } from "../../engine/scene/rng.ts";
 import { soundName } from "./clips.ts";
 
 const SAMPLE_RATE = 48000;

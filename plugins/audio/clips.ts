@@ -7,8 +7,8 @@
  * Stereo files are downmixed: the mix places the sound where its object is.
  */
 import { readWav, toMono, type WavAudio } from "../../engine/audio/wav.ts";
-import { definePlugin } from "../../engine/plugin.ts";
-import { checkFile } from "../../engine/plugin_checks.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
+import { checkFile } from "../../engine/plugin/checks.ts";
 
 const defaults = {
   /** WAV file, relative to the scene file. */

@@ -2,7 +2,7 @@
  * audio/impacts: the sounds objects make when they hit, slide and roll, made
  * by modal synthesis from the physics of the clip.
  *
- * Impacts: every contact event of engine/physics.ts (`ctx.shared.get("physics")
+ * Impacts: every contact event of engine/physics/world.ts (`ctx.shared.get("physics")
  * .contacts`, or any plugin's `record("contacts", …)`): `{ frame, time?,
  * bodies: [idA, idB], position, impulse }`, one per new touch, ids being
  * instance ids. The sound starts at the contact's time (its substep), loudness
@@ -25,14 +25,14 @@ import {
   type Mode,
   objectModes,
 } from "../../engine/audio/modal.ts";
-import { meshBounds } from "../../engine/mesh.ts";
-import { definePlugin } from "../../engine/plugin.ts";
-import type { AudioSource, ClipContext } from "../../engine/plugin.ts";
-import type { PhysicsWorld } from "../../engine/physics.ts";
-import { Rng } from "../../engine/rng.ts";
-import type { Scene, Vec3 } from "../../engine/scene.ts";
+import { meshBounds } from "../../engine/scene/mesh.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
+import type { AudioSource, ClipContext } from "../../engine/plugin/contract.ts";
+import type { PhysicsWorld } from "../../engine/physics/world.ts";
+import { Rng } from "../../engine/scene/rng.ts";
+import type { Scene, Vec3 } from "../../engine/scene/scene.ts";
 
-/** One contact as the physics engine reports it (engine/physics.ts ContactEvent). */
+/** One contact as the physics engine reports it (engine/physics/world.ts ContactEvent). */
 export interface Contact {
   /** First frame at or after the touch. */
   frame: number;

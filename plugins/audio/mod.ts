@@ -1,5 +1,5 @@
 /** Plugins of this family, in the order they are registered. */
-import type { PluginDefinition } from "../../engine/plugin.ts";
+import type { PluginDefinition } from "../../engine/plugin/contract.ts";
 import { ambience } from "./ambience.ts";
 import { clips } from "./clips.ts";
 import { impacts } from "./impacts.ts";

@@ -33,8 +33,8 @@ import {
   settingPhrase,
 } from "../../engine/caption/phrases.ts";
 import { applyTag, negativePrompt, TAG_DEFAULTS, TAG_POSITIONS } from "../../engine/caption/tag.ts";
-import type { Rng } from "../../engine/rng.ts";
-import { definePlugin } from "../../engine/plugin.ts";
+import type { Rng } from "../../engine/scene/rng.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
 
 export const VARIANTS = ["short", "medium", "long"] as const;
 

@@ -15,7 +15,7 @@ import {
   props,
 } from "../../engine/caption/phrases.ts";
 import { applyTag, negativePrompt, TAG_DEFAULTS, TAG_POSITIONS } from "../../engine/caption/tag.ts";
-import { definePlugin } from "../../engine/plugin.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
 
 /** The class-level sentence for a clip's facts, in the present simple. */
 export function genericSentence(facts: ClipFacts): string {

@@ -13,7 +13,7 @@ import {
   personTemplate,
 } from "../../engine/caption/phrases.ts";
 import { sentence } from "../../engine/caption/grammar.ts";
-import { definePlugin } from "../../engine/plugin.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
 
 export default definePlugin({
   id: "captioner/template",

@@ -1,8 +1,8 @@
 /** World-space bounds of scene objects (from their meshes' vertices), for framing and placement. */
 import { mat4, vec3 } from "wgpu-matrix";
-import { meshBounds } from "../../engine/mesh.ts";
-import type { Scene, SceneObject, Vec3 } from "../../engine/scene.ts";
-import { isForeground } from "../../engine/foreground.ts";
+import { meshBounds } from "../../engine/scene/mesh.ts";
+import type { Scene, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
+import { isForeground } from "../../engine/scene/foreground.ts";
 
 export interface Box {
   min: Vec3;

@@ -12,9 +12,9 @@
  * subject in frame() if the follow must not lag by one frame.
  */
 import { quat, vec3 } from "wgpu-matrix";
-import { definePlugin } from "../../engine/plugin.ts";
-import type { Rng } from "../../engine/rng.ts";
-import type { Quat, Scene, Vec3 } from "../../engine/scene.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
+import type { Rng } from "../../engine/scene/rng.ts";
+import type { Quat, Scene, Vec3 } from "../../engine/scene/scene.ts";
 import { center, findSubject, objectBounds } from "./bounds.ts";
 
 export const MOVEMENTS = [

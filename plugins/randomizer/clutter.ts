@@ -4,12 +4,12 @@
  * neither the foreground objects nor each other. Class "clutter" (not in
  * the alpha matte, never the default camera subject).
  */
-import { eulerToQuat } from "../../engine/keyframes.ts";
-import { definePlugin } from "../../engine/plugin.ts";
-import { checkName, checkNames } from "../../engine/plugin_checks.ts";
-import { PALETTE_NAMES } from "../../engine/palette.ts";
-import type { Vec3 } from "../../engine/scene.ts";
-import { isForeground } from "../../engine/foreground.ts";
+import { eulerToQuat } from "../../engine/scene/keyframes.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
+import { checkName, checkNames } from "../../engine/plugin/checks.ts";
+import { PALETTE_NAMES } from "../../engine/scene/palette.ts";
+import type { Vec3 } from "../../engine/scene/scene.ts";
+import { isForeground } from "../../engine/scene/foreground.ts";
 import { center, findSubject, objectBounds } from "./bounds.ts";
 import { randomizeMaterial } from "./materials.ts";
 

@@ -5,10 +5,10 @@
  * their brightness does not depend on how far they were placed), ambient.
  * Ranges are [min, max] pairs drawn per clip; give [x, x] to fix a value.
  */
-import { kelvinToLinear } from "../../engine/color.ts";
-import { directionFromAngles } from "../../engine/environment.ts";
-import { definePlugin } from "../../engine/plugin.ts";
-import type { Light, Vec3 } from "../../engine/scene.ts";
+import { kelvinToLinear } from "../../engine/scene/color.ts";
+import { directionFromAngles } from "../../engine/scene/environment.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
+import type { Light, Vec3 } from "../../engine/scene/scene.ts";
 import { center, findSubject, objectBounds } from "./bounds.ts";
 
 export const LIGHT_TYPES = ["directional", "spot", "point"] as const;

@@ -3,18 +3,18 @@
  * can say "a teal cube"), roughness and metalness ranges, and procedural
  * GPU textures (noise, checker, stripes, marble, wood, dots) applied by UV.
  */
-import { PALETTE_NAMES, pickColor } from "../../engine/palette.ts";
-import { definePlugin } from "../../engine/plugin.ts";
-import { checkName, checkNames } from "../../engine/plugin_checks.ts";
+import { PALETTE_NAMES, pickColor } from "../../engine/scene/palette.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
+import { checkName, checkNames } from "../../engine/plugin/checks.ts";
 import {
   type Pattern,
   PATTERNS,
   proceduralKey,
   proceduralTexture,
-} from "../../engine/procedural_texture.ts";
-import type { Rng } from "../../engine/rng.ts";
-import type { Material, Scene, SceneObject } from "../../engine/scene.ts";
-import { isForeground } from "../../engine/foreground.ts";
+} from "../../engine/scene/procedural_texture.ts";
+import type { Rng } from "../../engine/scene/rng.ts";
+import type { Material, Scene, SceneObject } from "../../engine/scene/scene.ts";
+import { isForeground } from "../../engine/scene/foreground.ts";
 
 export interface MaterialOptions {
   palette: string;

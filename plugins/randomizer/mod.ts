@@ -1,5 +1,5 @@
 /** Plugins of this family, in the order they are registered. */
-import type { PluginDefinition } from "../../engine/plugin.ts";
+import type { PluginDefinition } from "../../engine/plugin/contract.ts";
 import { cameraRandomizer } from "./camera.ts";
 import { clutterRandomizer } from "./clutter.ts";
 import { lightingRandomizer } from "./lighting.ts";

@@ -1,6 +1,6 @@
 /** Render quality presets: low / high (shadow map size, rgb supersampling; labels stay exact). */
-import { definePlugin } from "../../engine/plugin.ts";
-import { type Quality, renderSettings, setQuality } from "../../engine/render_settings.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
+import { type Quality, renderSettings, setQuality } from "../../engine/scene/render_settings.ts";
 
 export const qualityRandomizer = definePlugin({
   id: "randomizer/quality",

@@ -6,19 +6,19 @@
  * a fill; empty: no room, a solid RGBA background (the scene's, or a named
  * "backdrop" colour) or a sky.
  */
-import { kelvinToLinear } from "../../engine/color.ts";
+import { kelvinToLinear } from "../../engine/scene/color.ts";
 import {
   directionFromAngles,
   proceduralSky,
   SKY_PRESETS,
   type SkyPreset,
-} from "../../engine/environment.ts";
-import { decodeHdr } from "../../engine/hdr.ts";
-import { pickColor } from "../../engine/palette.ts";
-import { definePlugin } from "../../engine/plugin.ts";
-import { type EnvironmentImage, setEnvironment } from "../../engine/render_settings.ts";
-import type { Vec3 } from "../../engine/scene.ts";
-import { resolveInside } from "../../engine/scene_file.ts";
+} from "../../engine/scene/environment.ts";
+import { decodeHdr } from "../../engine/scene/hdr.ts";
+import { pickColor } from "../../engine/scene/palette.ts";
+import { definePlugin } from "../../engine/plugin/contract.ts";
+import { type EnvironmentImage, setEnvironment } from "../../engine/scene/render_settings.ts";
+import type { Vec3 } from "../../engine/scene/scene.ts";
+import { resolveInside } from "../../engine/config/scene_file.ts";
 import { place } from "./lighting.ts";
 
 export const SCENE_TYPES = ["env", "basic", "empty"] as const;

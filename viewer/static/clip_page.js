@@ -70,7 +70,7 @@ export async function showClipPage(root, dir, params, clipDirs) {
   stage.style.width = `${width * scale}px`;
   stage.style.height = `${height * scale}px`;
   const video = el("video", { muted: true, playsInline: true, preload: "auto" });
-  // Odd sizes are padded by one pixel in the mp4 (engine/video.ts); keep the scale, crop the pad.
+  // Odd sizes are padded by one pixel in the mp4 (engine/dataset/video.ts); keep the scale, crop the pad.
   video.style.width = `${(width + (width % 2)) * scale}px`;
   video.style.height = `${(height + (height % 2)) * scale}px`;
   if (has("rgb.mp4")) video.src = dataUrl(base + "rgb.mp4");

@@ -1,5 +1,5 @@
 // Colour maps shared by the overlays and legends. instanceColor and the depth ramp follow
-// engine/preview.ts exactly, so the viewer and the preview.png contact sheet agree.
+// engine/dataset/preview.ts exactly, so the viewer and the preview.png contact sheet agree.
 
 /** 32-bit integer mix (xorshift-multiply); neighbouring ids get unrelated colours. */
 function hash32(id) {
@@ -9,7 +9,7 @@ function hash32(id) {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-/** Stable false colour for an instance id (same as engine/preview.ts); 0 is black. */
+/** Stable false colour for an instance id (same as engine/dataset/preview.ts); 0 is black. */
 export function instanceColor(id) {
   if (id === 0) return [0, 0, 0];
   const h = hash32(id);
@@ -28,7 +28,7 @@ export function cssColor([r, g, b], alpha = 1) {
   return alpha === 1 ? `rgb(${r}, ${g}, ${b})` : `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }
 
-// Viridis-like ramp, as in engine/preview.ts: dark purple (far) → yellow (near).
+// Viridis-like ramp, as in engine/dataset/preview.ts: dark purple (far) → yellow (near).
 const RAMP = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
 
 export function ramp(t) {

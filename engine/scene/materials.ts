@@ -1,6 +1,6 @@
 /**
  * Physical material presets. One preset sets both how a body behaves (density, friction,
- * restitution, used by engine/physics.ts) and how it looks (roughness, metalness), so captions
+ * restitution, used by engine/physics/world.ts) and how it looks (roughness, metalness), so captions
  * and sounds can name the material ("a ceramic mug", the clink of glass) from
  * `SceneObject.material.preset` alone.
  */

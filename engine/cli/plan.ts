@@ -5,10 +5,10 @@
  * rendering. Planned captions equal rendered ones for the same seed.
  */
 import { parseCommandLine, UsageError } from "./args.ts";
-import { nameSrgbColor } from "./caption/color_names.ts";
-import { type CaptionStats, captionStats } from "./caption/stats.ts";
-import { type ClipResult, planDataset, type RunSummary } from "./runner.ts";
-import { SceneError } from "./scene_file.ts";
+import { nameSrgbColor } from "../caption/color_names.ts";
+import { type CaptionStats, captionStats } from "../caption/stats.ts";
+import { type ClipResult, planDataset, type RunSummary } from "../run/dataset_run.ts";
+import { SceneError } from "../config/scene_file.ts";
 
 const FLAGS = {
   scene: { type: "string", description: "scene YAML file (default scenes/default.yaml)" },

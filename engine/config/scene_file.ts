@@ -4,9 +4,9 @@
  * expected and what was found.
  */
 import { type Document, isMap, LineCounter, parseDocument } from "yaml";
-import type { Options, PluginDefinition } from "./plugin.ts";
-import { checkFile } from "./plugin_checks.ts";
-import { PATTERNS } from "./procedural_texture.ts";
+import type { Options, PluginDefinition } from "../plugin/contract.ts";
+import { checkFile } from "../plugin/checks.ts";
+import { PATTERNS } from "../scene/procedural_texture.ts";
 import {
   didYouMean,
   type Issue,
@@ -14,7 +14,7 @@ import {
   schemaFromDefaults,
   validate,
   withDefaults,
-} from "./schema.ts";
+} from "../plugin/schema.ts";
 
 export const OUTPUTS = ["rgb", "depth", "normals", "instance", "flow", "alpha", "preview"] as const;
 export type OutputName = typeof OUTPUTS[number];

@@ -2,8 +2,8 @@
  * All textures of a scene as layers of one 2D array texture. Image textures
  * are uploaded (resampled to 256²); procedural ones are generated on the GPU.
  */
-import type { Texture } from "./scene.ts";
-import { isProcedural, type TextureGenerator } from "./procedural_texture.ts";
+import type { Texture } from "../scene/scene.ts";
+import { isProcedural, type TextureGenerator } from "../scene/procedural_texture.ts";
 
 export const TEXTURE_SIZE = 256;
 

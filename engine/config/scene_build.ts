@@ -1,13 +1,13 @@
 /** Builds one clip's Scene from a SceneConfig, drawing its samplers with the scene's RNG stream. */
-import { type MeshData, primitives } from "./mesh.ts";
-import { type Pattern, proceduralKey, proceduralTexture } from "./procedural_texture.ts";
-import { loadGltf } from "./gltf.ts";
-import { kelvinToLinear, srgbToLinear } from "./color.ts";
-import { eulerToQuat, type Keyframe } from "./keyframes.ts";
-import type { Rng } from "./rng.ts";
-import { type Material, type MeshPart, Scene, type Vec3 } from "./scene.ts";
+import { type MeshData, primitives } from "../scene/mesh.ts";
+import { type Pattern, proceduralKey, proceduralTexture } from "../scene/procedural_texture.ts";
+import { loadGltf } from "../scene/gltf.ts";
+import { kelvinToLinear, srgbToLinear } from "../scene/color.ts";
+import { eulerToQuat, type Keyframe } from "../scene/keyframes.ts";
+import type { Rng } from "../scene/rng.ts";
+import { type Material, type MeshPart, Scene, type Vec3 } from "../scene/scene.ts";
 import { keyframeSchema, MESH_KEYS, type SceneConfig, SceneError } from "./scene_file.ts";
-import { sample, type Schema } from "./schema.ts";
+import { sample, type Schema } from "../plugin/schema.ts";
 
 const vec3: Schema = { type: "vector", length: 3, sampled: true };
 const color: Schema = { type: "vector", length: 3, color: true, sampled: true };

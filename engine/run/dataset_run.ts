@@ -3,12 +3,12 @@
  * frame by frame, renders (or, in plan mode, only simulates) and writes the
  * clip folder atomically, then records it in the manifest.
  */
-import { writeFileAtomic } from "./atomic.ts";
-import { trackFromStates, writeClipAudio } from "./audio/mix.ts";
-import { CONVENTIONS } from "./clip_documents.ts";
-import { type FrameState, snapshot } from "./frame_state.ts";
-import { acquireGpu, describeGpu, type Gpu } from "./gpu.ts";
-import { applyKeyframes } from "./keyframes.ts";
+import { writeFileAtomic } from "../dataset/atomic.ts";
+import { trackFromStates, writeClipAudio } from "../audio/mix.ts";
+import { CONVENTIONS } from "../dataset/clip_documents.ts";
+import { type FrameState, snapshot } from "../scene/frame_state.ts";
+import { acquireGpu, describeGpu, type Gpu } from "../gpu/gpu.ts";
+import { applyKeyframes } from "../scene/keyframes.ts";
 import type {
   ActionEvent,
   AudioSource,
@@ -17,21 +17,21 @@ import type {
   Options,
   PluginDefinition,
   PluginHooks,
-} from "./plugin.ts";
-import { type ClipRecording, RecorderThread } from "./recorder_thread.ts";
-import { type RenderedFrame, Renderer } from "./renderer.ts";
-import { Rng } from "./rng.ts";
-import { buildScene, MeshLibrary } from "./scene_build.ts";
+} from "../plugin/contract.ts";
+import { type ClipRecording, RecorderThread } from "../dataset/recorder_thread.ts";
+import { type RenderedFrame, Renderer } from "../gpu/renderer.ts";
+import { Rng } from "../scene/rng.ts";
+import { buildScene, MeshLibrary } from "../config/scene_build.ts";
 import {
   loadScene,
   type PluginEntry,
   type SceneConfig,
   type SceneOverrides,
-} from "./scene_file.ts";
-import type { SceneObject } from "./scene.ts";
-import { claimDataset, planResume, removeLeftovers, sceneDigest } from "./resume.ts";
-import { sample } from "./schema.ts";
-import { manifestName, partialName, type Shard, shardClips } from "./shard.ts";
+} from "../config/scene_file.ts";
+import type { SceneObject } from "../scene/scene.ts";
+import { claimDataset, planResume, removeLeftovers, sceneDigest } from "../dataset/resume.ts";
+import { sample } from "../plugin/schema.ts";
+import { manifestName, partialName, type Shard, shardClips } from "../dataset/shard.ts";
 
 export const VERSION = "0.1.0";
 
@@ -54,7 +54,7 @@ export interface RunOptions {
   onClip?: (done: number, total: number, framesPerSecond: number) => void;
   /** Reuse a GPU (tests); acquired otherwise. */
   gpu?: Gpu;
-  /** Render only this shard's clips; its manifest is manifest.shard-i-of-N.jsonl (see engine/shard.ts). */
+  /** Render only this shard's clips; its manifest is manifest.shard-i-of-N.jsonl (see engine/dataset/shard.ts). */
   shard?: Shard;
   /** Require a previous run in `out` to continue (resuming a run of the same scene happens anyway). */
   resume?: boolean;
@@ -92,7 +92,7 @@ interface Instance {
 }
 
 async function registryDefault() {
-  return (await import("../plugins/mod.ts")).builtins;
+  return (await import("../../plugins/mod.ts")).builtins;
 }
 
 async function prepare(options: RunOptions) {

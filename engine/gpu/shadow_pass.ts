@@ -7,7 +7,7 @@
 import { mat4, vec3 } from "wgpu-matrix";
 import type { Draw } from "./gbuffer_pass.ts";
 import { MeshStore } from "./mesh_store.ts";
-import type { Light, Vec3 } from "./scene.ts";
+import type { Light, Vec3 } from "../scene/scene.ts";
 
 export class ShadowPass {
   #texture!: GPUTexture;

@@ -3,13 +3,13 @@
  * clip's frame states and per-frame labels, plus the foreground table alpha.npy
  * is made from. Built where the scene objects live (the render loop's thread).
  */
-import { kMatrix, toOpenCvPose } from "./camera.ts";
-import { isForeground } from "./foreground.ts";
-import type { FrameState } from "./frame_state.ts";
+import { kMatrix, toOpenCvPose } from "../scene/camera.ts";
+import { isForeground } from "../scene/foreground.ts";
+import type { FrameState } from "../scene/frame_state.ts";
 import { jsonText } from "./json_text.ts";
-import type { InstanceLabel } from "./label_pass.ts";
-import type { ActionEvent, Caption } from "./plugin.ts";
-import type { SceneObject } from "./scene.ts";
+import type { InstanceLabel } from "../gpu/label_pass.ts";
+import type { ActionEvent, Caption } from "../plugin/contract.ts";
+import type { SceneObject } from "../scene/scene.ts";
 
 export const CONVENTIONS = {
   world: "right-handed, +Y up, metres",

@@ -92,7 +92,8 @@ export function describeGpu(gpu: Gpu): string {
 
 /** Reads a WGSL file under shaders/, with common.wgsl prepended. */
 export async function loadShader(name: string, withCommon = true): Promise<string> {
-  const read = (file: string) => Deno.readTextFile(new URL(`../shaders/${file}`, import.meta.url));
+  const read = (file: string) =>
+    Deno.readTextFile(new URL(`../../shaders/${file}`, import.meta.url));
   const body = await read(name);
   return withCommon ? `${await read("common.wgsl")}\n${body}` : body;
 }

@@ -6,9 +6,9 @@
  *   { normal: [mean, sigma] }        gaussian
  *   { choice: [a, b, …], weights? }  one of the listed values
  */
-import { parseHexColor } from "./color.ts";
-import type { OptionLimit, Options, OptionValue } from "./plugin.ts";
-import type { Rng } from "./rng.ts";
+import { parseHexColor } from "../scene/color.ts";
+import type { OptionLimit, Options, OptionValue } from "./contract.ts";
+import type { Rng } from "../scene/rng.ts";
 
 export type Schema =
   | { type: "number"; limit?: OptionLimit; sampled?: boolean }

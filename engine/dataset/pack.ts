@@ -17,7 +17,7 @@
  * Clips come from DIR/manifest.jsonl (status ok); after a sharded run, run
  * `deno task merge DIR` first.
  */
-import { parseCommandLine, UsageError } from "./args.ts";
+import { parseCommandLine, UsageError } from "../cli/args.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 import { listFiles } from "./resume.ts";
 import { SHARD_MANIFEST } from "./shard.ts";

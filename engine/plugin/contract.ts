@@ -10,9 +10,9 @@
  * memory (never in plan mode). Options are sampled per clip with the plugin's
  * own RNG and every sampled value is written to labels.json.
  */
-import type { RenderedFrame } from "./renderer.ts";
-import type { Rng } from "./rng.ts";
-import type { Scene } from "./scene.ts";
+import type { RenderedFrame } from "../gpu/renderer.ts";
+import type { Rng } from "../scene/rng.ts";
+import type { Scene } from "../scene/scene.ts";
 
 export type PluginKind = "action" | "randomizer" | "captioner" | "audio";
 export const PLUGIN_KINDS: readonly PluginKind[] = ["action", "randomizer", "captioner", "audio"];
@@ -134,7 +134,7 @@ export interface PluginHooks<O extends Options> {
   /**
    * Sees frame `ctx.frame` as rendered (pixels and per-instance labels). The
    * pixel arrays are reused for the next frame once the hook returns (or its
-   * promise settles): copy what you keep (copyFrame in engine/host_frame.ts).
+   * promise settles): copy what you keep (copyFrame in engine/gpu/host_frame.ts).
    * They are views of a SharedArrayBuffer (the recorder thread reads them
    * after the hook); give APIs that refuse shared memory a `.slice()`.
    */

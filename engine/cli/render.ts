@@ -1,9 +1,9 @@
 /** `deno task render`: renders a scene into a dataset folder. */
 import { parseCommandLine, UsageError } from "./args.ts";
-import { ResumeError } from "./resume.ts";
-import { renderDataset, V8_FLAGS } from "./runner.ts";
-import { SceneError } from "./scene_file.ts";
-import { manifestName, parseShard, type Shard, ShardError } from "./shard.ts";
+import { ResumeError } from "../dataset/resume.ts";
+import { renderDataset, V8_FLAGS } from "../run/dataset_run.ts";
+import { SceneError } from "../config/scene_file.ts";
+import { manifestName, parseShard, type Shard, ShardError } from "../dataset/shard.ts";
 
 export const FLAGS = {
   scene: { type: "string", description: "scene YAML file (default scenes/default.yaml)" },
@@ -146,7 +146,7 @@ async function deniedPaths(scene: string, out: string): Promise<string | undefin
   return `this run may not ${what}: \`deno task render\` reads only the project folder. ` +
     `To use other folders, run:\n  npx deno run ${V8_FLAGS} ` +
     `--allow-read=.,${sceneDir},${out} ` +
-    `--allow-write=${out} --allow-env --allow-ffi=node_modules --allow-sys engine/cli.ts ` +
+    `--allow-write=${out} --allow-env --allow-ffi=node_modules --allow-sys engine/cli/render.ts ` +
     `--scene ${scene} --out ${out}`;
 }
 

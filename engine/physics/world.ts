@@ -13,7 +13,7 @@
  * cylinder → cylinder, capsule → capsule, plane → a thick box under it, anything else → the
  * convex hull of its vertices (a hull of a finely tessellated round mesh can rock a little at
  * rest: give such props a compound of primitives instead). Density, friction and restitution come from the material preset
- * (engine/materials.ts), which also sets the object's roughness, metalness and preset name.
+ * (engine/scene/materials.ts), which also sets the object's roughness, metalness and preset name.
  *
  * Contacts (for audio and labels): each new touch between two bodies is one ContactEvent
  * {frame, time, bodies: [idA, idB] (instance ids), position (world, metres), impulse (N·s, the
@@ -25,16 +25,16 @@
  * Deterministic: Rapier gives the same trajectories for the same insertion order and inputs.
  */
 import RAPIER from "@dimforge/rapier3d-compat";
-import { applyPreset, materialPreset, type PresetName } from "./materials.ts";
-import type { ClipContext, Options } from "./plugin.ts";
-import type { Quat, Scene, SceneObject, Vec3 } from "./scene.ts";
+import { applyPreset, materialPreset, type PresetName } from "../scene/materials.ts";
+import type { ClipContext, Options } from "../plugin/contract.ts";
+import type { Quat, Scene, SceneObject, Vec3 } from "../scene/scene.ts";
 
 export {
   MATERIAL_PRESETS,
   type MaterialPreset,
   PRESET_NAMES,
   type PresetName,
-} from "./materials.ts";
+} from "../scene/materials.ts";
 
 export const GRAVITY = 9.81;
 

@@ -1,5 +1,5 @@
 /** Ready-made `check` helpers for plugin options (see PluginDefinition.check). */
-import type { CheckContext, OptionProblem } from "./plugin.ts";
+import type { CheckContext, OptionProblem } from "./contract.ts";
 import { didYouMean } from "./schema.ts";
 
 /** A `check` problem for a file option: required, inside the scene's folder, and present. */

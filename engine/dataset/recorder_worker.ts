@@ -1,11 +1,11 @@
 /// <reference lib="deno.worker" />
 /**
- * The recorder thread's side (see engine/recorder_thread.ts): one ClipRecorder
+ * The recorder thread's side (see engine/dataset/recorder_thread.ts): one ClipRecorder
  * per open clip. Each clip's requests run one after another; different clips
  * overlap (the last clip's finish with the next clip's first frames).
  */
 import { ClipRecorder } from "./clip_recorder.ts";
-import { HostFrame } from "./host_frame.ts";
+import { HostFrame } from "../gpu/host_frame.ts";
 import type { RecorderReply, RecorderRequest } from "./recorder_thread.ts";
 
 interface OpenClip {

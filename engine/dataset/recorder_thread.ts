@@ -8,10 +8,10 @@
  * which bounds memory when recording is slower than rendering.
  */
 import { type ClipDocuments, clipDocuments, type ClipSummary } from "./clip_documents.ts";
-import { hostFrameBytes, type HostFramePool } from "./host_frame.ts";
-import type { InstanceLabel } from "./label_pass.ts";
-import type { FrameMeta, RenderedFrame } from "./renderer.ts";
-import type { OutputName } from "./scene_file.ts";
+import { hostFrameBytes, type HostFramePool } from "../gpu/host_frame.ts";
+import type { InstanceLabel } from "../gpu/label_pass.ts";
+import type { FrameMeta, RenderedFrame } from "../gpu/renderer.ts";
+import type { OutputName } from "../config/scene_file.ts";
 
 export interface ClipOptions {
   clip: number;
@@ -24,7 +24,7 @@ export interface ClipOptions {
   withAudio: boolean;
 }
 
-/** Messages to the worker (engine/recorder_worker.ts). */
+/** Messages to the worker (engine/dataset/recorder_worker.ts). */
 export type RecorderRequest =
   | ({ op: "open" } & ClipOptions)
   | {

@@ -4,7 +4,7 @@
  * the consumer strictly in order.
  */
 import { mat4 } from "wgpu-matrix";
-import type { FrameState, ObjectState } from "./frame_state.ts";
+import type { FrameState, ObjectState } from "../scene/frame_state.ts";
 import {
   type Draw,
   GBufferPass,
@@ -18,18 +18,18 @@ import { type CoverageDraws, decodeLabels, type InstanceLabel, LabelPass } from 
 import { MeshStore } from "./mesh_store.ts";
 import { HostFrame, HostFramePool } from "./host_frame.ts";
 import { ReadbackRing } from "./readback.ts";
-import type { MeshPart, Scene } from "./scene.ts";
+import type { MeshPart, Scene } from "../scene/scene.ts";
 import { TextureStore } from "./texture_store.ts";
-import { TextureGenerator } from "./procedural_texture.ts";
+import { TextureGenerator } from "../scene/procedural_texture.ts";
 import { type Bounds, fitShadow, ShadowPass } from "./shadow_pass.ts";
-import { type Environment, renderSettings } from "./render_settings.ts";
-import { environmentMips, irradianceSh } from "./environment.ts";
-import { meshBounds, type MeshData } from "./mesh.ts";
+import { type Environment, renderSettings } from "../scene/render_settings.ts";
+import { environmentMips, irradianceSh } from "../scene/environment.ts";
+import { meshBounds, type MeshData } from "../scene/mesh.ts";
 
 /**
  * One frame as delivered to host memory. Its arrays are reused for the next
  * frame: they hold this frame until the consumer returns (or its promise
- * settles). Keep a frame longer with copyFrame (engine/host_frame.ts). The
+ * settles). Keep a frame longer with copyFrame (engine/gpu/host_frame.ts). The
  * arrays are views of one SharedArrayBuffer (a HostFrame), so the recorder
  * thread can read the frame without a copy.
  */

@@ -1,5 +1,5 @@
 /** Keeps every mesh of a scene in one vertex and one index buffer on the GPU. */
-import type { MeshData } from "./mesh.ts";
+import type { MeshData } from "../scene/mesh.ts";
 
 /** Where one mesh lives in the shared buffers. */
 export interface MeshRange {

@@ -3,9 +3,9 @@
  * description, every option with its default and limits, and the doc comment written above the
  * option in the plugin's source), so the reference cannot drift from the code. `deno task docs` rewrites it; a test fails when the committed file is stale.
  */
-import { builtins } from "../plugins/mod.ts";
-import type { OptionLimit, PluginDefinition, PluginKind } from "./plugin.ts";
-import { writeFileAtomic } from "./atomic.ts";
+import { builtins } from "../../plugins/mod.ts";
+import type { OptionLimit, PluginDefinition, PluginKind } from "../plugin/contract.ts";
+import { writeFileAtomic } from "../dataset/atomic.ts";
 
 export const REFERENCE_PATH = "docs/plugin-reference.md";
 

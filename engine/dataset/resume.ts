@@ -12,7 +12,7 @@
  * - Checks read headers only (a few KB per clip), so resuming 1000 clips is quick.
  */
 import { writeJsonAtomic } from "./atomic.ts";
-import type { OutputName } from "./scene_file.ts";
+import type { OutputName } from "../config/scene_file.ts";
 
 export class ResumeError extends Error {
   override name = "ResumeError";

@@ -4,7 +4,7 @@
  * texture store generates its layer on first use.
  */
 import type { Texture, Vec3 } from "./scene.ts";
-import { loadShader } from "./gpu.ts";
+import { loadShader } from "../gpu/gpu.ts";
 
 export const PATTERNS = ["noise", "checker", "stripes", "marble", "wood", "dots"] as const;
 export type Pattern = typeof PATTERNS[number];

@@ -1,6 +1,6 @@
 /** `deno task validate FILE…`: checks scenes without rendering; exit 1 when any has problems. */
-import { loadScene, SceneError } from "./scene_file.ts";
-import { builtins } from "../plugins/mod.ts";
+import { loadScene, SceneError } from "../config/scene_file.ts";
+import { builtins } from "../../plugins/mod.ts";
 
 export async function main(files: string[]): Promise<number> {
   if (files.length === 0) {
