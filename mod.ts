@@ -36,7 +36,7 @@ export {
   SceneObject,
   type Vec3,
 } from "./engine/scene/scene.ts";
-export type { FrameMeta, RenderedFrame } from "./engine/gpu/renderer.ts";
+export type { FrameMeta, RenderedFrame } from "./engine/gpu/frame.ts";
 
 // Rendering and planning datasets from a scene file.
 export {

@@ -94,7 +94,7 @@ async function runBackend(backend: string, argv: string[]): Promise<BackendRepor
     args: [
       "run",
       "--allow-all",
-      // the same V8 settings as `deno task render` (see collectGarbageNow in engine/run/dataset_run.ts)
+      // the same V8 settings as `deno task render` (see collectGarbageNow in engine/run/memory.ts)
       V8_FLAGS,
       new URL(import.meta.url).pathname,
       "--child",

@@ -1,7 +1,8 @@
 /** The reference docs say what the code does: generated parts are fresh, every key is described. */
 import { assert, assertEquals } from "./assert.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
-import { pluginReference, REFERENCE_PATH } from "../engine/cli/reference.ts";
+import { pluginReference, REFERENCE_PATH, undescribedOptions } from "../engine/cli/reference.ts";
+import { definePlugin } from "../engine/plugin/contract.ts";
 import { loadScene, sceneSchema } from "../engine/config/scene_file.ts";
 import type { Schema } from "../engine/plugin/schema.ts";
 import { builtins } from "../plugins/mod.ts";
@@ -15,6 +16,24 @@ Deno.test("docs/plugin-reference.md is what `deno task docs` generates now", asy
     `${REFERENCE_PATH} is stale: run \`deno task docs\` and commit the result`,
   );
   for (const plugin of builtins) assert(committed.includes(`### \`${plugin.id}\``), plugin.id);
+});
+
+Deno.test("undescribedOptions: every built-in plugin option has a meaning in the reference", () => {
+  assertEquals(undescribedOptions(), []);
+});
+
+Deno.test("undescribedOptions names the options of a plugin whose source explains none", () => {
+  const plugin = definePlugin({
+    id: "randomizer/not_in_any_source",
+    kind: "randomizer",
+    description: "a plugin defined only here",
+    defaults: { strength: 1, mode: "a" },
+    create: () => ({}),
+  });
+  assertEquals(undescribedOptions([plugin]), [
+    "randomizer/not_in_any_source.strength",
+    "randomizer/not_in_any_source.mode",
+  ]);
 });
 
 /** Every key the scene schema accepts, with its parent, e.g. "camera.look_at". */

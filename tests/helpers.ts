@@ -3,7 +3,7 @@ import { acquireGpu, type Gpu } from "../engine/gpu/gpu.ts";
 import { renderDataset, type RunSummary } from "../engine/run/dataset_run.ts";
 import { definePlugin, type PluginDefinition } from "../engine/plugin/contract.ts";
 import { copyFrame } from "../engine/gpu/host_frame.ts";
-import type { RenderedFrame } from "../engine/gpu/renderer.ts";
+import type { RenderedFrame } from "../engine/gpu/frame.ts";
 
 let shared: Promise<Gpu> | undefined;
 

@@ -33,7 +33,7 @@ import { humanActions } from "../plugins/action/humans.ts";
 import { schedule } from "../plugins/action/human_action.ts";
 import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
 import { frameProbe, probedFrames, readLabels, renderTestScene } from "./helpers.ts";
-import type { RenderedFrame } from "../engine/gpu/renderer.ts";
+import type { RenderedFrame } from "../engine/gpu/frame.ts";
 
 const FPS = 24;
 

@@ -11,7 +11,7 @@ import type { SceneObject } from "../engine/scene/scene.ts";
 import { copyFrame, HostFramePool } from "../engine/gpu/host_frame.ts";
 import { decodeNpy } from "../engine/dataset/npy.ts";
 import { RecorderThread } from "../engine/dataset/recorder_thread.ts";
-import type { RenderedFrame } from "../engine/gpu/renderer.ts";
+import type { RenderedFrame } from "../engine/gpu/frame.ts";
 import type { OutputName } from "../engine/config/scene_file.ts";
 
 const W = 18, H = 12, T = 6;

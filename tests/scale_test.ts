@@ -7,8 +7,10 @@ import { parseAllDocuments } from "yaml";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { testGpu } from "./helpers.ts";
 import { FLAGS as RENDER_FLAGS } from "../engine/cli/render.ts";
-import { FLAGS as MERGE_FLAGS, mergeManifests } from "../engine/dataset/merge.ts";
-import { FLAGS as PACK_FLAGS, packDataset, parseSize } from "../engine/dataset/pack.ts";
+import { mergeManifests } from "../engine/dataset/merge.ts";
+import { FLAGS as MERGE_FLAGS } from "../engine/cli/merge.ts";
+import { packDataset } from "../engine/dataset/pack.ts";
+import { FLAGS as PACK_FLAGS, parseSize } from "../engine/cli/pack.ts";
 import { checkClip, listFiles, ResumeError } from "../engine/dataset/resume.ts";
 import { renderDataset } from "../engine/run/dataset_run.ts";
 import { parseShard, type Shard, shardClips, ShardError } from "../engine/dataset/shard.ts";
@@ -78,7 +80,7 @@ function scene(): Promise<string> {
 /** `deno run -A engine/cli/render.ts …` as a child process (what a pod or array task runs). */
 function renderCommand(args: string[], env: Record<string, string> = {}) {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}/engine/cli.ts`, "--quiet", ...args],
+    args: ["run", "-A", `${ROOT}/engine/cli/render.ts`, "--quiet", ...args],
     cwd: ROOT,
     env: { XDG_RUNTIME_DIR: "/tmp", ...env },
     stdout: "piped",

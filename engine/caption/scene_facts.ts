@@ -15,8 +15,8 @@ import type {
   LightFacts,
   ObjectFacts,
   SettingFacts,
-} from "./facts.ts";
-import { CAMERA_DIRECTIONS, CAMERA_MOVES, MIN_TRAVEL, SKY_LOOKS } from "./facts.ts";
+} from "./fact_types.ts";
+import { CAMERA_DIRECTIONS, CAMERA_MOVES, MIN_TRAVEL, SKY_LOOKS } from "./fact_types.ts";
 import { cameraBasis, dot, flat } from "./observer.ts";
 
 type Records = FactSources["records"];

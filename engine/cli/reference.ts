@@ -1,7 +1,9 @@
 /**
  * docs/plugin-reference.md, generated from the registered plugins themselves (id, kind,
  * description, every option with its default and limits, and the doc comment written above the
- * option in the plugin's source), so the reference cannot drift from the code. `deno task docs` rewrites it; a test fails when the committed file is stale.
+ * option in the plugin's source), so the reference cannot drift from the code. `deno task docs`
+ * rewrites it, and fails (writing nothing) while an option has no such comment; a test fails when
+ * the committed file is stale.
  */
 import { builtins } from "../../plugins/mod.ts";
 import type { OptionLimit, PluginDefinition, PluginKind } from "../plugin/contract.ts";
@@ -53,6 +55,17 @@ function pluginSection(plugin: PluginDefinition<any>, sources: readonly Source[]
     );
   }
   return lines;
+}
+
+/** "<plugin id>.<option>" for every option whose source has no doc comment to explain it. */
+// deno-lint-ignore no-explicit-any
+export function undescribedOptions(plugins: readonly PluginDefinition<any>[] = builtins): string[] {
+  const sources = readSources();
+  return plugins.flatMap((plugin) => {
+    const keys = Object.keys(plugin.defaults);
+    const notes = notesFor(plugin.id, keys, sources);
+    return keys.filter((key) => !notes.get(key)).map((key) => `${plugin.id}.${key}`);
+  });
 }
 
 /** A plugin source file and the doc comment above each `key:` line in it. */
@@ -129,6 +142,14 @@ function allowed(value: unknown, limit: OptionLimit | undefined): string {
 }
 
 if (import.meta.main) {
+  const undescribed = undescribedOptions();
+  if (undescribed.length > 0) {
+    console.error(
+      `error: ${undescribed.length} plugin option(s) have no meaning: write a /** … */ comment ` +
+        `above the option in the plugin's defaults:\n  ${undescribed.join("\n  ")}`,
+    );
+    Deno.exit(1);
+  }
   await writeFileAtomic(REFERENCE_PATH, pluginReference());
   console.log(`wrote ${REFERENCE_PATH}`);
 }

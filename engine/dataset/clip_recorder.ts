@@ -14,7 +14,7 @@ import type { ClipDocuments } from "./clip_documents.ts";
 import { clipBuffers } from "./buffer_pool.ts";
 import { allocateNpy, type NpyDtype, npyHeader } from "./npy.ts";
 import { contactSheet, previewFrame } from "./preview.ts";
-import type { RenderedFrame } from "../gpu/renderer.ts";
+import type { RenderedFrame } from "../gpu/frame.ts";
 import type { OutputName } from "../config/scene_file.ts";
 import { createVideoWriter, type VideoWriter } from "./video.ts";
 

@@ -7,45 +7,11 @@
  * once it is written. At most `maxOutstanding` frames are lent at a time,
  * which bounds memory when recording is slower than rendering.
  */
-import { type ClipDocuments, clipDocuments, type ClipSummary } from "./clip_documents.ts";
+import { clipDocuments, type ClipSummary } from "./clip_documents.ts";
 import { hostFrameBytes, type HostFramePool } from "../gpu/host_frame.ts";
 import type { InstanceLabel } from "../gpu/label_pass.ts";
-import type { FrameMeta, RenderedFrame } from "../gpu/renderer.ts";
-import type { OutputName } from "../config/scene_file.ts";
-
-export interface ClipOptions {
-  clip: number;
-  dir: string;
-  frames: number;
-  width: number;
-  height: number;
-  fps: number;
-  outputs: readonly OutputName[];
-  withAudio: boolean;
-}
-
-/** Messages to the worker (engine/dataset/recorder_worker.ts). */
-export type RecorderRequest =
-  | ({ op: "open" } & ClipOptions)
-  | {
-    op: "frame";
-    clip: number;
-    meta: FrameMeta;
-    /** The pool's frame number; `buffer` comes with a frame's first loan only. */
-    slot: number;
-    width: number;
-    height: number;
-    buffer?: SharedArrayBuffer;
-  }
-  | { op: "finish"; clip: number; documents: ClipDocuments; audio?: Float32Array }
-  | { op: "abandon"; clip: number };
-
-/** Messages from the worker. */
-export type RecorderReply =
-  | { op: "returned"; slot: number }
-  | { op: "failed"; clip: number; message: string }
-  | { op: "finished"; clip: number }
-  | { op: "abandoned"; clip: number };
+import type { RenderedFrame } from "../gpu/frame.ts";
+import type { ClipOptions, RecorderReply, RecorderRequest } from "./recorder_messages.ts";
 
 export class RecorderThread {
   readonly #worker: Worker;

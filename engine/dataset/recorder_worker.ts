@@ -6,7 +6,7 @@
  */
 import { ClipRecorder } from "./clip_recorder.ts";
 import { HostFrame } from "../gpu/host_frame.ts";
-import type { RecorderReply, RecorderRequest } from "./recorder_thread.ts";
+import type { RecorderReply, RecorderRequest } from "./recorder_messages.ts";
 
 interface OpenClip {
   recorder: Promise<ClipRecorder>;

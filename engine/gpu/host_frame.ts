@@ -5,7 +5,7 @@
  * are these: they hold the frame until its consumer returns (or its promise
  * settles); whoever keeps a frame longer copies it with copyFrame.
  */
-import type { RenderedFrame } from "./renderer.ts";
+import type { RenderedFrame } from "./frame.ts";
 
 /** Bytes per pixel of each host array, in their order inside the buffer. */
 const HOST_LAYOUT = [

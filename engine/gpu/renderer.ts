@@ -14,51 +14,18 @@ import {
   TARGETS,
 } from "./gbuffer_pass.ts";
 import { type Gpu, loadShader } from "./gpu.ts";
-import { type CoverageDraws, decodeLabels, type InstanceLabel, LabelPass } from "./label_pass.ts";
+import { type CoverageDraws, decodeLabels, LabelPass } from "./label_pass.ts";
+import type { FrameConsumer, FrameMeta, RenderedFrame } from "./frame.ts";
 import { MeshStore } from "./mesh_store.ts";
 import { HostFrame, HostFramePool } from "./host_frame.ts";
 import { ReadbackRing } from "./readback.ts";
 import type { MeshPart, Scene } from "../scene/scene.ts";
 import { TextureStore } from "./texture_store.ts";
-import { TextureGenerator } from "../scene/procedural_texture.ts";
+import { TextureGenerator } from "./texture_generator.ts";
 import { type Bounds, fitShadow, ShadowPass } from "./shadow_pass.ts";
 import { type Environment, renderSettings } from "../scene/render_settings.ts";
 import { environmentMips, irradianceSh } from "../scene/environment.ts";
 import { meshBounds, type MeshData } from "../scene/mesh.ts";
-
-/**
- * One frame as delivered to host memory. Its arrays are reused for the next
- * frame: they hold this frame until the consumer returns (or its promise
- * settles). Keep a frame longer with copyFrame (engine/gpu/host_frame.ts). The
- * arrays are views of one SharedArrayBuffer (a HostFrame), so the recorder
- * thread can read the frame without a copy.
- */
-export interface RenderedFrame {
-  /** Caller's tag for the frame (clip index, frame index, …). */
-  meta: FrameMeta;
-  width: number;
-  height: number;
-  /** RGBA8 sRGB, top row first. */
-  rgb: Uint8Array;
-  /** Metres along the viewing axis; +Infinity for background. */
-  depth: Float32Array;
-  /** Camera-space (OpenCV frame) unit normals as float16 bits, 4 per pixel (xyz, 0). */
-  normals: Uint16Array;
-  /** Instance id per pixel; 0 = background. */
-  instance: Uint32Array;
-  /** Forward flow to the next frame in pixels (dx, dy) per pixel. */
-  flow: Float32Array;
-  /** Per-instance labels for ids 1..maxId. */
-  labels: InstanceLabel[];
-}
-
-export interface FrameMeta {
-  clip: number;
-  frame: number;
-  maxId: number;
-}
-
-export type FrameConsumer = (frame: RenderedFrame) => Promise<void> | void;
 
 export interface RendererOptions {
   width: number;

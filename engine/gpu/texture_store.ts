@@ -3,7 +3,8 @@
  * are uploaded (resampled to 256²); procedural ones are generated on the GPU.
  */
 import type { Texture } from "../scene/scene.ts";
-import { isProcedural, type TextureGenerator } from "../scene/procedural_texture.ts";
+import { isProcedural } from "../scene/procedural_texture.ts";
+import type { TextureGenerator } from "./texture_generator.ts";
 
 export const TEXTURE_SIZE = 256;
 

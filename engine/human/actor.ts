@@ -6,7 +6,7 @@
  * optional stool, a following camera, and the per-frame keypoint labels.
  */
 import type { Camera } from "../scene/camera.ts";
-import type { RenderedFrame } from "../gpu/renderer.ts";
+import type { RenderedFrame } from "../gpu/frame.ts";
 import type { Rng } from "../scene/rng.ts";
 import type { Scene, SceneObject, Vec3 } from "../scene/scene.ts";
 import { srgbToLinear } from "../scene/color.ts";

@@ -3,7 +3,7 @@
  * projections, and COCO visibility decided from the rendered targets.
  */
 import type { Camera, Intrinsics } from "../scene/camera.ts";
-import type { RenderedFrame } from "../gpu/renderer.ts";
+import type { RenderedFrame } from "../gpu/frame.ts";
 import type { Vec3 } from "../scene/scene.ts";
 import { qconj, rotate, sub } from "./math.ts";
 

@@ -10,7 +10,7 @@
  * memory (never in plan mode). Options are sampled per clip with the plugin's
  * own RNG and every sampled value is written to labels.json.
  */
-import type { RenderedFrame } from "../gpu/renderer.ts";
+import type { RenderedFrame } from "../gpu/frame.ts";
 import type { Rng } from "../scene/rng.ts";
 import type { Scene } from "../scene/scene.ts";
 

@@ -1,6 +1,6 @@
 /** Pinhole camera: intrinsics in pixels, pose in the world, projection for WebGPU. */
 import { mat4, quat } from "wgpu-matrix";
-import type { Quat, Vec3 } from "./scene.ts";
+import type { Quat, Vec3 } from "./vector.ts";
 
 /** Pinhole intrinsics in pixels; pixel (i, j) spans [i, i+1) × [j, j+1). */
 export interface Intrinsics {

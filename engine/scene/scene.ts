@@ -1,9 +1,9 @@
 /** The scene a clip is rendered from: objects, camera, lights, background. */
 import { Camera } from "./camera.ts";
 import type { MeshData } from "./mesh.ts";
+import type { Quat, Vec3 } from "./vector.ts";
 
-export type Vec3 = [number, number, number];
-export type Quat = [number, number, number, number];
+export type { Quat, Vec3 };
 export type Rgba = [number, number, number, number];
 
 export interface Material {
