@@ -2,12 +2,17 @@
  * Rigid-body physics for one clip: a Rapier world that every plugin of the clip shares through
  * `physicsFor(ctx)` (kept in `ctx.shared` under "physics").
  *
- * Time: frame f is simulation time f / fps, reached with `substeps` fixed steps per frame. Any
- * plugin may call `advanceTo(ctx.frame)`; only the first call for a frame steps, so plugins never
- * double-step. Kinematic bodies are moved by controllers (`onStep`), called before every substep
- * with the time that substep ends at, so the result does not depend on which plugin steps first.
- * Before frame 0 the world settles for `settleSeconds` (controllers see t = 0, no contacts kept).
- * Bodies copy their poses to their SceneObjects after every frame.
+ * Time: frame f is simulation time f / fps, reached with `substeps` fixed steps per frame.
+ * Kinematic bodies are moved by controllers (`onStep`), called before every substep with the time
+ * that substep ends at, so the result does not depend on which plugin steps first. Before frame 0
+ * the world settles for `settleSeconds` (controllers see t = 0, no contacts kept).
+ *
+ * Physics first, then everything else: the first `advanceTo` (or `bake`) of a clip, which comes
+ * after every plugin's clipStart, simulates the WHOLE clip and records each body's pose,
+ * velocities and touching state per frame. `advanceTo(ctx.frame)` then shows frame f: it copies
+ * the recorded poses to the SceneObjects (any plugin may call it; calls are idempotent). So a
+ * camera can frame where the objects will go (`track`), and the trajectories are the ones stepping
+ * frame by frame gives, because controllers depend only on time.
  *
  * Bodies: colliders come from the object's mesh and scale: cube → box, sphere → ball,
  * cylinder → cylinder, capsule → capsule, plane → a thick box under it, anything else → the
@@ -83,6 +88,21 @@ export interface ContactEvent {
   materials: [string, string];
 }
 
+/** What the world recorded of one body at one frame. */
+export interface BodyFrame {
+  position: Vec3;
+  rotation: Quat;
+  /** Linear (m/s) and angular (rad/s) velocity. */
+  linear: Vec3;
+  angular: Vec3;
+  dynamic: boolean;
+  /** Some contact point of the body is within TOUCH_DISTANCE of another body. */
+  touching: boolean;
+}
+
+/** Contact distance (metres) under which two bodies count as touching. */
+export const TOUCH_DISTANCE = 1e-3;
+
 export interface PhysicsBody {
   object: SceneObject;
   body: RAPIER.RigidBody;
@@ -100,6 +120,8 @@ export interface PhysicsOptions {
   /** Seconds simulated before frame 0 so resting bodies settle. */
   settleSeconds?: number;
   gravity?: number;
+  /** Last frame the clip shows: the first advance simulates 0..lastFrame (default 0: frame by frame). */
+  lastFrame?: number;
 }
 
 /** Vertices of an object's mesh (all parts) in its local frame, scaled. */
@@ -187,8 +209,9 @@ export class PhysicsWorld {
   readonly dt: number;
   readonly settleSeconds: number;
   readonly contacts: ContactEvent[] = [];
-  /** The frame whose state the world holds; -1 before the first advance. */
+  /** The frame shown (poses copied to the objects); -1 before the first advance. */
   frame = -1;
+  readonly lastFrame: number;
   /** Deepest interpenetration (metres) seen at any frame. */
   maxPenetration = 0;
   #bodies = new Map<number, PhysicsBody>();
@@ -196,12 +219,17 @@ export class PhysicsWorld {
   #controllers: ((time: number) => void)[] = [];
   #queue = new RAPIER.EventQueue(true);
   #freed = false;
+  /** Per body id, what it did at each frame 0..lastFrame; empty until the bake. */
+  #tracks = new Map<number, BodyFrame[]>();
+  /** Last frame simulated and recorded; -1 before the settling. */
+  #simulated = -1;
 
   constructor(options: PhysicsOptions) {
     this.fps = options.fps;
     this.substeps = options.substeps ?? Math.max(1, Math.ceil(240 / options.fps));
     this.dt = 1 / (this.fps * this.substeps);
     this.settleSeconds = options.settleSeconds ?? 0.25;
+    this.lastFrame = Math.max(0, options.lastFrame ?? 0);
     this.world = new RAPIER.World({ x: 0, y: -(options.gravity ?? GRAVITY), z: 0 });
     this.world.timestep = this.dt;
   }
@@ -286,28 +314,77 @@ export class PhysicsWorld {
     return { linear: v3(body.linvel()), angular: v3(body.angvel()) };
   }
 
-  /** Steps the world to frame `frame` (no-op when it is already there or past it). */
+  /** Shows frame `frame`: the objects take the poses simulated for it (simulating on if needed). */
   advanceTo(frame: number): void {
     if (this.#freed) throw new Error("The physics world of this clip was already finished");
-    if (this.frame < 0) {
+    this.bake();
+    this.#simulateTo(frame);
+    this.frame = Math.max(0, frame);
+    for (const { object } of this.#bodies.values()) {
+      const state = this.#tracks.get(object.id)?.[this.frame];
+      if (!state) continue;
+      object.position = [...state.position];
+      object.rotation = [...state.rotation];
+    }
+  }
+
+  /**
+   * Simulates the clip up to `lastFrame` (later calls do nothing). Call it only once every body and
+   * controller of the clip exists: from a frame hook, not from clipStart.
+   */
+  bake(): void {
+    if (this.#simulated < 0) this.#simulateTo(this.lastFrame);
+  }
+
+  #simulateTo(frame: number): void {
+    if (this.#simulated < 0) {
       const settle = Math.round(this.settleSeconds / this.dt);
       for (let i = 0; i < settle; i++) this.#step(0, undefined);
-      this.frame = 0;
+      this.#record(0);
+      this.#simulated = 0;
     }
-    while (this.frame < frame) {
-      const next = this.frame + 1;
+    for (let f = this.#simulated; f < frame; f++) {
+      const next = f + 1;
       const fresh = new Map<string, ContactEvent>();
       for (let s = 1; s <= this.substeps; s++) {
-        this.#step((this.frame + s / this.substeps) / this.fps, fresh);
+        this.#step((f + s / this.substeps) / this.fps, fresh);
         this.#measureFresh(fresh, next);
       }
       this.contacts.push(...fresh.values());
-      this.frame = next;
       this.maxPenetration = Math.max(this.maxPenetration, this.penetration());
+      this.#record(next);
+      this.#simulated = next;
     }
-    for (const { object, body } of this.#bodies.values()) {
+  }
+
+  /** The recorded frames of a body (index = frame), or undefined if it has none. */
+  track(object: SceneObject | number): readonly BodyFrame[] | undefined {
+    return this.#tracks.get(typeof object === "number" ? object : object.id);
+  }
+
+  /** Keeps every body's state at the frame just simulated, and shows it on its object. */
+  #record(frame: number): void {
+    for (const { object, body, collider } of this.#bodies.values()) {
       object.position = v3(body.translation());
       object.rotation = q4(body.rotation());
+      let touching = false;
+      this.world.contactPairsWith(collider, (other) => {
+        this.world.contactPair(collider, other, (manifold) => {
+          for (let i = 0; i < manifold.numContacts(); i++) {
+            if (manifold.contactDist(i) < TOUCH_DISTANCE) touching = true;
+          }
+        });
+      });
+      let track = this.#tracks.get(object.id);
+      if (!track) this.#tracks.set(object.id, track = []);
+      track[frame] = {
+        position: [...object.position],
+        rotation: [...object.rotation],
+        linear: v3(body.linvel()),
+        angular: v3(body.angvel()),
+        dynamic: body.isDynamic(),
+        touching,
+      };
     }
   }
 
@@ -397,7 +474,8 @@ const SHARED_KEY = "physics";
 export function physicsFor(ctx: ClipContext<any>): PhysicsWorld {
   let world = ctx.shared.get(SHARED_KEY) as PhysicsWorld | undefined;
   if (!world) {
-    world = new PhysicsWorld({ fps: ctx.fps });
+    // The look-ahead frame (ctx.frames) is simulated too: forward flow needs its poses.
+    world = new PhysicsWorld({ fps: ctx.fps, lastFrame: ctx.frames });
     ctx.shared.set(SHARED_KEY, world);
   }
   return world;

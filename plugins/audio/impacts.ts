@@ -44,9 +44,6 @@ export interface Contact {
 }
 
 const SAMPLE_RATE = 48000;
-/** Penetration-or-gap (m) under which two colliders count as touching. */
-const TOUCH = 1e-3;
-
 /** What the physics world says about a body in one frame. */
 interface BodyMotion {
   touching: boolean;
@@ -63,28 +60,20 @@ function isLiveWorld(world: Partial<PhysicsWorld> | undefined): world is Physics
   return typeof world?.get === "function" && !world.freed && (world.frame ?? -1) >= 0;
 }
 
-/** Touching state and velocities of every dynamic body, from a live physics world. */
+/** Touching state and velocities of every dynamic body at the frame the world shows. */
 function readMotion(world: PhysicsWorld, scene: Scene): Map<number, BodyMotion> {
   const out = new Map<number, BodyMotion>();
+  const g = world.world.gravity;
   for (const object of scene.objects) {
     const entry = world.get(object.id);
-    if (!entry || !entry.body.isDynamic()) continue;
-    let touching = false;
-    world.world.contactPairsWith(entry.collider, (other) => {
-      world.world.contactPair(entry.collider, other, (manifold) => {
-        for (let i = 0; i < manifold.numContacts(); i++) {
-          if (manifold.contactDist(i) < TOUCH) touching = true;
-        }
-      });
-    });
-    const v = entry.body.linvel();
-    const w = entry.body.angvel();
-    const g = world.world.gravity;
+    const state = world.track(object.id)?.[world.frame];
+    if (!entry || !state || !state.dynamic) continue;
+    const [vx, vy, vz] = state.linear;
     out.set(object.id, {
-      touching,
-      velocity: [v.x, v.y, v.z],
-      speed: Math.hypot(v.x, v.y, v.z),
-      spin: Math.hypot(w.x, w.y, w.z),
+      touching: state.touching,
+      velocity: [vx, vy, vz],
+      speed: Math.hypot(vx, vy, vz),
+      spin: Math.hypot(...state.angular),
       mass: entry.mass,
       gravity: [g.x, g.y, g.z],
     });
