@@ -8,7 +8,12 @@ export default objectAction({
   template: "Dropping [something] onto a surface",
   description: "A hand holds a prop in the air, opens, and the prop falls onto the surface.",
   seconds: 1.2,
-  defaults: { height: 0.25, release: 0.3 },
+  defaults: {
+    /** Metres the prop's lowest point is held above the surface before it is let go. */
+    height: 0.25,
+    /** Seconds (nominal timeline) the hand holds the prop before opening; 0 = at once. */
+    release: 0.3,
+  },
   plan(stage, o) {
     const subject = addSubject(stage, "subject", stage.anchor, {
       traits: [],

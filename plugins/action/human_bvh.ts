@@ -54,17 +54,27 @@ export const humanBvh = definePlugin<BvhOptions>({
   kind: "action",
   description: "A person performing a BVH motion capture (file: path relative to the scene).",
   defaults: {
+    /** The .bvh file, relative to the scene file's folder (or absolute); required. */
     file: "",
     /** Action class and label text for the event. */
     action: "mocap",
+    /** Words after the person in the event label: "[Someone] <label>", "A man in … <label>". */
     label: "moving",
+    /** Body build: man, woman or any (drawn 50/50). */
     figure: "any",
+    /** Shirt colour: red, blue, green, yellow, white, black, gray, orange, purple, pink or any. */
     shirt: "any",
+    /** Trousers colour: blue, black, gray, khaki, brown, white or any. */
     trousers: "any",
+    /** Body height in metres; 0 draws one (about 1.77 m for a man, 1.64 m for a woman). */
     height: 0,
+    /** Floor offset (x, z) in metres added to the capture's own root path. */
     position: [0, 0],
+    /** Turn of the whole capture (path and facing) about the vertical, degrees; 0 = as captured. */
     heading: 0,
+    /** "follow": the camera tracks the person; "fixed": the scene's camera is left alone. */
     camera: "follow",
+    /** Camera distance in body heights (follow mode; drawn ×0.9–1.15 per clip). */
     distance: 2.4,
   },
   limits: { figure: { oneOf: ["any", "man", "woman"] }, camera: { oneOf: ["follow", "fixed"] } },

@@ -9,7 +9,12 @@ export default objectAction({
   description:
     "Two props stand apart; a hand on the outside of each pushes them toward each other.",
   seconds: 1.3,
-  defaults: { apart: 0.5, speed: 0.35 },
+  defaults: {
+    /** Start distance between the props' centres, as a fraction of the view width. */
+    apart: 0.5,
+    /** Speed of each pushing hand, m/s (they push until about 2 cm is left between the props). */
+    speed: 0.35,
+  },
   plan(stage, o) {
     const half = span(stage, o.apart) / 2;
     const left = negate(stage.right);

@@ -8,7 +8,12 @@ export default objectAction({
   template: "Picking [something] up",
   description: "A hand descends onto a prop, grips it and lifts it into the air.",
   seconds: 1.3,
-  defaults: { height: 0.2, speed: 0.45 },
+  defaults: {
+    /** Metres the hand lifts the prop above where it rests. */
+    height: 0.2,
+    /** Average lifting speed, m/s (the eased lift takes height / speed seconds). */
+    speed: 0.45,
+  },
   plan(stage, o) {
     const subject = addSubject(stage, "subject", stage.anchor, { traits: ["upright"] });
     const { hand, grip } = graspHand(stage, subject);

@@ -8,7 +8,12 @@ export default objectAction({
   template: "Putting [something] down",
   description: "A hand holding a prop in the air lowers it onto the surface and releases it.",
   seconds: 1.3,
-  defaults: { height: 0.2, speed: 0.4 },
+  defaults: {
+    /** Metres above the surface the prop is held at the start (lowered to 4 mm, then let go). */
+    height: 0.2,
+    /** Average lowering speed, m/s (the eased descent takes height / speed seconds). */
+    speed: 0.4,
+  },
   plan(stage, o) {
     const subject = addSubject(stage, "subject", stage.anchor, {
       traits: ["upright"],

@@ -9,7 +9,12 @@ export default objectAction({
   template: "Rolling [something] on a flat surface",
   description: "A hand gives a round prop a short push and it rolls across the surface.",
   seconds: 1.2,
-  defaults: { speed: 0.45, travel: 0.3 },
+  defaults: {
+    /** Hand speed of the short push (3 cm after touching), m/s; the roll itself is simulated. */
+    speed: 0.45,
+    /** Only sets the start: this × view width / 2 behind the centre (distance is simulated). */
+    travel: 0.3,
+  },
   plan(stage, o) {
     const toRight = stage.rng.chance(0.5);
     const dir = toRight ? stage.right : negate(stage.right);

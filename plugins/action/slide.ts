@@ -8,7 +8,12 @@ export default objectAction({
   template: "Sliding [something] across a surface until it stops",
   description: "A hand flicks an upright prop; it slides freely and friction brings it to rest.",
   seconds: 1.2,
-  defaults: { speed: 1.4, travel: 0.3 },
+  defaults: {
+    /** Hand speed of the flick (2.5 cm after touching), m/s; the slide itself is simulated. */
+    speed: 1.4,
+    /** Only sets the start: this × view width / 2 behind the centre (distance is simulated). */
+    travel: 0.3,
+  },
   plan(stage, o) {
     const dir = stage.rng.chance(0.5) ? stage.right : negate(stage.right);
     const start = beside(stage.anchor, dir, -span(stage, o.travel) / 2);

@@ -26,7 +26,14 @@ export default definePlugin({
   id: "action/something_something",
   kind: "action",
   description: "Runs one object action per clip (cycled for class balance, or drawn at random).",
-  defaults: { actions: "all", order: "cycle", jitter: 0.2 },
+  defaults: {
+    /** "all", or a comma-separated list of object action names (e.g. "drop, roll") to use. */
+    actions: "all",
+    /** cycle: clip i runs action i mod N (class-balanced); random: one drawn per clip. */
+    order: "cycle",
+    /** Each numeric default of the chosen action is scaled by a factor drawn in 1 ± jitter. */
+    jitter: 0.2,
+  },
   limits: { order: { oneOf: ["cycle", "random"] }, jitter: { min: 0, max: 0.9 } },
   check: (o) =>
     typeof o.actions === "string" && o.actions !== "all"

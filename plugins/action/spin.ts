@@ -9,7 +9,12 @@ export default objectAction({
   template: "Spinning [something] on a flat surface",
   description: "A hand grips an oblong prop from above, twists it fast and lets it spin freely.",
   seconds: 1.2,
-  defaults: { twist: 100, seconds: 0.18 },
+  defaults: {
+    /** How far the hand twists the prop about the vertical, degrees (direction drawn). */
+    twist: 100,
+    /** Duration of the twist, seconds (nominal timeline); shorter = faster spin. */
+    seconds: 0.18,
+  },
   plan(stage, o) {
     const subject = addSubject(stage, "subject", stage.anchor, { traits: ["oblong"] });
     const { hand, grip, rotation } = graspHand(stage, subject);

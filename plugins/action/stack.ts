@@ -9,7 +9,10 @@ export default objectAction({
   description:
     "A hand lifts a small prop, carries it over a larger flat-topped one and sets it on top.",
   seconds: 1.6,
-  defaults: { apart: 0.3 },
+  defaults: {
+    /** Start distance between the two props' centres, as a fraction of the view width. */
+    apart: 0.3,
+  },
   plan(stage, o) {
     const dir = stage.rng.chance(0.5) ? stage.right : negate(stage.right);
     const half = span(stage, o.apart) / 2;

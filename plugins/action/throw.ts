@@ -9,7 +9,14 @@ export default objectAction({
   template: "Throwing [something]",
   description: "A hand holding a prop winds up, swings it upward and releases it in flight.",
   seconds: 1.5,
-  defaults: { speed: 1.6, angle: 35, travel: 0.4 },
+  defaults: {
+    /** Hand speed along the 12 cm release swing, m/s. */
+    speed: 1.6,
+    /** Swing (launch) angle above the horizontal, degrees. */
+    angle: 35,
+    /** Only sets the start: this × view width / 2 behind the centre (distance is simulated). */
+    travel: 0.4,
+  },
   plan(stage, o) {
     const dir = stage.rng.chance(0.5) ? stage.right : negate(stage.right);
     const start = beside(stage.anchor, dir, -span(stage, o.travel) / 2);

@@ -10,7 +10,10 @@ export default objectAction({
   description:
     "A hand lifts one end of an oblong prop so it tilts about its far edge, then lets go.",
   seconds: 1.3,
-  defaults: { angle: 35 },
+  defaults: {
+    /** How far the lifted end is tilted about the far bottom edge before release, degrees. */
+    angle: 35,
+  },
   plan(stage, o) {
     const dir = stage.rng.chance(0.5) ? stage.right : negate(stage.right);
     const subject = addSubject(stage, "subject", stage.anchor, {

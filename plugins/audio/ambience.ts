@@ -9,13 +9,14 @@ import { readWav, toMono } from "../../engine/audio/wav.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
 import { checkFile } from "../../engine/plugin/checks.ts";
 import type { Rng } from "../../engine/scene/rng.ts";
-import { soundName } from "./clips.ts";
+import { SCENE_INSTANCE, soundName } from "./clips.ts";
 
 const SAMPLE_RATE = 48000;
 export const AMBIENCE_TYPES = ["white", "pink", "brown", "hum", "file"] as const;
 export type AmbienceType = typeof AMBIENCE_TYPES[number];
 
 const defaults = {
+  /** white, pink or brown noise, hum (mains hum at hum_hz) or file (the WAV looped). */
   type: "pink",
   /** RMS level in dBFS. */
   level_db: -30,
@@ -120,7 +121,7 @@ export const ambience = definePlugin({
         normaliseRms(samples, Math.pow(10, level_db / 20));
         ctx.addAudio({
           name: soundName(ctx.key),
-          instance: "scene",
+          instance: SCENE_INSTANCE,
           kind: `ambience_${type}`,
           sampleRate: rate,
           samples,

@@ -29,6 +29,9 @@ function resolve(dir: string, file: string): string {
   return `${dir.replace(/\/+$/, "")}/${file}`;
 }
 
+/** The `instance` of a sound that belongs to the whole scene rather than to one object. */
+export const SCENE_INSTANCE = "scene";
+
 export function soundName(key: string): string {
   return key.replace(/[^A-Za-z0-9_.-]+/g, "_").replace(/^[^A-Za-z0-9]+/, "") || "clip";
 }

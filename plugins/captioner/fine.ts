@@ -119,7 +119,16 @@ export default definePlugin({
   id: "captioner/fine",
   kind: "captioner",
   description: "Fine-grained short, medium and long captions from the labels, with a synthetic tag",
-  defaults: { ...TAG_DEFAULTS, max_others: 3 },
+  defaults: {
+    /** Text marking captions as synthetic; "" turns the tag and the negative prompt off. */
+    tag: TAG_DEFAULTS.tag,
+    /** Where the tag goes: leading (before the text), trailing (after it) or off. */
+    tag_position: TAG_DEFAULTS.tag_position,
+    /** Negative prompt stored with tagged captions; "" = the tag itself. None when untagged. */
+    negative: TAG_DEFAULTS.negative,
+    /** Long caption: most other objects it names (not subjects, hands, clutter, room); 0 = none. */
+    max_others: 3,
+  },
   limits: {
     tag_position: { oneOf: TAG_POSITIONS },
     max_others: { min: 0, max: 20, integer: true },

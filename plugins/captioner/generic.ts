@@ -47,7 +47,14 @@ export default definePlugin({
   id: "captioner/generic",
   kind: "captioner",
   description: "One generic class-level sentence per clip (optionally tagged)",
-  defaults: { ...TAG_DEFAULTS, tag_position: "off" },
+  defaults: {
+    /** Text marking captions as synthetic; "" turns the tag and the negative prompt off. */
+    tag: TAG_DEFAULTS.tag,
+    /** Where the tag goes: leading (before the text), trailing (after it) or off. */
+    tag_position: "off",
+    /** Negative prompt stored with tagged captions; "" = the tag itself. None when untagged. */
+    negative: TAG_DEFAULTS.negative,
+  },
   limits: { tag_position: { oneOf: TAG_POSITIONS } },
   create() {
     const watch = new CaptionWatch();

@@ -19,7 +19,10 @@ export default definePlugin({
   id: "captioner/template",
   kind: "captioner",
   description: "Something-something templates of the clip's actions and their filled forms",
-  defaults: { filled: true },
+  defaults: {
+    /** Also caption each event's filled label (objects named by colour and material). */
+    filled: true,
+  },
   create() {
     const watch = new CaptionWatch();
     return {

@@ -66,6 +66,7 @@ export const cameraRandomizer = definePlugin({
     subject: "",
     /** follow: re-aim at the subject every frame; fixed: keep the first frame's aim. */
     focus: "follow",
+    /** Aim point: the subject's box centre, or 0.3 × its height above (upper) / below (lower). */
     focus_position: "center",
     /** "auto" draws from the cinematographic mix; or one of MOVEMENTS. */
     movement: "auto",

@@ -20,16 +20,21 @@ export const clutterRandomizer = definePlugin({
   kind: "randomizer",
   description: "N distractor objects placed without overlapping the subjects or each other",
   defaults: {
+    /** Distractors to add; one that finds no free spot in 200 tries is left out. */
     count: 6,
+    /** Comma-separated mesh names, one drawn per distractor (names the scene lacks are skipped). */
     meshes: "cube,sphere,cylinder,cone,torus,capsule",
     /** Largest side of each distractor, metres. */
     size_range: [0.15, 0.45],
     /** Distractors lie between these distances (metres) from the subject, on the ground. */
     radius_range: [0.8, 3.5],
+    /** Height of the ground the distractors stand on, metres (their bottoms are put there). */
     ground_y: 0,
     /** Gap kept between footprints, metres. */
     clearance: 0.05,
+    /** Named palette the distractors' colours are drawn from. */
     palette: "basic",
+    /** Chance a distractor gets a procedural texture, 0 … 1. */
     texture_chance: 0.3,
   },
   limits: { count: { min: 0, max: 500, integer: true }, clearance: { min: 0 } },

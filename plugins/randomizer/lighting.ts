@@ -24,19 +24,25 @@ export const lightingRandomizer = definePlugin({
     replace: true,
     /** "auto" = directional 50 %, spot 30 %, point 20 %. */
     key: "auto",
+    /** Key light colour temperature, kelvin. */
     temperature_range: [3200, 7000],
     /** Key illuminance at the subject (the renderer's light intensity units). */
     intensity_range: [2.0, 4.0],
     /** Key elevation above the horizon and azimuth from the camera's side, degrees. */
     elevation_range: [25, 65],
+    /** Key azimuth offset from the camera's side of the subject, degrees (0 = from the camera). */
     azimuth_range: [-70, 70],
     /** Distance of spot/point keys from the subject, metres. */
     distance_range: [3, 6],
     /** Fill intensity as a fraction of the key; 0 disables the fill. */
     fill_ratio_range: [0.15, 0.5],
+    /** Fill light colour temperature, kelvin (the fill is directional, opposite the key). */
     fill_temperature_range: [4000, 8000],
+    /** Ambient light intensity (renderer units). */
     ambient_range: [0.05, 0.25],
+    /** Ambient light colour temperature, kelvin. */
     ambient_temperature_range: [5500, 8000],
+    /** Whether the key light casts shadow-mapped shadows (the fill never does). */
     shadows: true,
   },
   limits: { key: { oneOf: ["auto", ...LIGHT_TYPES] } },

@@ -88,11 +88,17 @@ export const materialsRandomizer = definePlugin({
   defaults: {
     /** "foreground", "all", or a comma-separated list of classes or object names. */
     targets: "foreground",
+    /** Named palette the colours are drawn from (also a texture's second colour). */
     palette: "basic",
+    /** Roughness, 0 (glossy) … 1 (matte), drawn per object. */
     roughness_range: [0.25, 0.85],
+    /** Chance an object is made fully metallic (metalness 1, else 0), 0 … 1. */
     metal_chance: 0.1,
+    /** Chance an object gets a procedural texture, 0 … 1; otherwise its texture is removed. */
     texture_chance: 0.35,
+    /** Comma-separated patterns a texture is drawn from; "" = no textures (all removed). */
     patterns: PATTERNS.join(","),
+    /** Pattern cells, stripes or rings per texture tile, drawn and rounded to an integer. */
     frequency_range: [2, 10],
     /** Objects with a physical preset (wood, metal, …) keep its roughness and metalness. */
     keep_presets: true,

@@ -8,9 +8,11 @@ export const qualityRandomizer = definePlugin({
   description:
     "Render quality preset: low (1024² shadows, 1× rgb) or high (2048², 2×2 supersampled rgb)",
   defaults: {
+    /** low: 1024² shadow map, no supersampling; high: 2048², 2×2 supersampled rgb. */
     quality: "low",
     /** 0 = the preset's value. */
     shadow_map_size: 0,
+    /** RGB rendered at this factor per axis and averaged down (labels stay 1×); 0 = preset's. */
     supersample: 0,
   },
   limits: {

@@ -42,22 +42,29 @@ export const sceneTypeRandomizer = definePlugin({
     "Scene type: env (HDR or procedural sky lighting and background), basic (indoor room " +
     "with sampled wall colour and two lights) or empty (solid RGBA background or environment)",
   defaults: {
+    /** env: sky or HDR lights and fills the background; basic: indoor room; empty: no room. */
     type: "env",
     /** Procedural sky look, or "auto" (drawn). Used by env, and by empty with background "sky". */
     sky: "auto",
     /** A Radiance .hdr file relative to the scene; overrides the procedural sky. */
     hdr: "",
+    /** Environment brightness factor, drawn per clip (also scales the sun light). */
     env_intensity_range: [0.8, 1.2],
+    /** Environment turn about the vertical, degrees, drawn per clip (the sun light follows). */
     env_rotation_range: [0, 360],
+    /** Procedural sky's sun elevation above the horizon, degrees (its azimuth is drawn 0–360). */
     sun_elevation_range: [15, 60],
     /** Add a shadowed directional light along the sky's sun (env with a procedural sky). */
     sun_light: true,
     /** empty: "scene" keeps the YAML colour, "palette" draws a backdrop colour, "sky" shows a sky. */
     background: "scene",
+    /** Background alpha, 0 (transparent) … 1 (opaque), for basic and empty; env ignores it. */
     background_alpha: 1,
     /** basic: square room side and wall height, metres. */
     room_size_range: [8, 14],
+    /** basic: wall height, metres. */
     room_height: 3.2,
+    /** basic: key and fill light colour temperatures, kelvin, each drawn from this range. */
     light_temperature_range: [2700, 6500],
   },
   limits: {
