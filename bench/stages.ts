@@ -207,6 +207,8 @@ async function writeStage(
     maxId: bench.objects,
     states: states.slice(0, frames.length + 1),
     objects: new Map(),
+    bounds: new Map(),
+    framing: { measured: "masks" as const, framed: 1, subjects: [] },
     events: [],
     captions: [],
     sampled: {},

@@ -38,6 +38,8 @@ function summary(clip: number): ClipSummary {
     maxId: 3,
     states: STATES,
     objects: OBJECTS,
+    bounds: new Map(),
+    framing: { measured: "masks", framed: 1, subjects: [] },
     events: [],
     captions: [{ style: "short", text: "Two shapes." }],
     sampled: {},

@@ -5,6 +5,7 @@
  * rendering. Planned captions equal rendered ones for the same seed.
  */
 import { parseCommandLine, UsageError } from "./args.ts";
+import { formatFraming, type FramingSummary, summarizeFraming } from "../dataset/clip_quality.ts";
 import { nameSrgbColor } from "../caption/color_names.ts";
 import { type CaptionStats, captionStats } from "../caption/stats.ts";
 import { type ClipResult, planDataset, type RunSummary } from "../run/dataset_run.ts";
@@ -39,6 +40,8 @@ export interface PlanReport {
   /** Caption style → vocabulary size and distinct-bigram ratio. */
   captionStats: Record<string, CaptionStats>;
   examples: { clip: number; style: string; text: string }[];
+  /** How well the planned cameras frame the acting objects (frame edges only: nothing is rendered). */
+  framing?: FramingSummary;
 }
 
 class Counter {
@@ -174,6 +177,7 @@ export function planReport(summary: RunSummary, examples = 3): PlanReport {
     captionWords,
     captionStats: Object.fromEntries([...texts].map(([style, t]) => [style, captionStats(t)])),
     examples: shown,
+    framing: summarizeFraming(summary.clips),
   };
 }
 
@@ -219,6 +223,7 @@ export function formatPlanReport(r: PlanReport): string {
       } %)`,
     );
   }
+  if (r.framing) lines.push("", formatFraming(r.framing));
   if (r.examples.length) {
     lines.push("", "examples:");
     for (const e of r.examples) lines.push(`  clip ${e.clip} ${e.style}: ${e.text}`);

@@ -1,5 +1,6 @@
 /** `deno task render`: renders a scene into a dataset folder. */
 import { parseCommandLine, UsageError } from "./args.ts";
+import { formatFraming, summarizeFraming } from "../dataset/clip_quality.ts";
 import { ResumeError } from "../dataset/resume.ts";
 import { renderDataset, V8_FLAGS } from "../run/dataset_run.ts";
 import { SceneError } from "../config/scene_file.ts";
@@ -104,6 +105,8 @@ export async function main(argv: string[]): Promise<number> {
         } clip(s), ${summary.frames} frames to ${out}/ in ${summary.seconds.toFixed(1)} s` +
         (summary.failed ? ` · ${summary.failed} FAILED (see ${out}/${manifestName(shard)})` : ""),
     );
+    const framing = summarizeFraming(summary.clips);
+    if (framing) console.error(formatFraming(framing));
     return summary.failed > 0 ? 1 : 0;
   } catch (error) {
     if (

@@ -9,7 +9,9 @@ import type { FrameState } from "../scene/frame_state.ts";
 import { jsonText } from "./json_text.ts";
 import type { InstanceLabel } from "../gpu/label_pass.ts";
 import type { ActionEvent, Caption } from "../plugin/contract.ts";
+import type { LocalBox } from "../scene/bounds.ts";
 import type { SceneObject } from "../scene/scene.ts";
+import { type ClipFraming, FRAMED_SHARE } from "./clip_quality.ts";
 
 export const CONVENTIONS = {
   world: "right-handed, +Y up, metres",
@@ -22,6 +24,11 @@ export const CONVENTIONS = {
   bbox: "[x0, y0, x1, y1] in pixel-edge coordinates, x1 and y1 exclusive; null when not visible",
   visibility: "visible pixels / pixels the object would cover in frame if nothing occluded it",
   pose: "world_from_object 4x4, row-major",
+  bounds: "[[x, y, z] min, [x, y, z] max] of the object's mesh in object space, before pose " +
+    "(pose includes scale); an articulated object's parts at rest; null for an empty mesh",
+  framing: `per acting object (events' subjects): framed = share of frames in which at least ` +
+    `${FRAMED_SHARE} of it is seen (in-frame part of its projected 3D box x visibility); ` +
+    "share = height of its in-frame box / image height (min, median, max)",
   time: "frame t is shown at t / fps seconds",
   alpha: "foreground matte, uint8: 255 where the pixel's instance is a foreground object " +
     "(class not floor/ground/wall/ceiling/room/table/background/clutter, or attributes.foreground), else 0",
@@ -44,6 +51,9 @@ export interface ClipSummary {
   states: FrameState[];
   /** Every object seen during the clip, by id. */
   objects: Map<number, SceneObject>;
+  /** Each seen object's local box (its mesh's bounds in object space), by id. */
+  bounds: Map<number, LocalBox | undefined>;
+  framing: ClipFraming;
   events: ActionEvent[];
   captions: Caption[];
   sampled: Record<string, unknown>;
@@ -87,6 +97,7 @@ function labelsJson(
     [0, 1, 2, 3].map((r) => [m[r], m[4 + r], m[8 + r], m[12 + r]]);
   const objectIds = [...s.objects.keys()].sort((a, b) => a - b);
   const byId = s.states.map((st) => new Map(st.objects.map((o) => [o.id, o])));
+  let b: LocalBox | undefined;
   return {
     clip: s.clip,
     seed: s.seed,
@@ -109,6 +120,7 @@ function labelsJson(
         name: o.name,
         class: o.cls,
         mesh: o.mesh,
+        bounds: (b = s.bounds.get(id)) ? [b.min, b.max] : null,
         material: o.material,
         attributes: o.attributes,
         frames: s.states.slice(0, frames).map((_state, t) => {
@@ -129,6 +141,7 @@ function labelsJson(
       };
     }),
     events: s.events,
+    framing: s.framing,
     sampled: s.sampled,
     randomization: Object.fromEntries(
       Object.entries(s.records)

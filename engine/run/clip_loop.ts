@@ -7,6 +7,7 @@
 import { trackFromStates, writeClipAudio } from "../audio/mix.ts";
 import { buildScene, type MeshLibrary } from "../config/scene_build.ts";
 import type { PluginEntry, SceneConfig } from "../config/scene_file.ts";
+import { actingObjects, type ClipFraming, measureFraming } from "../dataset/clip_quality.ts";
 import type { ClipRecording, RecorderThread } from "../dataset/recorder_thread.ts";
 import type { RenderedFrame } from "../gpu/frame.ts";
 import type { Renderer } from "../gpu/renderer.ts";
@@ -20,6 +21,7 @@ import type {
 } from "../plugin/contract.ts";
 import { sample } from "../plugin/schema.ts";
 import { type FrameState, snapshot } from "../scene/frame_state.ts";
+import { type LocalBox, partsBounds } from "../scene/bounds.ts";
 import { applyKeyframes } from "../scene/keyframes.ts";
 import { Rng } from "../scene/rng.ts";
 import type { SceneObject } from "../scene/scene.ts";
@@ -34,6 +36,8 @@ export interface ClipResult {
   sampled: Record<string, unknown>;
   /** Plugin records. Empty in a render run's summary: labels.json has them. */
   records: Record<string, Record<string, unknown>>;
+  /** How well the clip frames its acting objects (labels.json `framing`). */
+  framing?: ClipFraming;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -186,6 +190,19 @@ export async function runClip(
   setFrame(frames - 1);
   await each("clipEnd");
 
+  const bounds = new Map<number, LocalBox | undefined>();
+  for (const [id, o] of seen) {
+    const parts = scene.meshes.get(o.mesh);
+    bounds.set(id, parts ? partsBounds(parts) : undefined);
+  }
+  const framing = measureFraming(
+    states,
+    frames,
+    actingObjects(events),
+    (id) => bounds.get(id),
+    render ? recorder?.labels : undefined,
+  );
+
   let files: Promise<void> | undefined;
   if (render && recorder) {
     // Mixes the sounds (audio/, audio.json) and hands the mix to the mp4's AAC track.
@@ -199,6 +216,8 @@ export async function runClip(
       maxId: scene.maxId,
       states,
       objects: seen,
+      bounds,
+      framing,
       events,
       captions,
       sampled,
@@ -207,7 +226,7 @@ export async function runClip(
     // Awaited by the caller (settle); this only keeps an early failure from counting as unhandled.
     files.catch(() => {});
   }
-  return { clip, status: "ok", events, captions, sampled, records, files };
+  return { clip, status: "ok", events, captions, sampled, records, framing, files };
 }
 
 export function failed(clip: number, error: unknown): ClipResult {

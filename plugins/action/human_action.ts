@@ -5,6 +5,7 @@
  * and records per-frame 3D joints, COCO-17 keypoints with visibility and the
  * person's box under labels.json `plugins.<key>.keypoints`.
  */
+import { announceActors } from "../../engine/plugin/actors.ts";
 import {
   definePlugin,
   type Options,
@@ -234,6 +235,7 @@ export function humanPlugin(
             });
           });
           ctx.record("person", { id: actor.object.id, ...actor.object.attributes });
+          announceActors(ctx, [actor.object.id]);
         },
         ...actorHooks(() => actor, () => follow),
       };

@@ -8,6 +8,7 @@
  * same motion and throws when it contradicts the label, so a clip never carries a wrong label.
  */
 import { finishPhysics, initPhysics } from "../../engine/physics/world.ts";
+import { announceActors } from "../../engine/plugin/actors.ts";
 import type { ClipContext, Options, PluginDefinition } from "../../engine/plugin/contract.ts";
 import type { Quat, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import { dot, length, qangle, sub } from "./math.ts";
@@ -181,6 +182,7 @@ export function objectAction<O extends Options>(spec: ObjectActionSpec<O>): Obje
           const stage = makeStage(ctx, spec.seconds);
           const plan = spec.plan(stage, ctx.options);
           run = { stage, plan, tracks: plan.subjects.map(() => []), emitted: false };
+          announceActors(ctx, plan.subjects.map((o) => o.id), plan.hands.map((o) => o.id));
         },
         frame(ctx) {
           advance(ctx, ctx.frame);
