@@ -1,6 +1,6 @@
 /** Building blocks the object actions share: a subject on the surface, a push, a grasp from above. */
 import type { Quat, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
-import { madd, qaxis, qmul, scale } from "./math.ts";
+import { cross, length, madd, normalize, qaxis, qmul, scale } from "./math.ts";
 import { type ActionPlan, expect, round } from "./object_action.ts";
 import { addProp, colliderFor, propsWith, type Trait } from "./props.ts";
 import {
@@ -90,9 +90,19 @@ export function push(stage: Stage, subject: SceneObject, o: PushOptions): HandMo
     { t: 0, position: start },
     { t: t0, position: start },
     { t: t1, position: end, ease: "linear" },
-    { t: t1 + 0.3, position: madd(madd(end, o.dir, -0.06), UP, 0.1) },
+    // Then the hand lets go and withdraws up and to the side, as a person's would, so it does
+    // not stay parked between the camera and what it pushed.
+    // Sideways first: straight up would cross the camera's line of sight to the object.
+    { t: t1 + 0.3, position: madd(madd(madd(end, o.dir, -0.04), UP, 0.04), withdraw(o.dir), 0.12) },
+    { t: t1 + 0.8, position: madd(madd(madd(end, o.dir, -0.1), UP, 0.2), withdraw(o.dir), 0.25) },
   ];
   return new HandMotion(stage, hand, keys);
+}
+
+/** The side a hand withdraws to after pushing along `dir` (its right, or world x for a vertical push). */
+function withdraw(dir: Vec3): Vec3 {
+  const side = cross(dir, UP);
+  return length(side) > 1e-6 ? normalize(side) : [1, 0, 0];
 }
 
 /** Palm-down hand position resting on top of `object`. */
