@@ -1,0 +1,118 @@
+/**
+ * Every clip is usable data: over 100 clips of each shipped scene with actions, the objects the
+ * actions are about stay in frame and visible. Measured here from labels.json alone — the
+ * objects' 3D boxes posed per frame and projected through the per-frame camera (what the frame
+ * edge cuts off), and the masks' visibility (what other objects hide) — not from the camera
+ * planner's numbers nor from the engine's own `framing` section.
+ */
+import { assert } from "./assert.ts";
+import { testGpu } from "./helpers.ts";
+import { renderDataset } from "../engine/run/dataset_run.ts";
+
+const gpuTest = { sanitizeResources: false, sanitizeOps: false };
+const CLIPS = 100;
+const SIZE: [number, number] = [112, 84];
+
+type M4 = number[][];
+interface Labels {
+  size: [number, number];
+  camera: { frames: { K: number[][]; world_from_camera: M4 }[] };
+  objects: {
+    id: number;
+    class: string;
+    bounds: [number[], number[]] | null;
+    frames: { present: boolean; pose: M4 | null; bbox: number[] | null; visibility: number }[];
+  }[];
+  events: { subjects: number[] }[];
+  framing: { framed: number };
+}
+
+const apply = (m: M4, p: number[]) =>
+  [0, 1, 2].map((r) => m[r][0] * p[0] + m[r][1] * p[1] + m[r][2] * p[2] + m[r][3]);
+
+/** world_from_camera (rigid) inverted: camera_from_world. */
+function invertRigid(m: M4): M4 {
+  const r = [0, 1, 2].map((i) => [0, 1, 2].map((j) => m[j][i]));
+  const t = [0, 1, 2].map((i) => -(r[i][0] * m[0][3] + r[i][1] * m[1][3] + r[i][2] * m[2][3]));
+  return [[...r[0], t[0]], [...r[1], t[1]], [...r[2], t[2]], [0, 0, 0, 1]];
+}
+
+/** Pixel rectangle of a posed box, or undefined when part of it is behind the camera. */
+function projectedRect(labels: Labels, t: number, pose: M4, b: [number[], number[]]) {
+  const cam = labels.camera.frames[t];
+  const view = invertRigid(cam.world_from_camera);
+  const K = cam.K;
+  const rect = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < 8; i++) {
+    const local = [b[i & 1][0], b[(i >> 1) & 1][1], b[(i >> 2) & 1][2]];
+    const [x, y, z] = apply(view, apply(pose, local));
+    if (z <= 0) return undefined;
+    const u = K[0][0] * x / z + K[0][2];
+    const v = K[1][1] * y / z + K[1][2];
+    rect[0] = Math.min(rect[0], u);
+    rect[1] = Math.min(rect[1], v);
+    rect[2] = Math.max(rect[2], u);
+    rect[3] = Math.max(rect[3], v);
+  }
+  return rect;
+}
+
+/** Share of frames in which each acting object is ≥ 50 % seen, over every clip of `dir`. */
+async function measure(dir: string, clips: number) {
+  let framed = 0;
+  let frames = 0;
+  for (let c = 0; c < clips; c++) {
+    const clip = `${dir}/clip_${String(c).padStart(5, "0")}`;
+    const labels: Labels = JSON.parse(await Deno.readTextFile(`${clip}/labels.json`));
+    const [W, H] = labels.size;
+    const acting = new Set(labels.events.flatMap((e) => e.subjects));
+    assert(acting.size > 0, `${clip}: no acting object`);
+    for (const id of acting) {
+      const object = labels.objects.find((o) => o.id === id)!;
+      assert(object.bounds, `${clip}: object ${id} has no bounds`);
+      for (const [t, f] of object.frames.entries()) {
+        frames++;
+        if (!f.present || !f.pose) continue;
+        const rect = projectedRect(labels, t, f.pose, object.bounds);
+        if (!rect) continue;
+        // The mask's box lies inside the projected 3D box (rigid objects; a person's parts move).
+        if (f.bbox && object.class !== "person") {
+          assert(
+            f.bbox[0] >= Math.floor(rect[0]) - 1 && f.bbox[1] >= Math.floor(rect[1]) - 1 &&
+              f.bbox[2] <= Math.ceil(rect[2]) + 1 && f.bbox[3] <= Math.ceil(rect[3]) + 1,
+            `${clip} object ${id} frame ${t}: mask box ${f.bbox} outside projected box ${rect}`,
+          );
+        }
+        const area = Math.max(1e-9, (rect[2] - rect[0]) * (rect[3] - rect[1]));
+        const w = Math.max(0, Math.min(rect[2], W) - Math.max(rect[0], 0));
+        const h = Math.max(0, Math.min(rect[3], H) - Math.max(rect[1], 0));
+        if ((w * h / area) * f.visibility >= 0.5) framed++;
+      }
+    }
+  }
+  return framed / frames;
+}
+
+for (const scene of ["something_something", "human_actions"]) {
+  Deno.test({
+    name:
+      `scenes/${scene}.yaml: acting objects framed and visible in ≥ 95 % of frames (${CLIPS} clips)`,
+    ...gpuTest,
+    async fn() {
+      const out = await Deno.makeTempDir({ prefix: "synthvid_framing_" });
+      try {
+        await renderDataset({
+          scene: `scenes/${scene}.yaml`,
+          out,
+          overrides: { clips: CLIPS, width: SIZE[0], height: SIZE[1] },
+          gpu: await testGpu(),
+          log: () => {},
+        });
+        const share = await measure(out, CLIPS);
+        assert(share >= 0.95, `${scene}: acting objects framed in ${(100 * share).toFixed(1)} %`);
+      } finally {
+        await Deno.remove(out, { recursive: true });
+      }
+    },
+  });
+}
