@@ -5,9 +5,11 @@
  * edge cuts off), and the masks' visibility (what other objects hide) — not from the camera
  * planner's numbers nor from the engine's own `framing` section.
  */
-import { assert } from "./assert.ts";
+import { assert, assertEquals } from "./assert.ts";
 import { testGpu } from "./helpers.ts";
-import { renderDataset } from "../engine/run/dataset_run.ts";
+import { planDataset, renderDataset } from "../engine/run/dataset_run.ts";
+import { summarizeFraming } from "../engine/dataset/clip_quality.ts";
+import { definePlugin } from "../engine/plugin/contract.ts";
 
 const gpuTest = { sanitizeResources: false, sanitizeOps: false };
 const CLIPS = 100;
@@ -116,3 +118,59 @@ for (const scene of ["something_something", "human_actions"]) {
     },
   });
 }
+
+/** An action about a cube placed anywhere along a 12 m line: often out of the camera's view. */
+const offstage = definePlugin({
+  id: "action/offstage",
+  kind: "action",
+  description: "a test action whose subject may be out of view",
+  defaults: {},
+  create: () => ({
+    clipStart(ctx) {
+      const x = ctx.rng.uniform(-6, 6);
+      const cube = ctx.scene.add({
+        name: "thing",
+        class: "box",
+        mesh: "cube",
+        position: [x, 0.5, 0],
+      });
+      ctx.emit({ verb: "stand", subjects: [cube.id], start: 0, end: ctx.frames - 1 });
+    },
+  }),
+});
+
+const offstageScene = (redraws: number) => `
+clips: 8
+frames: 4
+size: [64, 48]
+camera: { position: [0, 1, 5], look_at: [0, 0.5, 0], fov: 45 }
+framing: { min_framed: 0.95, redraws: ${redraws} }
+plugins: [{ use: action/offstage }]
+`;
+
+Deno.test("framing.redraws draws badly framed clips again and keeps well framed first draws", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "synthvid_redraw_" });
+  try {
+    const plan = async (redraws: number) => {
+      await Deno.writeTextFile(`${dir}/scene.yaml`, offstageScene(redraws));
+      return (await planDataset({ scene: `${dir}/scene.yaml`, registry: [offstage] })).clips;
+    };
+    const first = await plan(0);
+    const redrawn = await plan(12);
+    const bad = first.filter((c) => c.framing!.framed < 0.95).map((c) => c.clip);
+    assert(bad.length > 0 && bad.length < 8, `first draws below 95 %: ${bad}`);
+    for (const [i, c] of redrawn.entries()) {
+      assert(c.framing!.framed >= 0.95, `clip ${i} still framed ${c.framing!.framed}`);
+      if (bad.includes(i)) assert(c.framing!.draw! > 0, `clip ${i} was not redrawn`);
+      else {
+        assertEquals(c.framing!.draw, 0, `clip ${i} was redrawn`);
+        assertEquals(c.sampled, first[i].sampled, `clip ${i}'s first draw changed`);
+      }
+    }
+    const summary = summarizeFraming(redrawn)!;
+    assertEquals(summary.redrawn, bad.length);
+    assertEquals(summary.below, []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

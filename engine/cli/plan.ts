@@ -177,7 +177,7 @@ export function planReport(summary: RunSummary, examples = 3): PlanReport {
     captionWords,
     captionStats: Object.fromEntries([...texts].map(([style, t]) => [style, captionStats(t)])),
     examples: shown,
-    framing: summarizeFraming(summary.clips),
+    framing: summarizeFraming(summary.clips, summary.config.framing.minFramed),
   };
 }
 

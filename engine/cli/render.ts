@@ -105,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
         } clip(s), ${summary.frames} frames to ${out}/ in ${summary.seconds.toFixed(1)} s` +
         (summary.failed ? ` · ${summary.failed} FAILED (see ${out}/${manifestName(shard)})` : ""),
     );
-    const framing = summarizeFraming(summary.clips);
+    const framing = summarizeFraming(summary.clips, summary.config.framing.minFramed);
     if (framing) console.error(formatFraming(framing));
     return summary.failed > 0 ? 1 : 0;
   } catch (error) {

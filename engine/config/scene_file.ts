@@ -42,12 +42,17 @@ export interface SceneConfig {
   width: number;
   height: number;
   outputs: OutputName[];
+  /** Clips whose acting objects are framed in fewer than `minFramed` of frames are drawn again. */
+  framing: { minFramed: number; redraws: number };
   /** The validated document (camera, lights, objects… may hold samplers). */
   doc: Record<string, unknown>;
   /** Mesh keys → absolute asset paths. */
   assets: Record<string, string>;
   plugins: PluginEntry[];
 }
+
+/** Share of frames a clip's acting objects should be framed in, unless the scene says otherwise. */
+export const DEFAULT_MIN_FRAMED = 0.95;
 
 /** Values given on the command line; they override the scene's. */
 export interface SceneOverrides {
@@ -133,6 +138,13 @@ export const sceneSchema: Schema = {
     fps: num({ min: 1, max: 1000 }),
     size: { type: "any" },
     outputs: { type: "list", items: str(OUTPUTS) },
+    framing: {
+      type: "object",
+      fields: {
+        min_framed: num({ min: 0, max: 1 }),
+        redraws: num({ min: 0, max: 20, integer: true }),
+      },
+    },
     camera: {
       type: "object",
       fields: {
@@ -352,6 +364,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
 
   if (problems.length > 0) throw new SceneError(file, problems);
   const o = options.overrides ?? {};
+  const framing = value.framing as Record<string, unknown> | undefined;
   return {
     file,
     dir,
@@ -363,6 +376,10 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     width: o.width ?? size?.[0] ?? 256,
     height: o.height ?? size?.[1] ?? 256,
     outputs: (value.outputs as OutputName[]) ?? [...OUTPUTS],
+    framing: {
+      minFramed: (framing?.min_framed as number | undefined) ?? DEFAULT_MIN_FRAMED,
+      redraws: (framing?.redraws as number | undefined) ?? 0,
+    },
     doc: value,
     assets,
     plugins,

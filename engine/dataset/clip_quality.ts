@@ -12,6 +12,7 @@
  * - Screen share: the height of the in-frame part of the rectangle / the image height.
  */
 import { vec3 } from "wgpu-matrix";
+import { DEFAULT_MIN_FRAMED } from "../config/scene_file.ts";
 import type { InstanceLabel } from "../gpu/label_pass.ts";
 import type { LocalBox } from "../scene/bounds.ts";
 import type { FrameState } from "../scene/frame_state.ts";
@@ -34,6 +35,8 @@ export interface ClipFraming {
   /** The worst subject's framed share (1 when the clip has no acting object). */
   framed: number;
   subjects: SubjectFraming[];
+  /** Which draw of the clip this is: 0, or n after n redraws (scene `framing.redraws`). */
+  draw?: number;
 }
 
 /** What one frame of one object looked like: its in-frame fraction, visibility and share. */
@@ -139,10 +142,12 @@ export interface FramingSummary {
   /** Clips whose worst acting object is framed in fewer than `threshold` of frames. */
   below: number[];
   threshold: number;
+  /** Clips drawn again because their first draws framed too little. */
+  redrawn: number;
 }
 
 /** Default share of frames every acting object of a clip should be framed in. */
-export const FRAMED_CLIP = 0.95;
+export const FRAMED_CLIP = DEFAULT_MIN_FRAMED;
 
 export function summarizeFraming(
   clips: readonly { clip: number; framing?: ClipFraming }[],
@@ -164,6 +169,7 @@ export function summarizeFraming(
     },
     below: measured.filter((c) => c.framing!.framed < threshold).map((c) => c.clip),
     threshold,
+    redrawn: measured.filter((c) => (c.framing!.draw ?? 0) > 0).length,
   };
 }
 
@@ -176,5 +182,6 @@ export function formatFraming(s: FramingSummary): string {
     `${s.share.median.toFixed(2)} · max ${s.share.max.toFixed(2)}; ` +
     (s.below.length > 0
       ? `${s.below.length} clip(s) below ${pct(s.threshold)}: ${list}`
-      : `every clip at ${pct(s.threshold)} or more`);
+      : `every clip at ${pct(s.threshold)} or more`) +
+    (s.redrawn > 0 ? `; ${s.redrawn} clip(s) redrawn` : "");
 }

@@ -58,7 +58,7 @@ export type RenderTarget = {
 };
 
 /** A clip whose frames are rendered; `files` settles when its folder is fully written. */
-export type RenderedClip = ClipResult & { files?: Promise<void> };
+export type RenderedClip = ClipResult & { files?: Promise<void>; redraw?: boolean };
 
 /**
  * One clip through every hook. With `render`, frames are rendered and the clip's files start
@@ -70,9 +70,13 @@ export async function runClip(
   instances: Instance[],
   clip: number,
   render: RenderTarget | undefined,
+  draw = 0,
 ): Promise<RenderedClip> {
   const { frames, fps, width, height, seed } = config;
-  const built = buildScene(config, library, Rng.forPlugin(seed, clip, "scene"));
+  // A redrawn clip (draw > 0) gets fresh streams; the first draw keeps the plain keys.
+  const stream = (key: string) =>
+    Rng.forPlugin(seed, clip, draw === 0 ? key : `${key}#draw${draw}`);
+  const built = buildScene(config, library, stream("scene"));
   const scene = built.scene;
   const events: ActionEvent[] = [];
   const captions: Caption[] = [];
@@ -82,7 +86,7 @@ export async function runClip(
   const shared = new Map<string, unknown>();
 
   const contexts = instances.map(({ entry }) => {
-    const rng = Rng.forPlugin(seed, clip, entry.key);
+    const rng = stream(entry.key);
     const options = sample(entry.schema, entry.options, rng) as Options;
     sampled[entry.key] = options;
     const ctx: FrameContext<Options> = {
@@ -202,6 +206,11 @@ export async function runClip(
     (id) => bounds.get(id),
     render ? recorder?.labels : undefined,
   );
+  framing.draw = draw;
+  if (framing.framed < config.framing.minFramed && draw < config.framing.redraws) {
+    await recorder?.abandon();
+    return { clip, status: "ok", events, captions, sampled, records, framing, redraw: true };
+  }
 
   let files: Promise<void> | undefined;
   if (render && recorder) {

@@ -192,7 +192,13 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
       let rendered: RenderedClip;
       const target: RenderTarget = { renderer: renderer!, recording: recording!, dir: partial };
       try {
-        rendered = await runClip(config, library, instances, clip, target);
+        // A clip that frames its acting objects too rarely is drawn again (scene `framing`).
+        for (let draw = 0;; draw++) {
+          rendered = await runClip(config, library, instances, clip, target, draw);
+          if (!rendered.redraw) break;
+          await Deno.remove(partial, { recursive: true });
+          await Deno.mkdir(partial, { recursive: true });
+        }
       } catch (error) {
         rendered = failed(clip, error);
         await target.recorder?.abandon();
@@ -230,7 +236,11 @@ export async function planDataset(options: Omit<RunOptions, "out">): Promise<Run
   try {
     for (const clip of clips) {
       try {
-        results.push(await runClip(config, library, instances, clip, undefined));
+        let planned = await runClip(config, library, instances, clip, undefined);
+        for (let draw = 1; planned.redraw; draw++) {
+          planned = await runClip(config, library, instances, clip, undefined, draw);
+        }
+        results.push(planned);
       } catch (error) {
         results.push(failed(clip, error));
       }
