@@ -86,6 +86,10 @@ export function clipDocuments(
   };
 }
 
+function boundsJson(b: LocalBox | undefined) {
+  return b ? [b.min, b.max] : null;
+}
+
 function labelsJson(
   s: ClipSummary,
   labels: InstanceLabel[][],
@@ -97,7 +101,6 @@ function labelsJson(
     [0, 1, 2, 3].map((r) => [m[r], m[4 + r], m[8 + r], m[12 + r]]);
   const objectIds = [...s.objects.keys()].sort((a, b) => a - b);
   const byId = s.states.map((st) => new Map(st.objects.map((o) => [o.id, o])));
-  let b: LocalBox | undefined;
   return {
     clip: s.clip,
     seed: s.seed,
@@ -120,7 +123,7 @@ function labelsJson(
         name: o.name,
         class: o.cls,
         mesh: o.mesh,
-        bounds: (b = s.bounds.get(id)) ? [b.min, b.max] : null,
+        bounds: boundsJson(s.bounds.get(id)),
         material: o.material,
         attributes: o.attributes,
         frames: s.states.slice(0, frames).map((_state, t) => {
