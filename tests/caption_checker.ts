@@ -286,10 +286,51 @@ function namesSrgb(name: string, srgb: readonly number[]): boolean {
 
 // ------------------------------------------------------------- the checker
 
-/** Problems with one caption against the ground truth, events and records; [] when it agrees. */
-export function disagreements(text: string, clip: ClipResult, truth: Truth): string[] {
+// ------------------------------------------------------------- visibility
+
+/** The rule of docs/captions.md: ≥ 0.5 % of the frame's pixels on ≥ 6 frames (all, if fewer). */
+const SEEN_SHARE = 0.005;
+const SEEN_FRAMES = 6;
+
+/** What the checker reads of labels.json to tell which objects were seen. */
+export interface VisibilityLabels {
+  size: [number, number];
+  objects: { id: number; frames: { pixels: number }[] }[];
+}
+
+/**
+ * Ids of the objects labels.json shows as seen: visible pixels ≥ SEEN_SHARE of the frame on at
+ * least SEEN_FRAMES frames (every frame of a shorter clip).
+ */
+export function seenInLabels(labels: VisibilityLabels): Set<number> {
+  const [w, h] = labels.size;
+  const seen = new Set<number>();
+  for (const o of labels.objects) {
+    const need = Math.max(1, Math.min(SEEN_FRAMES, o.frames.length));
+    const frames = o.frames.filter((f) => f.pixels >= SEEN_SHARE * w * h).length;
+    if (frames >= need) seen.add(o.id);
+  }
+  return seen;
+}
+
+/**
+ * Problems with one caption against the ground truth, events and records; [] when it agrees.
+ * With `seen` (ids from seenInLabels, for rendered clips), every object word must name an object
+ * that was seen: colours, materials, patterns, motions, camera subjects and the clutter count are
+ * read against the seen objects only, and a noun of an unseen object is a problem unless a seen
+ * object has it too. Light words are read against the whole scene (they name no object).
+ */
+export function disagreements(
+  text: string,
+  clip: ClipResult,
+  scene: Truth,
+  seen?: ReadonlySet<number>,
+): string[] {
   const problems: string[] = [];
   const t = text.toLowerCase();
+  const truth: Truth = seen
+    ? { ...scene, objects: scene.objects.filter((o) => seen.has(o.id)) }
+    : scene;
   const colorOf = (o: TruthObject) =>
     materialColorName({ color: o.color, colorName: o.colorName, texture: o.texture });
   const figureOf = (o: TruthObject) =>
@@ -315,7 +356,8 @@ export function disagreements(text: string, clip: ClipResult, truth: Truth): str
   const right = rotate(cam.rotation, [1, 0, 0]);
   const up = rotate(cam.rotation, [0, 1, 0]);
   const fwd = rotate(cam.rotation, [0, 0, -1]);
-  const walls = truth.objects.filter((o) => o.cls === "wall" || o.cls === "walls");
+  // Room words describe the surroundings (a randomizer's room may be its record): whole scene.
+  const walls = scene.objects.filter((o) => o.cls === "wall" || o.cls === "walls");
 
   // 0. Room and setting words: walls, floor, sky, background, clutter count.
   const room =
@@ -332,14 +374,14 @@ export function disagreements(text: string, clip: ClipResult, truth: Truth): str
       }
     }
     if (room[2]) {
-      const ahead = wallAhead(truth, walls);
+      const ahead = wallAhead(scene, walls);
       if (!ahead || colorOf(ahead) !== room[2]) {
         problems.push(
           `${room[2]} back wall, but the camera faces ${ahead ? colorOf(ahead) : "none"}`,
         );
       }
     }
-    if (room[3] && !truth.objects.some((o) => o.cls === "floor" && colorOf(o) === room[3])) {
+    if (room[3] && !scene.objects.some((o) => o.cls === "floor" && colorOf(o) === room[3])) {
       problems.push(`no ${room[3]} floor`);
     }
   }
@@ -497,7 +539,19 @@ export function disagreements(text: string, clip: ClipResult, truth: Truth): str
 
   // 5. Light words agree with the key light. Colour names with light words in them are masked.
   const plain = t.replace(new RegExp(`\\b(${colorAlt})\\b`, "g"), "hue");
-  problems.push(...lightDisagreements(plain, truth, { right, fwd }));
+  problems.push(...lightDisagreements(plain, scene, { right, fwd }));
+
+  // 6. Nouns of unseen objects (a caption may say "a ball" only if a seen object is a ball).
+  if (seen) {
+    for (const o of scene.objects) {
+      if (seen.has(o.id) || ["wall", "walls", "room"].includes(o.cls)) continue;
+      const word = nounOf(o);
+      if (!new RegExp(`\\b${word}s?\\b`).test(t)) continue;
+      if (!truth.objects.some((s) => nounFits(s, word) || nounFits(s, `${word}s`))) {
+        problems.push(`"${word}" names object ${o.id}, which is not seen`);
+      }
+    }
+  }
   return problems;
 }
 

@@ -156,6 +156,11 @@ export interface FactSources {
   fps: number;
   /** Labelled frames in the clip (for camera speeds). */
   frames: number;
+  /**
+   * Ids of the objects the rendered labels show (engine/caption/visibility.ts): only these, their
+   * colours, attributes and actions enter captions. Undefined (plan mode): every object.
+   */
+  visible?: ReadonlySet<number>;
 }
 
 /** Speed thresholds in metres per second (object motion and `args.speed`). */

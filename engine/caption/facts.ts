@@ -164,14 +164,16 @@ function seatFor(
 }
 
 export function gatherFacts(src: FactSources): ClipFacts {
+  const all = src.scene.objects.map(describeObject);
+  // Only what is seen is said: an unseen object is left out with everything about it.
   const byId = new Map<number, ObjectFacts>();
-  for (const o of src.scene.objects) byId.set(o.id, describeObject(o));
+  for (const o of all) if (!src.visible || src.visible.has(o.id)) byId.set(o.id, o);
   const objects = [...byId.values()];
   const actions: ActionFacts[] = [];
   const busy = new Set<number>();
   for (const e of [...src.events].sort((a, b) => a.start - b.start)) {
     const subjects = e.subjects.map((id) => byId.get(id)).filter((o): o is ObjectFacts => !!o);
-    if (subjects.length !== e.subjects.length) continue; // a subject left the scene: say nothing
+    if (subjects.length !== e.subjects.length) continue; // a subject left the scene or was never seen: say nothing
     const seat = seatFor(e.template, subjects, objects);
     if (seat) subjects.push(seat);
     const args = e.args ?? {};
@@ -200,7 +202,8 @@ export function gatherFacts(src: FactSources): ClipFacts {
     actions,
     motions: measuredMotions(src, objects, busy),
     camera: cameraFacts(src, byId),
-    light: lightFacts(src, objects),
+    // The key light is the one at the first prop, seen or not: light words name no object.
+    light: lightFacts(src, all),
     setting: settingFacts(src, objects),
   };
 }

@@ -138,6 +138,7 @@ export default definePlugin({
     return {
       clipStart: () => watch.clipStart(),
       frame: (ctx) => watch.frame(ctx),
+      rendered: (ctx, frame) => watch.rendered(ctx, frame),
       clipEnd(ctx) {
         const facts = watch.facts(ctx);
         const negative = negativePrompt(ctx.options);
@@ -148,7 +149,8 @@ export default definePlugin({
           );
           ctx.caption(negative ? { style, text, negative } : { style, text });
         }
-        ctx.record("facts", factsRecord(facts));
+        // labels.json keeps every object's facts; only the captions leave unseen ones out.
+        ctx.record("facts", factsRecord(watch.facts(ctx, true)));
       },
     };
   },

@@ -61,6 +61,7 @@ export default definePlugin({
     return {
       clipStart: () => watch.clipStart(),
       frame: (ctx) => watch.frame(ctx),
+      rendered: (ctx, frame) => watch.rendered(ctx, frame),
       clipEnd(ctx) {
         const text = applyTag(genericSentence(watch.facts(ctx)), ctx.options);
         const negative = negativePrompt(ctx.options);

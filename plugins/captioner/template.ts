@@ -28,6 +28,7 @@ export default definePlugin({
     return {
       clipStart: () => watch.clipStart(),
       frame: (ctx) => watch.frame(ctx),
+      rendered: (ctx, frame) => watch.rendered(ctx, frame),
       clipEnd(ctx) {
         const facts = watch.facts(ctx);
         for (const action of facts.actions) {
