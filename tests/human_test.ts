@@ -746,3 +746,36 @@ Deno.test("a posed person's bounds hold every joint of the current frame, not th
   const outside = (p: Vec3) => p.some((v, k) => v < first.min[k] || v > first.max[k]);
   assert(outside(hand) || outside(left), "a hand leaves the resting bounds");
 });
+
+Deno.test("no two motions in a row slide a foot by more than 6 cm (kick → kick was 10.7)", () => {
+  let worst = 0;
+  let pair = "";
+  for (const a of MOTION_NAMES) {
+    for (const b of MOTION_NAMES) {
+      const rng = new Rng(`pair-${a}-${b}`);
+      const look = sampleAppearance(rng);
+      const offsets = restOffsets(look.proportions);
+      const body = new Body(look, offsets);
+      const p: MotionParams = {
+        speed: 1,
+        amplitude: 1,
+        side: "left",
+        height: look.proportions.height,
+      };
+      const { poses } = schedule([MOTIONS[a], MOTIONS[b]], [p, p], 0.2, 0.3, 120, FPS);
+      const radius = footRadius(look.proportions);
+      const baked = bake(poses, {
+        offsets,
+        parts: body.parts,
+        footRadius: radius,
+        start: [0, 0],
+        heading: 0,
+        fps: FPS,
+      });
+      for (const s of footSlides(baked, radius)) {
+        if (s.slide > worst) [worst, pair] = [s.slide, `${a} → ${b} (${s.point})`];
+      }
+    }
+  }
+  assert(worst < 0.06, `${pair} slides ${(worst * 100).toFixed(1)} cm`);
+});

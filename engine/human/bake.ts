@@ -135,7 +135,14 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
       if (!held) shifts[side] = scale(shifts[side], keep);
     });
     for (const side of FEET) {
-      if (length(shifts[side]) > 1e-6) shiftFoot(world, local.local, side, shifts[side]);
+      if (length(shifts[side]) <= 1e-6) continue;
+      const ankle = JOINT_INDEX[`${side}_ankle`];
+      const [x, , z] = world.positions[ankle];
+      shiftFoot(world, local.local, side, shifts[side]);
+      // Keep the shift the leg reached: a foot asked to go out of reach falls short, and the next
+      // frame must hold it (or the root on it) where it really is, or the body creeps.
+      const [x1, , z1] = world.positions[ankle];
+      shifts[side] = [x1 - x, 0, z1 - z];
     }
     out.push({ local: { ...local, root: rootWorld }, world, contact });
   }
