@@ -3,8 +3,8 @@
  * reported at once, each with file:line:column, the key path, what was
  * expected and what was found.
  */
-import { type Document, isMap, LineCounter, parseDocument } from "yaml";
-import type { Options, PluginDefinition } from "../plugin/contract.ts";
+import { type Document, isMap, LineCounter, parseDocument, visit } from "yaml";
+import type { CheckContext, Options, PluginDefinition } from "../plugin/contract.ts";
 import { checkFile } from "../plugin/checks.ts";
 import { PATTERNS } from "../scene/procedural_texture.ts";
 import {
@@ -216,7 +216,22 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
       doc.errors.map((e) => `${at(e.pos[0])} ${e.message.split("\n")[0]}`),
     );
   }
-  const value = (doc.toJS() ?? {}) as Record<string, unknown>;
+  let value: Record<string, unknown>;
+  try {
+    value = (doc.toJS() ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    // The yaml library refuses aliases that would expand past its limit ("billion laughs").
+    let where = 0;
+    visit(doc, {
+      Alias(_, node) {
+        where = node.range?.[0] ?? 0;
+        return visit.BREAK;
+      },
+    });
+    throw new SceneError(file, [
+      `${at(where)} ${(error as Error).message.split("\n")[0]}; write the values out instead`,
+    ]);
+  }
   const problems: string[] = [];
   const report = (issue: Issue) =>
     problems.push(`${at(offsetOf(doc, issue))} ${formatPath(issue.path)}: ${issue.message}`);
@@ -253,6 +268,24 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
         : patternName;
       validate(form, t, ["objects", i, "texture"]).forEach(report);
     }
+  });
+
+  // A keyframe past the last frame never shows; it is a typo or a scene cut short. Frame
+  // `frames` is the look-ahead forward flow is computed from, so it may be keyed. The scene's
+  // own `frames` counts: a shorter --frames only cuts the motion off.
+  const frames = typeof value.frames === "number" ? value.frames : 24;
+  objects.forEach((o, i) => {
+    const motion = o && typeof o === "object" && Array.isArray(o.motion) ? o.motion : [];
+    motion.forEach((k: unknown, j: number) => {
+      const frame = (k as { frame?: unknown } | null)?.frame;
+      if (typeof frame === "number" && frame > frames) {
+        report({
+          path: ["objects", i, "motion", j, "frame"],
+          message: `frame ${frame} is past the clip's end, frame ${frames} ` +
+            `(frames: ${frames}; the last is the flow look-ahead)`,
+        });
+      }
+    });
   });
 
   // Assets: mesh keys from glTF files next to the scene.
@@ -323,6 +356,23 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
   const plugins: PluginEntry[] = [];
   const keys = new Set<string>();
   const entries = Array.isArray(value.plugins) ? value.plugins as Record<string, unknown>[] : [];
+  // Options that name objects are checked against the scene's objects and what every plugin
+  // (listed before or after) declares it adds: props, hands, people and rooms appear at clipStart.
+  const named = objectNamesAndClasses(objects);
+  for (const entry of entries) {
+    const definition = entry && typeof entry.use === "string" ? registry.get(entry.use) : undefined;
+    const created = definition?.creates?.(
+      typeof entry.name === "string" ? entry.name : entry.use as string,
+    );
+    named.names.push(...created?.names ?? []);
+    named.classes.push(...created?.classes ?? []);
+  }
+  const context: CheckContext = {
+    meshKeys,
+    resolve,
+    objectNames: [...new Set(named.names)],
+    objectClasses: [...new Set(named.classes)],
+  };
   entries.forEach((entry, i) => {
     if (!entry || typeof entry.use !== "string") return;
     const definition = registry.get(entry.use);
@@ -349,7 +399,6 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
       (entry.with ?? {}) as Record<string, unknown>,
     );
     if (issues.length === 0 && definition.check) {
-      const context = { meshKeys, resolve };
       for (const problem of definition.check(options as Options, context)) {
         report({ path: ["plugins", i, "with", problem.option], message: problem.message });
       }
@@ -482,4 +531,26 @@ function uniformKeyframeScales(doc: Record<string, unknown>): void {
       }
     }
   }
+}
+
+/** Names and classes of the scene file's objects, as buildScene will give them (see CheckContext). */
+function objectNamesAndClasses(objects: readonly Record<string, unknown>[]) {
+  const names: string[] = [];
+  const classes: string[] = [];
+  objects.forEach((o, i) => {
+    if (!o || typeof o !== "object") return;
+    // An object without `class` is of its mesh's class, and a mesh may be drawn from a choice.
+    const mesh = o.mesh as { choice?: unknown } | undefined;
+    const meshes = typeof mesh === "string"
+      ? [mesh]
+      : Array.isArray(mesh?.choice)
+      ? mesh.choice.filter((m): m is string => typeof m === "string")
+      : [];
+    const own = typeof o.class === "string" ? [o.class] : meshes;
+    classes.push(...own);
+    // Scene objects are added first, in order, so an unnamed one gets id i + 1 (Scene.add).
+    if (typeof o.name === "string") names.push(o.name);
+    else names.push(...own.map((c) => `${c}_${i + 1}`));
+  });
+  return { names, classes };
 }

@@ -157,6 +157,12 @@ export interface PluginDefinition<O extends Options = Options> {
    * file:line:column and key, before anything renders.
    */
   check?(options: O, scene: CheckContext): OptionProblem[];
+  /**
+   * Names and classes of the objects the plugin may add to the scene (`key` is its instance
+   * key), so that other plugins' options naming them pass their load-time checks. A name ending
+   * in "*" stands for every name with that prefix. A plugin without it adds no objects.
+   */
+  creates?(key: string): CreatedObjects;
   create(): PluginHooks<O>;
 }
 
@@ -166,6 +172,20 @@ export interface CheckContext {
   meshKeys: readonly string[];
   /** Resolves a file option inside the scene's folder; throws on absolute paths and "..". */
   resolve(path: string): string;
+  /**
+   * Object names: the scene file's `objects:` (an unnamed one is "<class>_<n>", n its place in
+   * the list from 1) and the names plugins declare in `creates`; "<prefix>*" stands for every
+   * name with that prefix. `checkObjects` in checks.ts checks an option against these.
+   */
+  objectNames: readonly string[];
+  /** Object classes likewise (an object without `class` has its mesh's key). */
+  objectClasses: readonly string[];
+}
+
+/** What `PluginDefinition.creates` declares. */
+export interface CreatedObjects {
+  names?: readonly string[];
+  classes?: readonly string[];
 }
 
 /** One bad option found by a plugin's `check`. */

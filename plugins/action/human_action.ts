@@ -138,6 +138,8 @@ export function humanPlugin(
         : []),
       ...(typeof o.then === "string" && o.then ? checkName("then", o.then, MOTION_NAMES) : []),
     ],
+    // The person is named after the plugin key; a stool or carried prop after it.
+    creates: (key) => ({ names: [key, `${key}_*`], classes: ["person", "stool", "ball", "box"] }),
     create() {
       let actor: Actor | undefined;
       let follow: CameraFollow | undefined;

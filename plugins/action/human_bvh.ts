@@ -79,6 +79,7 @@ export const humanBvh = definePlugin<BvhOptions>({
   },
   limits: { figure: { oneOf: ["any", "man", "woman"] }, camera: { oneOf: ["follow", "fixed"] } },
   check: (o, scene) => checkFile("file", String(o.file), scene, "a .bvh motion capture file"),
+  creates: (key) => ({ names: [key, `${key}_*`], classes: ["person", "stool"] }),
   create() {
     let bvh: Bvh | undefined;
     let actor: Actor | undefined;

@@ -12,7 +12,7 @@ import { announceActors } from "../../engine/plugin/actors.ts";
 import type { ClipContext, Options, PluginDefinition } from "../../engine/plugin/contract.ts";
 import type { Quat, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import { dot, length, qangle, sub } from "./math.ts";
-import { fillTemplate } from "./props.ts";
+import { fillTemplate, PROPS } from "./props.ts";
 import { makeStage, type Stage } from "./stage.ts";
 import { meshPoints } from "../../engine/physics/world.ts";
 
@@ -132,6 +132,11 @@ export function objectAction<O extends Options>(spec: ObjectActionSpec<O>): Obje
     description: spec.description,
     defaults: spec.defaults,
     spec,
+    // Props and hands are named after the plugin key; a floor is added when the scene has none.
+    creates: (key) => ({
+      names: [`${key}_*`, "floor"],
+      classes: [...PROPS.map((p) => p.noun), "hand", "floor"],
+    }),
     create() {
       let run: {
         stage: Stage;

@@ -39,6 +39,7 @@ export default definePlugin({
     typeof o.actions === "string" && o.actions !== "all"
       ? checkNames("actions", o.actions, NAMES)
       : [],
+  creates: (key) => objectActionPlugins[0].creates!(key),
   create() {
     const hooks = objectActionPlugins.map((p) =>
       [p.spec.name, p.create()] as [string, PluginHooks<Options>]

@@ -8,7 +8,7 @@
  */
 import { readWav, toMono, type WavAudio } from "../../engine/audio/wav.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
-import { checkFile } from "../../engine/plugin/checks.ts";
+import { checkFile, checkObjects } from "../../engine/plugin/checks.ts";
 
 const defaults = {
   /** WAV file, relative to the scene file. */
@@ -42,7 +42,10 @@ export const clips = definePlugin({
   description: "A user WAV file attached to an object or the scene, with per-clip start and gain",
   defaults,
   limits: { start: { min: 0 }, gain_db: { min: -120, max: 60 } },
-  check: (o, scene) => checkFile("file", String(o.file), scene, "a WAV file"),
+  check: (o, scene) => [
+    ...checkFile("file", String(o.file), scene, "a WAV file"),
+    ...checkObjects("object", o.object, scene, { special: ["", "scene"] }),
+  ],
   create() {
     let sceneDir = "";
     const cache = new Map<string, WavAudio>();

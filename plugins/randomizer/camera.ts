@@ -23,6 +23,7 @@
 import { quat, vec3 } from "wgpu-matrix";
 import { actorsOf } from "../../engine/plugin/actors.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
+import { checkObjects } from "../../engine/plugin/checks.ts";
 import type { PhysicsWorld } from "../../engine/physics/world.ts";
 import { Camera } from "../../engine/scene/camera.ts";
 import type { Rng } from "../../engine/scene/rng.ts";
@@ -114,6 +115,7 @@ export const cameraRandomizer = definePlugin({
     distance: { min: 0 },
     safe_area: { min: 0.3, max: 1 },
   },
+  check: (o, scene) => checkObjects("subject", o.subject, scene, { special: [""] }),
   create() {
     let rig: Rig | undefined;
     let path: SubjectPath | undefined;

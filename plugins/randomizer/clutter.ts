@@ -42,6 +42,7 @@ export const clutterRandomizer = definePlugin({
     ...(typeof o.meshes === "string" ? checkNames("meshes", o.meshes, scene.meshKeys) : []),
     ...(typeof o.palette === "string" ? checkName("palette", o.palette, PALETTE_NAMES) : []),
   ],
+  creates: () => ({ names: ["clutter_*"], classes: ["clutter"] }),
   create() {
     return {
       clipStart(ctx) {

@@ -5,7 +5,7 @@
  */
 import { PALETTE_NAMES, pickColor } from "../../engine/scene/palette.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
-import { checkName, checkNames } from "../../engine/plugin/checks.ts";
+import { checkName, checkNames, checkObjects } from "../../engine/plugin/checks.ts";
 import {
   type Pattern,
   PATTERNS,
@@ -104,7 +104,12 @@ export const materialsRandomizer = definePlugin({
     keep_presets: true,
   },
   limits: { metal_chance: { min: 0, max: 1 }, texture_chance: { min: 0, max: 1 } },
-  check: (o) => [
+  check: (o, scene) => [
+    ...checkObjects("targets", o.targets, scene, {
+      classes: true,
+      list: true,
+      special: ["foreground", "all"],
+    }),
     ...(typeof o.patterns === "string" ? checkNames("patterns", o.patterns, PATTERNS) : []),
     ...(typeof o.palette === "string" ? checkName("palette", o.palette, PALETTE_NAMES) : []),
   ],

@@ -73,6 +73,7 @@ export const sceneTypeRandomizer = definePlugin({
     background: { oneOf: ["scene", "palette", "sky"] },
     background_alpha: { min: 0, max: 1 },
   },
+  creates: () => ({ names: ["room_*"], classes: ["floor", "wall"] }),
   create() {
     const files = new Map<string, EnvironmentImage>();
     let sceneDir = ".";
