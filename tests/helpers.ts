@@ -9,7 +9,12 @@ let shared: Promise<Gpu> | undefined;
 
 /** One GPU device for the whole test process (creating devices is slow on the software adapter). */
 export function testGpu(): Promise<Gpu> {
-  return shared ??= acquireGpu();
+  if (!shared) {
+    shared = acquireGpu();
+    // Destroyed before the process exits: GL drivers crash less often tearing down an idle device.
+    shared.then((gpu) => globalThis.addEventListener("unload", () => gpu.destroy()));
+  }
+  return shared;
 }
 
 export interface TestRenderOptions {

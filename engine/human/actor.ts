@@ -15,7 +15,8 @@ import type { BakedFrame } from "./bake.ts";
 import { Body, partBottom } from "./body.ts";
 import { project, toCamera, visibility } from "./labels.ts";
 import { lerp3 } from "./math.ts";
-import { COCO17, JOINT_INDEX, JOINTS } from "./skeleton.ts";
+import { COCO17, footRadius, JOINT_INDEX, JOINTS } from "./skeleton.ts";
+import { footfalls } from "./footfalls.ts";
 
 export interface FrameLabel {
   frame: number;
@@ -33,6 +34,11 @@ export interface CameraFollow {
   distance: number;
   height: number;
 }
+
+/** Effective mass (kg) stopped by a heel strike: the foot and shank, not the whole body. */
+const LANDING_MASS = 3;
+/** Foot length as a share of body height. */
+const FOOT_LENGTH = 0.15;
 
 export class Actor {
   readonly object: SceneObject;
@@ -124,6 +130,24 @@ export class Actor {
 
   attach(thing: { place(frame: number): void }): void {
     this.#attached.push(thing);
+  }
+
+  /**
+   * The clip's footfalls as contacts between this person and `floor` (an instance id, 0 for
+   * the ground), the way physics reports contacts, so audio/impacts makes footsteps: a rubber
+   * sole the size of a foot strikes, as hard as the foot came down.
+   */
+  footfallContacts(floor: number, fps: number) {
+    const p = this.appearance.proportions;
+    return footfalls(this.baked, footRadius(p), fps).map((step) => ({
+      frame: step.frame,
+      time: Math.round(step.time * 1e6) / 1e6,
+      bodies: [this.object.id, floor] as [number, number],
+      position: step.position,
+      impulse: LANDING_MASS * step.speed,
+      strike: { material: "rubber", size: FOOT_LENGTH * p.height },
+      foot: step.side,
+    }));
   }
 
   /** Poses the body for `frame` (called from the plugin's frame hook). */

@@ -29,6 +29,7 @@ import {
   sequence,
 } from "../../engine/human/motion.ts";
 import type { Rng } from "../../engine/scene/rng.ts";
+import type { Scene } from "../../engine/scene/scene.ts";
 
 export const HUMAN_DEFAULTS = {
   /** Motion name, "balanced" (cycles through the library by clip index) or "any". */
@@ -237,12 +238,18 @@ export function humanPlugin(
             });
           });
           ctx.record("person", { id: actor.object.id, ...actor.object.attributes });
+          ctx.record("contacts", actor.footfallContacts(floorId(ctx.scene), ctx.fps));
           announceActors(ctx, [actor.object.id]);
         },
         ...actorHooks(() => actor, () => follow),
       };
     },
   });
+}
+
+/** The instance id feet land on: the scene's floor object, else 0 (the ground plane). */
+export function floorId(scene: Scene): number {
+  return scene.objects.find((o) => o.cls === "floor")?.id ?? 0;
 }
 
 /** A following camera: mostly in front, sometimes beside or behind. */

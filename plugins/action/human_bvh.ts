@@ -13,7 +13,7 @@ import { Body } from "../../engine/human/body.ts";
 import { type Bvh, parseBvh, retarget } from "../../engine/human/bvh.ts";
 import { DEG, lerp3, slerp } from "../../engine/human/math.ts";
 import { footRadius, type LocalPose, restOffsets } from "../../engine/human/skeleton.ts";
-import { actorHooks, sampleFollow } from "./human_action.ts";
+import { actorHooks, floorId, sampleFollow } from "./human_action.ts";
 
 /** Capture poses resampled at the clip's frame rate (linear root, slerped joints). */
 export function resample(
@@ -127,6 +127,7 @@ export const humanBvh = definePlugin<BvhOptions>({
           args: { file: o.file, person: subject },
         });
         ctx.record("person", { id: actor.object.id, ...actor.object.attributes });
+        ctx.record("contacts", actor.footfallContacts(floorId(ctx.scene), ctx.fps));
       },
       ...actorHooks(() => actor, () => follow),
     };

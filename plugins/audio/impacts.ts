@@ -41,6 +41,12 @@ export interface Contact {
   bodies: [number, number];
   position: Vec3;
   impulse: number;
+  /**
+   * What of the first body strikes, when it is not the whole body: a person's foot lands as
+   * a rubber sole the size of a foot, not as a 1.7 m object. Absent: the body's own material
+   * and size.
+   */
+  strike?: { material: string; size: number };
 }
 
 const SAMPLE_RATE = 48000;
@@ -83,14 +89,18 @@ function readMotion(world: PhysicsWorld, scene: Scene): Map<number, BodyMotion> 
 /** Below this movement over the clip (m) an object counts as resting. */
 const STILL = 1e-3;
 
-/** Contacts from the shared physics state, else from any plugin's records. */
+/** Contacts from the shared physics state and from every plugin's records (footfalls, …). */
 export function findContacts(ctx: ClipContext<Options>): Contact[] {
   const physics = ctx.shared.get("physics") as { contacts?: Contact[] } | undefined;
-  if (physics && Array.isArray(physics.contacts)) return physics.contacts;
-  for (const record of Object.values(ctx.records)) {
-    if (Array.isArray(record.contacts)) return record.contacts as Contact[];
+  const found = new Set<Contact>(
+    physics && Array.isArray(physics.contacts) ? physics.contacts : [],
+  );
+  // finishPhysics records the world's own contacts too: the set keeps each contact once.
+  for (const key of Object.keys(ctx.records).sort()) {
+    const contacts = ctx.records[key].contacts;
+    if (Array.isArray(contacts)) { for (const c of contacts as Contact[]) found.add(c); }
   }
-  return [];
+  return [...found];
 }
 
 /** Largest extent (m) of an object's mesh at its scale. */
@@ -192,18 +202,20 @@ export const impacts = definePlugin<Options>({
           const dv = now.velocity.map((v, k) => v - before.velocity[k] - now.gravity[k] / ctx.fps);
           return now.mass * Math.hypot(dv[0], dv[1], dv[2]);
         };
-        const sounding = new Map<number, Sounding>();
-        const soundOf = (id: number): Sounding => {
-          let s = sounding.get(id);
+        const sounding = new Map<string, Sounding>();
+        const soundOf = (id: number, strike?: Contact["strike"]): Sounding => {
+          const key = strike ? `${id}/${strike.material}/${strike.size}` : `${id}`;
+          let s = sounding.get(key);
           if (!s) {
             const object = ctx.scene.find(id);
             const material = acousticMaterial(
-              object ? object.material.preset : ctx.options.ground_material,
+              strike?.material ?? (object ? object.material.preset : ctx.options.ground_material),
             );
-            const size = object ? objectSize(ctx.scene, id) : 10;
-            const modes = objectModes(material, size, new Rng(`${objectSeed}/object/${id}`));
+            const size = strike?.size ?? (object ? objectSize(ctx.scene, id) : 10);
+            const seed = strike ? `${objectSeed}/object/${key}` : `${objectSeed}/object/${id}`;
+            const modes = objectModes(material, size, new Rng(seed));
             s = { id, name: object?.name ?? `body${id}`, material, modes, size };
-            sounding.set(id, s);
+            sounding.set(key, s);
           }
           return s;
         };
@@ -234,7 +246,7 @@ export const impacts = definePlugin<Options>({
             let stem = stems.get(owner);
             if (!stem) stems.set(owner, stem = { samples: new Float32Array(length), onsets: [] });
             if (ctx.planning) continue;
-            const sound = soundOf(ringing);
+            const sound = soundOf(ringing, ringing === a ? contact.strike : undefined);
             addImpact(
               stem.samples,
               start,
@@ -252,7 +264,8 @@ export const impacts = definePlugin<Options>({
             bodies: [a, b],
             impulse,
             ...(impulse !== contact.impulse ? { reported_impulse: contact.impulse } : {}),
-            materials: [a, b].map((id) => ctx.scene.find(id)?.material.preset ?? null),
+            materials: [contact.strike?.material ?? ctx.scene.find(a)?.material.preset ?? null]
+              .concat(ctx.scene.find(b)?.material.preset ?? null),
           });
         }
         ctx.record("impacts", hits);
