@@ -10,6 +10,10 @@ import { testGpu } from "./helpers.ts";
 import { planDataset, renderDataset } from "../engine/run/dataset_run.ts";
 import { summarizeFraming } from "../engine/dataset/clip_quality.ts";
 import { definePlugin } from "../engine/plugin/contract.ts";
+import { readWav } from "../engine/audio/wav.ts";
+import { probeAudio, readerAvailable, runs } from "./readers.ts";
+
+const HAVE_FFPROBE = await runs("ffprobe", ["-version"]);
 
 const gpuTest = { sanitizeResources: false, sanitizeOps: false };
 const CLIPS = 100;
@@ -95,10 +99,39 @@ async function measure(dir: string, clips: number) {
   return framed / frames;
 }
 
+/**
+ * The shipped scenes have sound: every clip's stems sum to its mix and rgb.mp4 carries the mix
+ * as AAC (every 10th clip probed). Returns how many clips have at least one sounding event.
+ */
+async function checkSound(dir: string, clips: number) {
+  let sounding = 0;
+  for (let c = 0; c < clips; c++) {
+    const clip = `${dir}/clip_${String(c).padStart(5, "0")}`;
+    const report = JSON.parse(await Deno.readTextFile(`${clip}/audio.json`));
+    const mix = await readWav(`${clip}/${report.mix}`);
+    const sum = mix.channels.map((channel) => new Float32Array(channel.length));
+    for (const source of report.sources) {
+      const stem = await readWav(`${clip}/${source.stem}`);
+      stem.channels.forEach((channel, k) => channel.forEach((v, n) => sum[k][n] += v));
+    }
+    let worst = 0;
+    sum.forEach((channel, k) =>
+      channel.forEach((v, n) => worst = Math.max(worst, Math.abs(v - mix.channels[k][n])))
+    );
+    assert(worst <= 1e-5, `${clip}: stems differ from the mix by ${worst}`);
+    if (report.sources.some((s: { events: unknown[] }) => s.events.length > 0)) sounding++;
+    if (c % 10 === 0 && readerAvailable(HAVE_FFPROBE, "ffprobe", "ffmpeg")) {
+      const audio = await probeAudio(`${clip}/rgb.mp4`);
+      assertEquals(audio?.codec_name, "aac", `${clip}/rgb.mp4 has an AAC stream`);
+    }
+  }
+  return sounding;
+}
+
 for (const scene of ["something_something", "human_actions"]) {
   Deno.test({
     name:
-      `scenes/${scene}.yaml: acting objects framed and visible in ≥ 95 % of frames (${CLIPS} clips)`,
+      `scenes/${scene}.yaml: acting objects framed and visible in ≥ 95 % of frames, sound in rgb.mp4 (${CLIPS} clips)`,
     ...gpuTest,
     async fn() {
       const out = await Deno.makeTempDir({ prefix: "synthvid_framing_" });
@@ -112,6 +145,10 @@ for (const scene of ["something_something", "human_actions"]) {
         });
         const share = await measure(out, CLIPS);
         assert(share >= 0.95, `${scene}: acting objects framed in ${(100 * share).toFixed(1)} %`);
+        const sounding = await checkSound(out, CLIPS);
+        // Measured 85 (contacts: drops, topples, rolls) and 51 (motions that step) of 100.
+        const least = scene === "human_actions" ? 40 : 70;
+        assert(sounding >= least, `${scene}: ${sounding} of ${CLIPS} clips make a sound`);
       } finally {
         await Deno.remove(out, { recursive: true });
       }

@@ -130,7 +130,9 @@ export function meshPoints(scene: Scene, object: SceneObject): Float32Array {
   if (!parts) throw new RangeError(`Mesh "${object.mesh}" is not registered`);
   const out: number[] = [];
   const [sx, sy, sz] = object.scale;
-  for (const { mesh, matrix: m } of parts) {
+  for (const [k, { mesh, matrix }] of parts.entries()) {
+    // An articulated object (a person) is where its current part placements put it.
+    const m = object.partMatrices?.[k] ?? matrix;
     const p = mesh.positions;
     for (let i = 0; i < p.length; i += 3) {
       let [x, y, z] = [p[i], p[i + 1], p[i + 2]];
@@ -237,6 +239,12 @@ export class PhysicsWorld {
   /** Gives `object` a body at its current pose; its pose follows the body from then on. */
   addBody(scene: Scene, object: SceneObject, options: BodyOptions = {}): PhysicsBody {
     if (this.#bodies.has(object.id)) throw new RangeError(`${object.name} already has a body`);
+    if (object.partMatrices) {
+      // A rigid body would keep the limbs where they were when it was made.
+      throw new RangeError(
+        `${object.name} is articulated (its action poses its limbs every frame) and cannot have a rigid body`,
+      );
+    }
     const type = options.type ?? "dynamic";
     const preset = options.preset ?? (object.material.preset as PresetName | undefined) ??
       "plastic";

@@ -108,10 +108,11 @@ function objectSize(scene: Scene, id: number): number {
   const object = scene.find(id);
   if (!object) return 1;
   let extent = 0;
-  for (const part of scene.meshes.get(object.mesh) ?? []) {
+  for (const [k, part] of (scene.meshes.get(object.mesh) ?? []).entries()) {
     const { min, max } = meshBounds(part.mesh);
     // Part matrices in assets are mostly placements; their scale is the diagonal's size.
-    const m = part.matrix;
+    // An articulated object (a person) uses its current part placements.
+    const m = object.partMatrices?.[k] ?? part.matrix;
     const s = m
       ? [Math.hypot(m[0], m[1], m[2]), Math.hypot(m[4], m[5], m[6]), Math.hypot(m[8], m[9], m[10])]
       : [1, 1, 1];
