@@ -1,14 +1,14 @@
 /** Scene files, validation, determinism, plugin isolation, failure handling and the CLI. */
 import { decodeNpy } from "../engine/dataset/npy.ts";
 import { definePlugin } from "../engine/plugin/contract.ts";
-import { planDataset } from "../engine/run/dataset_run.ts";
+import { planDataset, renderDataset } from "../engine/run/dataset_run.ts";
 import { loadScene, SceneError } from "../engine/config/scene_file.ts";
 import { builtins } from "../plugins/mod.ts";
 import { hop } from "../scenes/examples/hop.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
 import { applyKeyframes } from "../engine/scene/keyframes.ts";
 import type { SceneObject, Vec3 } from "../engine/scene/scene.ts";
-import { readLabels, renderTestScene } from "./helpers.ts";
+import { readLabels, renderTestScene, testGpu } from "./helpers.ts";
 
 const gpuTest = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
@@ -249,6 +249,45 @@ gpuTest(
     ]);
     const depth = decodeNpy(await Deno.readFile(`${out}/clip_00001/depth.npy`));
     assertEquals(depth.shape, [12, 24, 32]);
+  },
+);
+
+gpuTest(
+  "a run in which every clip fails leaves no new output folder behind",
+  async () => {
+    const broken = definePlugin({
+      id: "action/always_fails",
+      kind: "action",
+      description: "fails every clip",
+      defaults: {},
+      create: () => ({
+        frame(ctx) {
+          if (ctx.frame === 2) throw new Error("boom");
+        },
+      }),
+    });
+    const yaml = `${SMALL}\nplugins:\n  - { use: action/always_fails }\n`;
+    const { out, dir, summary } = await renderTestScene(yaml, {
+      clips: 2,
+      frames: 4,
+      registry: [...builtins, broken],
+    });
+    assertEquals([summary.failed, summary.removed], [2, true]);
+    assertEquals(await Deno.stat(out).then(() => true, () => false), false);
+    // A folder that was there before the run stays (with the failures in its manifest).
+    const existing = `${dir}/existing`;
+    await Deno.mkdir(existing);
+    const again = await renderDataset({
+      scene: `${dir}/scene.yaml`,
+      out: existing,
+      overrides: { clips: 1, frames: 4 },
+      registry: [...builtins, broken],
+      gpu: await testGpu(),
+      log: () => {},
+    });
+    assertEquals([again.failed, again.removed], [1, false]);
+    const lines = (await Deno.readTextFile(`${existing}/manifest.jsonl`)).trim().split("\n");
+    assertEquals(lines.map((l) => JSON.parse(l).status), ["failed"]);
   },
 );
 

@@ -103,7 +103,13 @@ export async function main(argv: string[]): Promise<number> {
         `wrote ${
           summary.clips.length - summary.failed
         } clip(s), ${summary.frames} frames to ${out}/ in ${summary.seconds.toFixed(1)} s` +
-        (summary.failed ? ` · ${summary.failed} FAILED (see ${out}/${manifestName(shard)})` : ""),
+        (summary.failed
+          ? ` · ${summary.failed} FAILED (${
+            summary.removed
+              ? `nothing finished, ${out}/ removed`
+              : `see ${out}/${manifestName(shard)}`
+          })`
+          : ""),
     );
     const framing = summarizeFraming(summary.clips, summary.config.framing.minFramed);
     if (framing) console.error(formatFraming(framing));

@@ -59,6 +59,8 @@ export interface RunSummary {
   failed: number;
   /** Finished clips found in the folder and kept (resume). */
   kept: number;
+  /** The run made the output folder, finished no clip and took the folder away again. */
+  removed?: boolean;
   frames: number;
   seconds: number;
 }
@@ -144,6 +146,9 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     options.onClip?.(results.length, total, result.status === "ok" ? config.frames / seconds : 0);
   };
   let total = 0;
+  // A run that made the output folder and finished no clip takes the folder away again.
+  const existed = await Deno.stat(out).then(() => true, () => false);
+  let removed = false;
   try {
     // Resume: claim the folder for this run, drop what a killed run of this shard left, keep checked clips.
     await Deno.mkdir(out, { recursive: true });
@@ -217,12 +222,16 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     renderer?.destroy();
     if (gpu && !options.gpu) gpu.destroy();
     await disposeAll(instances);
+    if (!existed && kept === 0 && !results.some((r) => r.status === "ok")) {
+      removed = await Deno.remove(out, { recursive: true }).then(() => true, () => false);
+    }
   }
   return {
     config,
     clips: results,
     failed: results.filter((r) => r.status === "failed").length,
     kept,
+    removed,
     frames,
     seconds: (performance.now() - started) / 1000,
   };
