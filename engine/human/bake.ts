@@ -63,6 +63,9 @@ export function localPose(f: MotionFrame, heading: number): LocalPose {
 }
 
 const FEET = ["left", "right"] as const;
+type Side = typeof FEET[number];
+/** Two ways of carrying the body that slide a foot within this of each other (m per frame) tie. */
+const SLIDE_TIE = 0.0002;
 
 export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame[] {
   const out: BakedFrame[] = [];
@@ -73,7 +76,7 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
   const roots: Vec3[] = [];
   let velocity: Vec3 = [0, 0, 0];
   // Horizontal shift of each foot from its authored place (foot locking).
-  const shifts: Record<"left" | "right", Vec3> = { left: [0, 0, 0], right: [0, 0, 0] };
+  let shifts: Record<Side, Vec3> = { left: [0, 0, 0], right: [0, 0, 0] };
   const keep = Math.exp(-1 / (o.fps * RELEASE));
   for (let f = 0; f < frames.length; f++) {
     const motion = frames[f];
@@ -92,59 +95,87 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
     FEET.forEach((side, k) => {
       contact[side] = Math.min(soles[k][0][1], soles[k][1][1]) < CONTACT_HEIGHT;
     });
-    let planted: "left" | "right" | undefined;
-    if (f > 0) {
-      const prev = out[f - 1];
-      // The stance foot is the lower foot in contact now that was also in contact before.
-      const stance =
-        FEET.map((side, k) => ({ side, k, h: Math.min(soles[k][0][1], soles[k][1][1]) }))
-          .filter(({ side }) => contact[side] && prev.contact[side])
-          .sort((a, b) => a.h - b.h)[0];
-      if (stance) {
-        planted = stance.side;
-        const joint = holdPoint(soles, stance.k, stance.side, prev, o.footRadius);
+    const prev = out[f - 1];
+
+    /** The frame with the body carried by `planted` (held still), the other foot locked. */
+    const place = (planted: Side | undefined) => {
+      let at = root;
+      if (planted) {
+        const k = FEET.indexOf(planted);
+        const joint = holdPoint(soles, k, planted, prev, o.footRadius);
         const before = prev.world.positions[joint];
         const now = add(atOrigin.positions[joint], shifts[planted]);
-        root = [before[0] - now[0], 0, before[2] - now[2]];
-      } else if (motion.lift > 0 || frames[f - 1].lift > 0) {
-        root = add(root, velocity);
+        at = [before[0] - now[0], 0, before[2] - now[2]];
+      } else if (prev && (motion.lift > 0 || frames[f - 1].lift > 0)) {
+        at = add(root, velocity);
       }
-      if (motion.lift === 0) {
-        const from = roots[Math.max(0, roots.length - window)];
-        velocity = scale(sub(root, from), 1 / Math.min(window, roots.length));
+      const rootWorld: Vec3 = [at[0], y, at[2]];
+      const rotations = [...local.local];
+      const world = forwardKinematics(o.offsets, { ...local, root: rootWorld });
+      const next: Record<Side, Vec3> = { left: [...shifts.left], right: [...shifts.right] };
+      const held: { joint: number; before: Vec3 }[] = [];
+      FEET.forEach((side, k) => {
+        if (side === planted) return;
+        let locked = false;
+        if (prev && contact[side] && prev.contact[side]) {
+          // Hold the foot's touching point where it was on the previous frame.
+          const joint = holdPoint(soles, k, side, prev, o.footRadius);
+          const before = prev.world.positions[joint];
+          const now = world.positions[joint];
+          const shift: Vec3 = [before[0] - now[0], 0, before[2] - now[2]];
+          if (length(shift) <= MAX_LOCK) {
+            next[side] = shift;
+            locked = true;
+            held.push({ joint, before });
+          }
+        }
+        if (!locked) next[side] = scale(next[side], keep);
+      });
+      for (const side of FEET) {
+        if (length(next[side]) <= 1e-6) continue;
+        const ankle = JOINT_INDEX[`${side}_ankle`];
+        const [x, , z] = world.positions[ankle];
+        shiftFoot(world, rotations, side, next[side]);
+        // Keep the shift the leg reached: a foot asked to go out of reach falls short, and the
+        // next frame must hold it (or the root on it) where it really is, or the body creeps.
+        const [x1, , z1] = world.positions[ankle];
+        next[side] = [x1 - x, 0, z1 - z];
       }
+      // How far a locked foot still slid because its leg could not reach.
+      const slide = Math.max(
+        0,
+        ...held.map(({ joint, before }) =>
+          Math.hypot(world.positions[joint][0] - before[0], world.positions[joint][2] - before[2])
+        ),
+      );
+      return { at, rootWorld, rotations, world, shifts: next, slide };
+    };
+
+    // A foot in contact now and on the previous frame can carry the body. With both down, the
+    // lower one does, unless the other foot's leg then cannot reach where it is held and it
+    // slides (a kick's support foot keeps the weight as the kicking foot lands a hair lower).
+    const stances = prev
+      ? FEET.map((side, k) => ({ side, h: Math.min(soles[k][0][1], soles[k][1][1]) }))
+        .filter(({ side }) => contact[side] && prev.contact[side])
+        .sort((a, b) => a.h - b.h)
+      : [];
+    let chosen = place(stances[0]?.side);
+    if (stances.length === 2 && chosen.slide > SLIDE_TIE) {
+      const other = place(stances[1].side);
+      if (other.slide + SLIDE_TIE < chosen.slide) chosen = other;
+    }
+    root = chosen.at;
+    shifts = chosen.shifts;
+    if (prev && motion.lift === 0) {
+      const from = roots[Math.max(0, roots.length - window)];
+      velocity = scale(sub(root, from), 1 / Math.min(window, roots.length));
     }
     roots.push(root);
-    const rootWorld: Vec3 = [root[0], y, root[2]];
-    const world = forwardKinematics(o.offsets, { ...local, root: rootWorld });
-    FEET.forEach((side, k) => {
-      if (side === planted) return;
-      const prev = out[f - 1];
-      let held = false;
-      if (prev && contact[side] && prev.contact[side]) {
-        // Hold the foot's touching point where it was on the previous frame.
-        const joint = holdPoint(soles, k, side, prev, o.footRadius);
-        const before = prev.world.positions[joint];
-        const now = world.positions[joint];
-        const shift: Vec3 = [before[0] - now[0], 0, before[2] - now[2]];
-        if (length(shift) <= MAX_LOCK) {
-          shifts[side] = shift;
-          held = true;
-        }
-      }
-      if (!held) shifts[side] = scale(shifts[side], keep);
+    out.push({
+      local: { ...local, local: chosen.rotations, root: chosen.rootWorld },
+      world: chosen.world,
+      contact,
     });
-    for (const side of FEET) {
-      if (length(shifts[side]) <= 1e-6) continue;
-      const ankle = JOINT_INDEX[`${side}_ankle`];
-      const [x, , z] = world.positions[ankle];
-      shiftFoot(world, local.local, side, shifts[side]);
-      // Keep the shift the leg reached: a foot asked to go out of reach falls short, and the next
-      // frame must hold it (or the root on it) where it really is, or the body creeps.
-      const [x1, , z1] = world.positions[ankle];
-      shifts[side] = [x1 - x, 0, z1 - z];
-    }
-    out.push({ local: { ...local, root: rootWorld }, world, contact });
   }
   return out;
 }
