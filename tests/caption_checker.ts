@@ -449,8 +449,10 @@ export function disagreements(
     const m of t.matchAll(/\b(mottled|checkered|striped|marbled|wood-grain|dotted) ([a-z ]+)/g)
   ) {
     const words = m[2].split(" ");
+    // Nouns of one to three words ("ball", "music box").
+    const nouns = words.flatMap((_, i) => [1, 2, 3].map((n) => words.slice(i, i + n).join(" ")));
     const fits = truth.objects.some((o) =>
-      words.some((w) => nounFits(o, w)) && o.texture?.includes(`/${PATTERN_OF[m[1]]}/`)
+      nouns.some((w) => nounFits(o, w)) && o.texture?.includes(`/${PATTERN_OF[m[1]]}/`)
     );
     if (!fits) problems.push(`"${m[0]}": no object has that pattern`);
   }

@@ -2,6 +2,7 @@
 import { parseCommandLine, UsageError } from "./args.ts";
 import { formatFraming, summarizeFraming } from "../dataset/clip_quality.ts";
 import { ResumeError } from "../dataset/resume.ts";
+import { FolderLockedError } from "../dataset/run_lock.ts";
 import { renderDataset, V8_FLAGS } from "../run/dataset_run.ts";
 import { SceneError } from "../config/scene_file.ts";
 import { manifestName, parseShard, type Shard, ShardError } from "../dataset/shard.ts";
@@ -116,7 +117,8 @@ export async function main(argv: string[]): Promise<number> {
     return summary.failed > 0 ? 1 : 0;
   } catch (error) {
     if (
-      error instanceof SceneError || error instanceof RangeError || error instanceof ResumeError
+      error instanceof SceneError || error instanceof RangeError || error instanceof ResumeError ||
+      error instanceof FolderLockedError
     ) {
       console.error(`error: ${error.message}`);
       return 2;

@@ -139,5 +139,10 @@ export function partialName(shard?: Shard): string {
   return shard ? `.partial-${shardTag(shard)}` : ".partial";
 }
 
+/** The lock that keeps a second run of the same shard out of the folder (run_lock.ts). */
+export function lockName(shard?: Shard): string {
+  return shard ? `.lock-${shardTag(shard)}` : ".lock";
+}
+
 /** Matches a shard manifest's file name; groups: index, count. */
 export const SHARD_MANIFEST = /^manifest\.shard-(\d+)-of-(\d+)\.jsonl$/;

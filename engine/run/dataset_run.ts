@@ -10,7 +10,8 @@ import { datasetJson } from "../dataset/dataset_json.ts";
 import { clipDirName, Manifest, manifestLine } from "../dataset/manifest.ts";
 import { RecorderThread } from "../dataset/recorder_thread.ts";
 import { claimDataset, planResume, removeLeftovers, sceneDigest } from "../dataset/resume.ts";
-import { manifestName, partialName, type Shard, shardClips } from "../dataset/shard.ts";
+import { lockName, manifestName, partialName, type Shard, shardClips } from "../dataset/shard.ts";
+import { lockRun, type RunLock } from "../dataset/run_lock.ts";
 import { acquireGpu, describeGpu, type Gpu } from "../gpu/gpu.ts";
 import { Renderer } from "../gpu/renderer.ts";
 import type { ActionEvent, Caption, Options, PluginDefinition } from "../plugin/contract.ts";
@@ -149,9 +150,11 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
   // A run that made the output folder and finished no clip takes the folder away again.
   const existed = await Deno.stat(out).then(() => true, () => false);
   let removed = false;
+  let lock: RunLock | undefined;
   try {
     // Resume: claim the folder for this run, drop what a killed run of this shard left, keep checked clips.
     await Deno.mkdir(out, { recursive: true });
+    lock = await lockRun(out, lockName(shard));
     await claimDataset(out, datasetJson(config, await sceneDigest(config.file)), options.resume);
     await removeLeftovers(out, partialName(shard), manifestName(shard), shard !== undefined);
     manifest = new Manifest(`${out}/${manifestName(shard)}`);
@@ -222,9 +225,11 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     renderer?.destroy();
     if (gpu && !options.gpu) gpu.destroy();
     await disposeAll(instances);
-    if (!existed && kept === 0 && !results.some((r) => r.status === "ok")) {
+    // Only the run that holds the lock may take the folder away (another run may be starting).
+    if (lock && !existed && kept === 0 && !results.some((r) => r.status === "ok")) {
       removed = await Deno.remove(out, { recursive: true }).then(() => true, () => false);
     }
+    await lock?.release();
   }
   return {
     config,
