@@ -3,7 +3,7 @@ import { parseCommandLine, UsageError } from "./args.ts";
 import { formatFraming, summarizeFraming } from "../dataset/clip_quality.ts";
 import { ResumeError } from "../dataset/resume.ts";
 import { FolderLockedError } from "../dataset/run_lock.ts";
-import { renderDataset, V8_FLAGS } from "../run/dataset_run.ts";
+import { renderDataset } from "../run/dataset_run.ts";
 import { SceneError } from "../config/scene_file.ts";
 import { manifestName, parseShard, type Shard, ShardError } from "../dataset/shard.ts";
 
@@ -137,11 +137,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * `deno task render` may read only the project and write only ./out (see README, Permissions).
- * Say so plainly, with the command that widens it, instead of failing mid-run.
+ * `deno task render` (engine/cli/launch.ts) grants exactly the scene's folder and --out. Run
+ * directly with narrower flags, say what is missing instead of failing mid-run.
  */
 async function deniedPaths(scene: string, out: string): Promise<string | undefined> {
-  const sceneDir = scene.includes("/") ? scene.replace(/\/[^/]*$/, "") : ".";
   const read = await Deno.permissions.query({ name: "read", path: scene });
   const write = await Deno.permissions.query({ name: "write", path: out });
   // Resume reads the output folder (dataset.json, manifests, finished clips' headers).
@@ -154,11 +153,26 @@ async function deniedPaths(scene: string, out: string): Promise<string | undefin
     : write.state !== "granted"
     ? `write to "${out}"`
     : `read "${out}" (resuming reads the dataset folder)`;
-  return `this run may not ${what}: \`deno task render\` reads only the project folder. ` +
-    `To use other folders, run:\n  npx deno run ${V8_FLAGS} ` +
-    `--allow-read=.,${sceneDir},${out} ` +
-    `--allow-write=${out} --allow-env --allow-ffi=node_modules --allow-sys engine/cli/render.ts ` +
-    `--scene ${scene} --out ${out}`;
+  return `this run may not ${what}; \`npx deno task render --scene ${scene} --out ${out}\` ` +
+    `grants exactly the scene's folder and the output folder`;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+/**
+ * Under the launcher, stdin is a pipe from it that is never written: when it closes, the
+ * launcher is gone (even by SIGKILL) and the render stops (finished clips are kept; a rerun
+ * resumes).
+ */
+function stopWithLauncher(): void {
+  if (Deno.env.get("SYNTHVID_LAUNCHED") !== "1") return;
+  (async () => {
+    const buffer = new Uint8Array(64);
+    while ((await Deno.stdin.read(buffer)) !== null) { /* nothing is sent */ }
+    console.error("error: the launcher is gone; stopping (a rerun resumes)");
+    Deno.exit(143);
+  })();
+}
+
+if (import.meta.main) {
+  stopWithLauncher();
+  Deno.exit(await main(Deno.args));
+}

@@ -133,10 +133,14 @@ export async function runClip(
       try {
         await fn.call(instances[i].hooks, contexts[i], frame);
       } catch (error) {
+        // A permission the render sandbox withholds: say that, not Deno's "run again with".
+        const denied = error instanceof Deno.errors.NotCapable
+          ? " (a render may write only its output folder: see docs/plugins.md, Permissions)"
+          : "";
         throw new Error(
           `plugin "${instances[i].entry.key}" (${
             instances[i].entry.definition.id
-          }) failed in ${hook}: ${(error as Error).message}`,
+          }) failed in ${hook}: ${(error as Error).message}${denied}`,
           { cause: error },
         );
       }

@@ -1,0 +1,239 @@
+/**
+ * The launcher behind `deno task render`: it resolves the scene and the output folder, then runs
+ * the renderer (engine/cli/render.ts) in a child Deno with exactly the permissions that run
+ * needs, so scene plugins (user TypeScript) run inside that sandbox:
+ *   read   the project, the scene's folder, the output folder;
+ *   write  the output folder only;
+ *   ffi    the encoder's native addon files (never a folder, never anything writable by the run);
+ *   env    the variables the engine reads (RENDER_ENV);  sys  the host name (for the run lock);
+ *   no subprocesses, no network.
+ * Signals reach the child, the child's exit code is the launcher's, and the child stops by itself
+ * when the launcher goes (its stdin pipe closes); the launcher stops it when a process that
+ * started it (npx, the node wrapper, deno task) is gone. The launcher itself loads no scene
+ * code; it runs with all permissions because Deno grants /proc (where it watches those
+ * processes) only to such runs.
+ */
+import { V8_FLAGS } from "../run/memory.ts";
+
+/** Environment variables the renderer reads, and nothing else. */
+export const RENDER_ENV = [
+  "DENO_WEBGPU_BACKEND", // which WebGPU backend (gpu.ts)
+  "XDG_RUNTIME_DIR", // set to /tmp when missing: the GL driver wants it (gpu.ts)
+  "JOB_COMPLETION_INDEX", // Kubernetes indexed Job (--shard auto)
+  "SLURM_ARRAY_TASK_ID", // Slurm job arrays (--shard auto)
+  "SLURM_ARRAY_TASK_MIN",
+  "SLURM_ARRAY_TASK_STEP",
+  "SLURM_ARRAY_TASK_COUNT",
+  "SYNTHVID_SHARD_COUNT",
+  "SYNTHVID_LAUNCHED", // tells the renderer to stop when the launcher's pipe closes
+  "NAPI_RS_NATIVE_LIBRARY_PATH", // read by the encoder addon's loader
+  "NAPI_RS_FORCE_WASI",
+  "NAPI_RS_ENFORCE_VERSION_CHECK",
+  "LOG_TOKENS", // read by the yaml parser's debug switch
+  "LOG_STREAM",
+];
+
+const PROJECT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const RENDERER = `${PROJECT}/engine/cli/render.ts`;
+
+/** The value of `--name VALUE` or `--name=VALUE` in argv, and where it is. */
+function flagValue(argv: string[], name: string): { value?: string; index: number } {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${name}`) return { value: argv[i + 1], index: i + 1 };
+    if (argv[i].startsWith(`--${name}=`)) {
+      return { value: argv[i].slice(name.length + 3), index: i };
+    }
+  }
+  return { index: -1 };
+}
+
+function absolute(path: string, base: string): string {
+  const joined = path.startsWith("/") ? path : `${base}/${path}`;
+  const parts: string[] = [];
+  for (const part of joined.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join("/")}`;
+}
+
+/** `path` with symbolic links resolved as far as it exists (an output folder may not yet). */
+function real(path: string): string {
+  const rest: string[] = [];
+  let head = path;
+  while (head !== "/") {
+    try {
+      return absolute(rest.reverse().join("/") || ".", Deno.realPathSync(head));
+    } catch {
+      rest.push(head.slice(head.lastIndexOf("/") + 1));
+      head = head.slice(0, head.lastIndexOf("/")) || "/";
+    }
+  }
+  return path;
+}
+
+const inside = (path: string, root: string) => path === root || path.startsWith(`${root}/`);
+
+/** The encoder's native addon files: the exact files, so nothing else can be loaded. */
+function nativeLibraries(): string[] {
+  const scope = `${PROJECT}/node_modules/@napi-rs`;
+  const files: string[] = [];
+  try {
+    for (const entry of Deno.readDirSync(scope)) {
+      if (!entry.name.startsWith("webcodecs-")) continue;
+      for (const file of Deno.readDirSync(`${scope}/${entry.name}`)) {
+        if (file.name.endsWith(".node")) files.push(real(`${scope}/${entry.name}/${file.name}`));
+      }
+    }
+  } catch {
+    // Not installed: the renderer says so when it needs the encoder.
+  }
+  return files.sort();
+}
+
+export interface RenderPlan {
+  /** deno run arguments for the child. */
+  args: string[];
+  /** The child's environment additions. */
+  env: Record<string, string>;
+  scene: string;
+  out: string;
+}
+
+/** The child's command line for `argv` (render flags), or an error message. */
+export function planRender(argv: string[], cwd: string): RenderPlan | string {
+  const scene = absolute(flagValue(argv, "scene").value ?? "scenes/default.yaml", cwd);
+  const out = absolute(flagValue(argv, "out").value ?? "out", cwd);
+  const realScene = real(scene);
+  const realOut = real(out);
+  const sceneDir = realScene.slice(0, realScene.lastIndexOf("/")) || "/";
+  const project = real(PROJECT);
+  // The run may write only its output folder: never the project itself or anything it runs.
+  for (const protectedDir of ["", "/engine", "/plugins", "/shaders", "/node_modules"]) {
+    const dir = `${project}${protectedDir}`;
+    if (inside(realOut, dir) && (protectedDir !== "" || realOut === project)) {
+      return `--out ${out} is ${
+        realOut === dir ? "" : "inside "
+      }${dir}: the renderer's own code and libraries are not an output folder`;
+    }
+  }
+  if (inside(project, realOut)) return `--out ${out} contains the project ${project}`;
+  const libraries = nativeLibraries();
+  for (const library of libraries) {
+    if (inside(library, realOut)) return `--out ${out} contains the encoder ${library}`;
+  }
+  // Relative paths given on the command line are the user's; the child runs in the project.
+  const rewritten = [...argv];
+  for (const [name, value] of [["scene", scene], ["out", out]] as const) {
+    const { index } = flagValue(rewritten, name);
+    if (index < 0) rewritten.push(`--${name}`, value);
+    else if (rewritten[index].startsWith(`--${name}=`)) rewritten[index] = `--${name}=${value}`;
+    else rewritten[index] = value;
+  }
+  const read = [...new Set([project, sceneDir, realOut])];
+  const args = [
+    "run",
+    "--no-prompt",
+    V8_FLAGS,
+    `--allow-read=${read.join(",")}`,
+    `--allow-write=${realOut}`,
+    `--allow-env=${RENDER_ENV.join(",")}`,
+    ...(libraries.length ? [`--allow-ffi=${libraries.join(",")}`] : []),
+    "--allow-sys=hostname", // the run lock names the host
+    RENDERER,
+    ...rewritten,
+  ];
+  // Naming the addon file spares its loader probing the system (/usr/bin/ldd, a process report).
+  const env: Record<string, string> = { SYNTHVID_LAUNCHED: "1" };
+  if (libraries.length === 1) env.NAPI_RS_NATIVE_LIBRARY_PATH = libraries[0];
+  return { args, env, scene: realScene, out: realOut };
+}
+
+/** One process that started the launcher, as /proc knows it. */
+interface Ancestor {
+  pid: number;
+  started: string;
+}
+
+function procStat(pid: number): { parent: number; started: string; name: string } | undefined {
+  try {
+    const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const close = text.lastIndexOf(")");
+    const fields = text.slice(close + 2).split(" ");
+    return {
+      parent: Number(fields[1]),
+      started: fields[19],
+      name: text.slice(text.indexOf("(") + 1, close),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The chain of node and deno processes above this one (npx, the node wrapper, deno task). */
+function launchers(): Ancestor[] {
+  const chain: Ancestor[] = [];
+  let pid = Deno.ppid;
+  while (pid > 1) {
+    const stat = procStat(pid);
+    if (!stat || !/^(node|deno|npm|npx)/.test(stat.name)) break;
+    chain.push({ pid, started: stat.started });
+    pid = stat.parent;
+  }
+  return chain;
+}
+
+const alive = (a: Ancestor) => procStat(a.pid)?.started === a.started;
+
+export async function launch(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    // Help needs no sandbox: the renderer prints it.
+    const help = new Deno.Command(Deno.execPath(), { args: ["run", RENDERER, ...argv] }).spawn();
+    return (await help.status).code;
+  }
+  const cwd = Deno.env.get("INIT_CWD") ?? Deno.cwd();
+  const plan = planRender(argv, cwd);
+  if (typeof plan === "string") {
+    console.error(`error: ${plan}`);
+    return 2;
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: plan.args,
+    cwd: PROJECT,
+    env: plan.env,
+    stdin: "piped",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  const forward = (signal: Deno.Signal) => () => {
+    try {
+      child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  const handlers = (["SIGINT", "SIGTERM", "SIGHUP"] as const).map((s) => [s, forward(s)] as const);
+  for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+  // A scheduler's SIGKILL to npx or deno task cannot be forwarded: notice they are gone.
+  const chain = launchers();
+  const watch = setInterval(() => {
+    if (chain.every(alive)) return;
+    console.error("error: the command that started this render is gone; stopping the renderer");
+    forward("SIGTERM")();
+    setTimeout(forward("SIGKILL"), 5000);
+  }, 500);
+  const status = await child.status;
+  clearInterval(watch);
+  for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+  await child.stdin.close().catch(() => {});
+  if (status.signal) return 128 + signalNumber(status.signal);
+  return status.code;
+}
+
+function signalNumber(signal: Deno.Signal): number {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ??
+    1;
+}
+
+if (import.meta.main) Deno.exit(await launch(Deno.args));
