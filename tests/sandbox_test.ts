@@ -148,14 +148,14 @@ async function until(what: string, test: () => Promise<boolean>, seconds: number
   throw new Error(`timed out waiting for ${what}`);
 }
 
-Deno.test("SIGTERM to the launcher stops the renderer; SIGKILL to deno task stops it too; reruns resume", async () => {
+Deno.test("SIGTERM or SIGKILL to the launcher, SIGKILL to deno task: the renderer stops; a rerun resumes", async () => {
   const sceneDir = await Deno.makeTempDir({ prefix: "synthvid_scene_" });
   await Deno.writeTextFile(`${sceneDir}/scene.yaml`, SCENE().replace("clips: 2", "clips: 400"));
   const out = `${sceneDir}/out`;
   // Finished clips (the manifest is written at the end of a run; a killed run has none).
   const finished = async () =>
     (await listing(out).catch(() => [] as string[])).filter((n) => n.startsWith("clip_")).length;
-  for (const kill of ["launcher SIGTERM", "task SIGKILL"]) {
+  for (const kill of ["launcher SIGTERM", "launcher SIGKILL", "task SIGKILL"]) {
     const task = new Deno.Command(Deno.execPath(), {
       args: [
         "task",
@@ -175,7 +175,7 @@ Deno.test("SIGTERM to the launcher stops the renderer; SIGKILL to deno task stop
     await until("a clip", async () => (await finished()) > done, 60);
     const renderer = await processesWith("engine/cli/render.ts", out);
     assert(renderer.length > 0, "the renderer runs");
-    if (kill === "launcher SIGTERM") {
+    if (kill.startsWith("launcher")) {
       // Not the npm package's bin.cjs wrapper that deno task puts in between.
       let launcher = 0;
       for (const pid of await processesWith("engine/cli/launch.ts", sceneDir)) {
@@ -183,7 +183,7 @@ Deno.test("SIGTERM to the launcher stops the renderer; SIGKILL to deno task stop
         if (!cmdline.includes("bin.cjs")) launcher = pid;
       }
       assert(launcher > 0, "the launcher runs");
-      Deno.kill(launcher, "SIGTERM");
+      Deno.kill(launcher, kill === "launcher SIGTERM" ? "SIGTERM" : "SIGKILL");
       const status = await task.status;
       assert(!status.success, "the task reports the stop");
     } else {

@@ -253,6 +253,57 @@ gpuTest(
 );
 
 gpuTest(
+  "a full disk stops the run with one error instead of failing every clip; a rerun resumes",
+  async () => {
+    let full = true;
+    const disk = definePlugin({
+      id: "action/disk_fills",
+      kind: "action",
+      description: "the disk is full from clip 1 on, until space is freed",
+      defaults: {},
+      create: () => ({
+        clipStart(ctx) {
+          if (full && ctx.clip >= 1) {
+            throw Object.assign(new Error("No space left on device (os error 28)"), {
+              code: "ENOSPC",
+            });
+          }
+        },
+      }),
+    });
+    const yaml = `${SMALL}\nplugins:\n  - { use: action/disk_fills }\n`;
+    const dir = await Deno.makeTempDir({ prefix: "synthvid_full_" });
+    await Deno.writeTextFile(`${dir}/scene.yaml`, yaml);
+    const gpu = await testGpu();
+    const error = await renderDataset({
+      scene: `${dir}/scene.yaml`,
+      out: `${dir}/out`,
+      overrides: { clips: 4, frames: 4 },
+      registry: [...builtins, disk],
+      gpu,
+      log: () => {},
+    }).catch((e) => e);
+    assertEquals(error.name, "DiskFullError");
+    assert(error.message.includes("clip 1") && error.message.includes("resume"), error.message);
+    const lines = (await Deno.readTextFile(`${dir}/out/manifest.jsonl`)).trim().split("\n");
+    assertEquals(lines.map((l) => JSON.parse(l).status), ["ok"]);
+    full = false;
+    const again = await renderDataset({
+      scene: `${dir}/scene.yaml`,
+      out: `${dir}/out`,
+      overrides: { clips: 4, frames: 4 },
+      registry: [...builtins, disk],
+      gpu,
+      log: () => {},
+    });
+    assertEquals([again.kept, again.failed, again.clips.length], [1, 0, 3]);
+    const all = (await Deno.readTextFile(`${dir}/out/manifest.jsonl`)).trim().split("\n");
+    assertEquals(all.map((l) => JSON.parse(l).status), ["ok", "ok", "ok", "ok"]);
+    await Deno.remove(dir, { recursive: true });
+  },
+);
+
+gpuTest(
   "a run in which every clip fails leaves no new output folder behind",
   async () => {
     const broken = definePlugin({

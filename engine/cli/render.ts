@@ -3,7 +3,7 @@ import { parseCommandLine, UsageError } from "./args.ts";
 import { formatFraming, summarizeFraming } from "../dataset/clip_quality.ts";
 import { ResumeError } from "../dataset/resume.ts";
 import { FolderLockedError } from "../dataset/run_lock.ts";
-import { renderDataset } from "../run/dataset_run.ts";
+import { DiskFullError, renderDataset } from "../run/dataset_run.ts";
 import { SceneError } from "../config/scene_file.ts";
 import { manifestName, parseShard, type Shard, ShardError } from "../dataset/shard.ts";
 
@@ -116,6 +116,10 @@ export async function main(argv: string[]): Promise<number> {
     if (framing) console.error(formatFraming(framing));
     return summary.failed > 0 ? 1 : 0;
   } catch (error) {
+    if (error instanceof DiskFullError) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
     if (
       error instanceof SceneError || error instanceof RangeError || error instanceof ResumeError ||
       error instanceof FolderLockedError

@@ -54,6 +54,21 @@ export interface RunOptions {
   resume?: boolean;
 }
 
+/** The output's file system is full: the run stops (finished clips stay; a rerun resumes). */
+export class DiskFullError extends Error {
+  override name = "DiskFullError";
+}
+
+function isDiskFull(error: unknown): boolean {
+  for (let e = error as { code?: string; message?: string; cause?: unknown } | undefined; e;) {
+    if (e.code === "ENOSPC" || /No space left on device|os error 28\b/.test(e.message ?? "")) {
+      return true;
+    }
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 export interface RunSummary {
   config: SceneConfig;
   clips: ClipResult[];
@@ -135,6 +150,14 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     } catch (error) {
       await Deno.remove(partial, { recursive: true }).catch(() => {});
       if (result.status === "ok") result = failed(result.clip, error);
+      // Every later clip would fail the same way: stop with one error; a rerun resumes.
+      if (isDiskFull(error)) {
+        throw new DiskFullError(
+          `the disk holding ${out} is full (clip ${result.clip}: ${result.error}); ` +
+            `${results.filter((r) => r.status === "ok").length} clip(s) finished this run. ` +
+            `Free space and run the same command again to resume.`,
+        );
+      }
       log(`clip ${result.clip} failed: ${result.error}`);
     }
     // The summary keeps every clip for the whole run, so not what labels.json already holds:
@@ -215,6 +238,8 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
       }
       await writing;
       writing = settle(rendered, dirName, partial, clipStarted);
+      // It may reject (a full disk) while the next clip renders; the next `await writing` throws.
+      writing.catch(() => {});
     }
     await writing;
   } finally {
