@@ -203,3 +203,32 @@ Deno.test("SIGTERM or SIGKILL to the launcher, SIGKILL to deno task: the rendere
   assert(said.includes(`kept ${kept} finished clip(s)`), said);
   await Deno.remove(sceneDir, { recursive: true });
 });
+
+Deno.test("a file outside the scene's folder needs its folder under `read:`; then the render may read it", async () => {
+  const { encodeWav } = await import("../engine/audio/wav.ts");
+  const sceneDir = await Deno.makeTempDir({ prefix: "synthvid_scene_" });
+  const data = await Deno.makeTempDir({ prefix: "synthvid_data_" });
+  const tone = new Float32Array(4800).map((_, n) => 0.3 * Math.sin(n * 0.1));
+  await Deno.writeFile(`${data}/tone.wav`, encodeWav([tone], 48000, "pcm16"));
+  const sound =
+    `plugins:\n  - { use: audio/clips, name: beep, with: { file: ${data}/tone.wav, object: ball } }\n`;
+  await Deno.writeTextFile(`${sceneDir}/scene.yaml`, SCENE(sound));
+  const out = `${sceneDir}/out`;
+  const refused = await render(["--scene", `${sceneDir}/scene.yaml`, "--out", out]).output();
+  const said = new TextDecoder().decode(refused.stderr);
+  assertEquals(refused.code, 2, said);
+  assert(said.includes("scene.yaml:") && said.includes("read:"), said);
+  assertEquals(await Deno.stat(out).then(() => true, () => false), false);
+  await Deno.writeTextFile(`${sceneDir}/scene.yaml`, SCENE(`read: [${data}]\n${sound}`));
+  const granted = await render(["--scene", `${sceneDir}/scene.yaml`, "--out", out]).output();
+  assertEquals(granted.code, 0, new TextDecoder().decode(granted.stderr));
+  const report = JSON.parse(await Deno.readTextFile(`${out}/clip_00000/audio.json`));
+  assertEquals(report.sources.map((s: { name: string }) => s.name), ["beep"]);
+  // A listed folder that does not exist is a located error.
+  await Deno.writeTextFile(`${sceneDir}/scene.yaml`, SCENE(`read: [${data}/missing]\n`));
+  const missing = await render(["--scene", `${sceneDir}/scene.yaml`, "--out", `${out}2`]).output();
+  const text = new TextDecoder().decode(missing.stderr);
+  assertEquals(missing.code, 2, text);
+  assert(/scene\.yaml:\d+:\d+/.test(text) && text.includes("is not a folder"), text);
+  for (const dir of [sceneDir, data]) await Deno.remove(dir, { recursive: true });
+});

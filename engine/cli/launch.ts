@@ -13,6 +13,7 @@
  * code; it runs with all permissions because Deno grants /proc (where it watches those
  * processes) only to such runs.
  */
+import { parse } from "yaml";
 import { V8_FLAGS } from "../run/memory.ts";
 
 /** Environment variables the renderer reads, and nothing else. */
@@ -34,7 +35,14 @@ export const RENDER_ENV = [
 ];
 
 const PROJECT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-const RENDERER = `${PROJECT}/engine/cli/render.ts`;
+/** The commands the launcher runs, sandboxed: they load scene files and the plugins they import. */
+const COMMANDS = {
+  render: `${PROJECT}/engine/cli/render.ts`,
+  plan: `${PROJECT}/engine/cli/plan.ts`,
+  validate: `${PROJECT}/engine/cli/validate.ts`,
+};
+export type Command = keyof typeof COMMANDS;
+const RENDERER = COMMANDS.render;
 
 /** The value of `--name VALUE` or `--name=VALUE` in argv, and where it is. */
 function flagValue(argv: string[], name: string): { value?: string; index: number } {
@@ -92,6 +100,21 @@ function nativeLibraries(): string[] {
   return files.sort();
 }
 
+/** The folders a scene lists under `read:` (absolute), as far as the file can be read here. */
+function sceneReads(scene: string): string[] {
+  const dir = scene.slice(0, scene.lastIndexOf("/")) || "/";
+  try {
+    const doc = parse(Deno.readTextFileSync(scene)) as { read?: unknown };
+    if (!Array.isArray(doc?.read)) return [];
+    return doc.read.filter((p): p is string => typeof p === "string").map((p) =>
+      real(absolute(p, dir))
+    );
+  } catch {
+    // The child reports a missing or broken scene file with its line and column.
+    return [];
+  }
+}
+
 export interface RenderPlan {
   /** deno run arguments for the child. */
   args: string[];
@@ -131,7 +154,7 @@ export function planRender(argv: string[], cwd: string): RenderPlan | string {
     else if (rewritten[index].startsWith(`--${name}=`)) rewritten[index] = `--${name}=${value}`;
     else rewritten[index] = value;
   }
-  const read = [...new Set([project, sceneDir, realOut])];
+  const read = [...new Set([project, sceneDir, ...sceneReads(realScene), realOut])];
   const args = [
     "run",
     "--no-prompt",
@@ -148,6 +171,48 @@ export function planRender(argv: string[], cwd: string): RenderPlan | string {
   const env: Record<string, string> = { SYNTHVID_LAUNCHED: "1" };
   if (libraries.length === 1) env.NAPI_RS_NATIVE_LIBRARY_PATH = libraries[0];
   return { args, env, scene: realScene, out: realOut };
+}
+
+/**
+ * `deno task plan` / `validate`: they load scenes and their plugins but write nothing, so the
+ * child may read the project and the scenes' folders (and their `read:` folders), nothing else.
+ */
+export function planReadOnly(
+  command: "plan" | "validate",
+  argv: string[],
+  cwd: string,
+): RenderPlan {
+  const rewritten = [...argv];
+  const scenes: string[] = [];
+  if (command === "plan") {
+    const { value, index } = flagValue(rewritten, "scene");
+    const scene = absolute(value ?? "scenes/default.yaml", cwd);
+    scenes.push(scene);
+    if (index < 0) rewritten.push("--scene", scene);
+    else if (rewritten[index].startsWith("--scene=")) rewritten[index] = `--scene=${scene}`;
+    else rewritten[index] = scene;
+  } else {
+    rewritten.forEach((arg, i) => {
+      if (arg.startsWith("-")) return;
+      rewritten[i] = absolute(arg, cwd);
+      scenes.push(rewritten[i]);
+    });
+  }
+  const read = new Set([real(PROJECT)]);
+  for (const scene of scenes) {
+    const file = real(scene);
+    read.add(file.slice(0, file.lastIndexOf("/")) || "/");
+    for (const folder of sceneReads(file)) read.add(folder);
+  }
+  const args = [
+    "run",
+    "--no-prompt",
+    `--allow-read=${[...read].join(",")}`,
+    `--allow-env=${RENDER_ENV.join(",")}`,
+    COMMANDS[command],
+    ...rewritten,
+  ];
+  return { args, env: {}, scene: scenes[0] ?? "", out: "" };
 }
 
 /** One process that started the launcher, as /proc knows it. */
@@ -186,14 +251,22 @@ function launchers(): Ancestor[] {
 
 const alive = (a: Ancestor) => procStat(a.pid)?.started === a.started;
 
-export async function launch(argv: string[]): Promise<number> {
+export async function launch(command: string, argv: string[]): Promise<number> {
+  if (!(command in COMMANDS)) {
+    console.error(`usage: launch.ts ${Object.keys(COMMANDS).join("|")} [flags]`);
+    return 2;
+  }
   if (argv.includes("--help") || argv.includes("-h")) {
-    // Help needs no sandbox: the renderer prints it.
-    const help = new Deno.Command(Deno.execPath(), { args: ["run", RENDERER, ...argv] }).spawn();
+    // Help needs no sandbox: the command prints it.
+    const help = new Deno.Command(Deno.execPath(), {
+      args: ["run", COMMANDS[command as Command], ...argv],
+    }).spawn();
     return (await help.status).code;
   }
   const cwd = Deno.env.get("INIT_CWD") ?? Deno.cwd();
-  const plan = planRender(argv, cwd);
+  const plan = command === "render"
+    ? planRender(argv, cwd)
+    : planReadOnly(command as "plan" | "validate", argv, cwd);
   if (typeof plan === "string") {
     console.error(`error: ${plan}`);
     return 2;
@@ -236,4 +309,4 @@ function signalNumber(signal: Deno.Signal): number {
     1;
 }
 
-if (import.meta.main) Deno.exit(await launch(Deno.args));
+if (import.meta.main) Deno.exit(await launch(Deno.args[0] ?? "", Deno.args.slice(1)));

@@ -44,6 +44,8 @@ export interface SceneConfig {
   outputs: OutputName[];
   /** Clips whose acting objects are framed in fewer than `minFramed` of frames are drawn again. */
   framing: { minFramed: number; redraws: number };
+  /** Folders outside the scene's own that its files may come from (`read:`, absolute). */
+  read: string[];
   /** The validated document (camera, lights, objects… may hold samplers). */
   doc: Record<string, unknown>;
   /** Mesh keys → absolute asset paths. */
@@ -138,6 +140,7 @@ export const sceneSchema: Schema = {
     fps: num({ min: 1, max: 1000 }),
     size: { type: "any" },
     outputs: { type: "list", items: str(OUTPUTS) },
+    read: { type: "list", items: str() },
     framing: {
       type: "object",
       fields: {
@@ -291,7 +294,21 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
   // Assets: mesh keys from glTF files next to the scene.
   const assets: Record<string, string> = {};
   const rawAssets = (value.assets ?? {}) as Record<string, unknown>;
-  const resolve = (path: string) => resolveInside(dir, path);
+  // Folders besides the scene's own that file options may name (the render grants them).
+  const read: string[] = [];
+  for (const [i, path] of (Array.isArray(value.read) ? value.read : []).entries()) {
+    if (typeof path !== "string") continue;
+    const folder = normalizePath(path.startsWith("/") ? path : `${dir}/${path}`);
+    let isDirectory = false;
+    try {
+      isDirectory = Deno.statSync(folder).isDirectory;
+    } catch {
+      // reported below
+    }
+    if (isDirectory) read.push(folder);
+    else report({ path: ["read", i], message: `"${path}" is not a folder (${folder})` });
+  }
+  const resolve = (path: string) => resolveInside(dir, path, read);
   for (const [key, path] of Object.entries(rawAssets)) {
     if (typeof path !== "string") {
       report({
@@ -340,7 +357,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
   for (const [i, path] of imports.entries()) {
     if (typeof path !== "string") continue;
     try {
-      const module = await import(toFileUrl(resolveInside(dir, path)).href);
+      const module = await import(toFileUrl(resolve(path)).href);
       const found = Object.values(module).filter(isPluginDefinition);
       if (found.length === 0) {
         report({ path: ["import", i], message: `"${path}" exports no plugin (use definePlugin)` });
@@ -429,6 +446,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
       minFramed: (framing?.min_framed as number | undefined) ?? DEFAULT_MIN_FRAMED,
       redraws: (framing?.redraws as number | undefined) ?? 0,
     },
+    read,
     doc: value,
     assets,
     plugins,
@@ -484,23 +502,36 @@ export function formatPath(path: (string | number)[]): string {
 }
 
 /** Resolves a path relative to `dir`, rejecting absolute paths and `..` escapes. */
-export function resolveInside(dir: string, path: string): string {
-  if (path.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(path)) {
-    throw new SceneError(path, [
-      `"${path}": absolute paths are not allowed; use a path relative to the scene file`,
-    ]);
+/**
+ * `path` (from a scene file in `dir`) as an absolute path, refused unless it stays inside `dir`
+ * or inside one of the `read` folders the scene lists.
+ */
+export function resolveInside(dir: string, path: string, read: readonly string[] = []): string {
+  const absolutePath = path.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(path);
+  const base = normalizePath(dir);
+  const full = normalizePath(absolutePath ? path : `${base}/${path}`);
+  const inside = (root: string) => full === root || full.startsWith(`${root}/`);
+  if (inside(base) || read.some(inside)) {
+    if (!absolutePath || read.some(inside)) return full;
   }
+  throw new SceneError(path, [
+    absolutePath
+      ? `"${path}": absolute paths are not allowed; use a path relative to the scene file ` +
+        `(or list its folder under \`read:\`)`
+      : `"${path}": ".." is not allowed; keep files inside the scene's folder ` +
+        `(or list the folder under \`read:\`)`,
+  ]);
+}
+
+/** `path` with "." and ".." parts resolved (no file system access). */
+export function normalizePath(path: string): string {
   const parts: string[] = [];
   for (const part of path.split(/[\\/]+/)) {
     if (part === "" || part === ".") continue;
-    if (part === "..") {
-      throw new SceneError(path, [
-        `"${path}": ".." is not allowed; keep files inside the scene's folder`,
-      ]);
-    }
-    parts.push(part);
+    if (part === "..") parts.pop();
+    else parts.push(part);
   }
-  return `${dir}/${parts.join("/")}`;
+  return `/${parts.join("/")}`;
 }
 
 export function absolute(path: string): string {
