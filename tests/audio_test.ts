@@ -28,6 +28,7 @@ import type {
   PluginDefinition,
 } from "../engine/plugin/contract.ts";
 import { Rng } from "../engine/scene/rng.ts";
+import { resolveInside } from "../engine/config/scene_file.ts";
 import { Scene, type Vec3 } from "../engine/scene/scene.ts";
 import { primitives } from "../engine/scene/mesh.ts";
 import { createVideoWriter } from "../engine/dataset/video.ts";
@@ -155,6 +156,7 @@ async function runPlugin(
     key,
     rawOptions: { ...definition.defaults, ...options },
     sceneDir: clip.sceneDir ?? "",
+    resolve: (path) => resolveInside(clip.sceneDir ?? ".", path),
     seed: clip.seed ?? 1,
   });
   const ctx: FrameContext<Options> = {

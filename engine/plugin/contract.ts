@@ -84,6 +84,11 @@ export interface SetupContext<O extends Options> {
   rawOptions: O;
   /** Folder of the scene file, for plugin assets named relative to it. */
   sceneDir: string;
+  /**
+   * A file option as an absolute path: relative to the scene, inside its folder or a folder it
+   * lists under `read:` (what the render may read); throws a SceneError otherwise.
+   */
+  resolve(path: string): string;
   seed: number;
 }
 

@@ -5,7 +5,12 @@
  * `planDataset` runs the same clip loop without rendering.
  */
 import { MeshLibrary } from "../config/scene_build.ts";
-import { loadScene, type SceneConfig, type SceneOverrides } from "../config/scene_file.ts";
+import {
+  loadScene,
+  resolveInside,
+  type SceneConfig,
+  type SceneOverrides,
+} from "../config/scene_file.ts";
 import { datasetJson } from "../dataset/dataset_json.ts";
 import { clipDirName, Manifest, manifestLine } from "../dataset/manifest.ts";
 import { RecorderThread } from "../dataset/recorder_thread.ts";
@@ -98,6 +103,7 @@ async function prepare(options: RunOptions) {
       key: entry.key,
       rawOptions: entry.options as Options,
       sceneDir: config.dir,
+      resolve: (path) => resolveInside(config.dir, path, config.read),
       seed: config.seed,
     });
   }

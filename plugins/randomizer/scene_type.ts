@@ -18,7 +18,6 @@ import { pickColor } from "../../engine/scene/palette.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
 import { type EnvironmentImage, setEnvironment } from "../../engine/scene/render_settings.ts";
 import type { Vec3 } from "../../engine/scene/scene.ts";
-import { resolveInside } from "../../engine/config/scene_file.ts";
 import { place } from "./lighting.ts";
 
 export const SCENE_TYPES = ["env", "basic", "empty"] as const;
@@ -76,10 +75,10 @@ export const sceneTypeRandomizer = definePlugin({
   creates: () => ({ names: ["room_*"], classes: ["floor", "wall"] }),
   create() {
     const files = new Map<string, EnvironmentImage>();
-    let sceneDir = ".";
+    let resolve = (path: string) => path;
     return {
       setup(ctx) {
-        sceneDir = ctx.sceneDir;
+        resolve = ctx.resolve;
       },
       async clipStart(ctx) {
         const o = ctx.options;
@@ -95,7 +94,7 @@ export const sceneTypeRandomizer = definePlugin({
           const intensity = draw(o.env_intensity_range);
           if (o.hdr) {
             if (!files.has(o.hdr)) {
-              files.set(o.hdr, decodeHdr(await Deno.readFile(resolveInside(sceneDir, o.hdr))));
+              files.set(o.hdr, decodeHdr(await Deno.readFile(resolve(o.hdr))));
             }
             image = files.get(o.hdr)!;
             name = `file:${o.hdr}`;
