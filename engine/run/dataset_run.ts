@@ -17,6 +17,7 @@ import { RecorderThread } from "../dataset/recorder_thread.ts";
 import { claimDataset, planResume, removeLeftovers, sceneDigest } from "../dataset/resume.ts";
 import { lockName, manifestName, partialName, type Shard, shardClips } from "../dataset/shard.ts";
 import { lockRun, type RunLock } from "../dataset/run_lock.ts";
+import { DiskFullError, isDiskFull } from "../dataset/disk_full.ts";
 import { acquireGpu, describeGpu, type Gpu } from "../gpu/gpu.ts";
 import { Renderer } from "../gpu/renderer.ts";
 import type { ActionEvent, Caption, Options, PluginDefinition } from "../plugin/contract.ts";
@@ -33,6 +34,7 @@ import { collectGarbageNow } from "./memory.ts";
 export type { ClipResult };
 export { VERSION } from "../dataset/dataset_json.ts";
 export { V8_FLAGS } from "./memory.ts";
+export { DiskFullError } from "../dataset/disk_full.ts";
 
 export interface RunOptions {
   /** Scene YAML file. */
@@ -57,21 +59,6 @@ export interface RunOptions {
   shard?: Shard;
   /** Require a previous run in `out` to continue (resuming a run of the same scene happens anyway). */
   resume?: boolean;
-}
-
-/** The output's file system is full: the run stops (finished clips stay; a rerun resumes). */
-export class DiskFullError extends Error {
-  override name = "DiskFullError";
-}
-
-function isDiskFull(error: unknown): boolean {
-  for (let e = error as { code?: string; message?: string; cause?: unknown } | undefined; e;) {
-    if (e.code === "ENOSPC" || /No space left on device|os error 28\b/.test(e.message ?? "")) {
-      return true;
-    }
-    e = e.cause as typeof e;
-  }
-  return false;
 }
 
 export interface RunSummary {
