@@ -44,6 +44,8 @@ struct Frame {
   env: vec4f,
   // diffuse irradiance of the environment, 9 SH coefficients (rgb, pre-scaled)
   env_sh: array<vec4f, 9>,
+  // x: tone mapping curve (0 none, 1 PBR Neutral, 2 ACES fit), y: exposure scale (2^EV)
+  tone: vec4f,
 }
 
 // One drawn part of an object; several parts may share one instance id.

@@ -36,6 +36,36 @@ fn linear_to_srgb(c: vec3f) -> vec3f {
   return select(1.055 * pow(x, vec3f(1.0 / 2.4)) - 0.055, x * 12.92, x <= vec3f(0.0031308));
 }
 
+// Khronos PBR Neutral: identity below START apart from the black offset; highlights roll off.
+fn tone_neutral(c_in: vec3f) -> vec3f {
+  let start = 0.8 - 0.04;
+  let low = min(c_in.r, min(c_in.g, c_in.b));
+  let offset = select(0.04, low - 6.25 * low * low, low < 0.08);
+  var c = c_in - offset;
+  let peak = max(c.r, max(c.g, c.b));
+  if (peak < start) {
+    return c;
+  }
+  let d = 1.0 - start;
+  let new_peak = 1.0 - d * d / (peak + d - start);
+  c *= new_peak / peak;
+  let t = 1.0 - 1.0 / (0.15 * (peak - new_peak) + 1.0);
+  return mix(c, vec3f(new_peak), t);
+}
+
+// Linear radiance -> display sRGB (RGB only; engine/scene/tone_mapping.ts is the reference).
+fn display(radiance: vec3f) -> vec3f {
+  let x = max(radiance * frame.tone.y, vec3f(0.0));
+  var c = x;
+  if (frame.tone.x == 1.0) {
+    c = tone_neutral(x);
+  } else if (frame.tone.x == 2.0) {
+    let y = x * 0.6; // the fit takes ACES-exposed input (Narkowicz 2015)
+    c = y * (2.51 * y + 0.03) / (y * (2.43 * y + 0.59) + 0.14);
+  }
+  return linear_to_srgb(c);
+}
+
 // GGX / Smith / Schlick: the usual metal-roughness model.
 fn brdf(n: vec3f, v: vec3f, l: vec3f, albedo: vec3f, roughness: f32, metalness: f32) -> vec3f {
   let h = normalize(v + l);
@@ -172,7 +202,7 @@ fn fs_main(in: VertexOut, @builtin(front_facing) front: bool) -> GBufferOut {
     n = -n;
   }
   var out: GBufferOut;
-  out.rgb = vec4f(linear_to_srgb(shade(in, front)), 1.0);
+  out.rgb = vec4f(display(shade(in, front)), 1.0);
   // metric depth along the viewing axis (camera looks down -z in view space)
   out.depth = bitcast<u32>(-in.view_pos.z);
   // camera-space normal in the OpenCV frame (x right, y down, z forward)
@@ -187,7 +217,7 @@ fn fs_main(in: VertexOut, @builtin(front_facing) front: bool) -> GBufferOut {
 // Colour only: the supersampled rgb pass (labels come from fs_main at 1×).
 @fragment
 fn fs_color(in: VertexOut, @builtin(front_facing) front: bool) -> @location(0) vec4f {
-  return vec4f(linear_to_srgb(shade(in, front)), 1.0);
+  return vec4f(display(shade(in, front)), 1.0);
 }
 
 struct SkyOut {
@@ -219,7 +249,7 @@ fn sky_direction(ndc: vec2f) -> vec3f {
 @fragment
 fn fs_sky(in: SkyOut) -> GBufferOut {
   var out: GBufferOut;
-  out.rgb = vec4f(linear_to_srgb(env_radiance(sky_direction(in.ndc), 0.0)), 1.0);
+  out.rgb = vec4f(display(env_radiance(sky_direction(in.ndc), 0.0)), 1.0);
   out.depth = 0x7f800000u; // +inf: background
   out.normal = vec4f(0.0);
   out.id = 0u;
@@ -229,5 +259,5 @@ fn fs_sky(in: SkyOut) -> GBufferOut {
 
 @fragment
 fn fs_sky_color(in: SkyOut) -> @location(0) vec4f {
-  return vec4f(linear_to_srgb(env_radiance(sky_direction(in.ndc), 0.0)), 1.0);
+  return vec4f(display(env_radiance(sky_direction(in.ndc), 0.0)), 1.0);
 }

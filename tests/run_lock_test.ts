@@ -3,6 +3,19 @@ import { assert, assertEquals, assertRejects } from "./assert.ts";
 import { testGpu } from "./helpers.ts";
 import { renderDataset } from "../engine/run/dataset_run.ts";
 import { FolderLockedError, lockRun } from "../engine/dataset/run_lock.ts";
+import { definePlugin } from "../engine/plugin/contract.ts";
+import { builtins } from "../plugins/mod.ts";
+
+/** Holds the first clip until the test lets go, so the first run surely holds the folder. */
+let letGo: () => void = () => {};
+const released = new Promise<void>((resolve) => letGo = resolve);
+const hold = definePlugin({
+  id: "action/hold",
+  kind: "action",
+  description: "waits for the test before the first clip",
+  defaults: {},
+  create: () => ({ clipStart: () => released }),
+});
 
 const gpuTest = { sanitizeResources: false, sanitizeOps: false };
 const SCENE = `
@@ -16,6 +29,8 @@ camera: { position: [0, 1, 4], look_at: [0, 0.5, 0] }
 objects:
   - { name: floor, mesh: plane, scale: [6, 1, 6] }
   - { name: ball, mesh: sphere, position: [0, 0.5, 0], scale: 0.5 }
+plugins:
+  - { use: action/hold }
 `;
 
 async function sceneFile() {
@@ -30,10 +45,11 @@ Deno.test({
   async fn() {
     const dir = await sceneFile();
     const out = `${dir}/out`;
-    const run = (log: (line: string) => void = () => {}) =>
-      renderDataset({ scene: `${dir}/scene.yaml`, out, gpu: undefined, log }).catch((e) => e);
+    const registry = [...builtins, hold];
+    const run = () =>
+      renderDataset({ scene: `${dir}/scene.yaml`, out, registry, log: () => {} }).catch((e) => e);
     const gpu = await testGpu();
-    const first = renderDataset({ scene: `${dir}/scene.yaml`, out, gpu, log: () => {} });
+    const first = renderDataset({ scene: `${dir}/scene.yaml`, out, gpu, registry, log: () => {} });
     // Wait until the first run holds the folder.
     while (!(await Deno.stat(`${out}/.lock`).then(() => true, () => false))) {
       await new Promise((r) => setTimeout(r, 5));
@@ -41,8 +57,9 @@ Deno.test({
     const second = await run();
     assert(second instanceof FolderLockedError, String(second));
     assert(second.message.includes(`pid ${Deno.pid}`), second.message);
+    letGo();
     const summary = await first;
-    assertEquals(summary.failed, 0);
+    assertEquals(summary.failed, 0, JSON.stringify(summary.clips.filter((c) => c.error)));
     const lines = (await Deno.readTextFile(`${out}/manifest.jsonl`)).trim().split("\n");
     assertEquals(lines.map((l) => JSON.parse(l).status), Array(6).fill("ok"));
     assertEquals(await Deno.stat(`${out}/.lock`).then(() => true, () => false), false);

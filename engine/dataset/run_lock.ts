@@ -21,7 +21,12 @@ export async function lockRun(out: string, name: string): Promise<RunLock> {
     const file = await Deno.open(path, { read: true, write: true, create: true });
     if (!(await file.tryLock(true))) {
       file.close();
-      const holder = await Deno.readTextFile(path).then(JSON.parse).catch(() => undefined);
+      // The holder writes who it is just after it takes the lock: give it a moment.
+      let holder: { pid?: number; host?: string } | undefined;
+      for (let wait = 0; wait < 20 && !holder?.pid; wait++) {
+        holder = await Deno.readTextFile(path).then(JSON.parse).catch(() => undefined);
+        if (!holder?.pid) await new Promise((r) => setTimeout(r, 10));
+      }
       const who = holder?.pid ? `pid ${holder.pid} on ${holder.host}` : "another process";
       throw new FolderLockedError(
         `${out} is being rendered by another run (${who}, lock ${path}); ` +

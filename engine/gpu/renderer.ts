@@ -24,6 +24,7 @@ import { TextureStore } from "./texture_store.ts";
 import { TextureGenerator } from "./texture_generator.ts";
 import { type Bounds, fitShadow, ShadowPass } from "./shadow_pass.ts";
 import { type Environment, renderSettings } from "../scene/render_settings.ts";
+import { TONE_MAPPING_CODE } from "../scene/tone_mapping.ts";
 import { environmentMips, irradianceSh } from "../scene/environment.ts";
 import { meshBounds, type MeshData } from "../scene/mesh.ts";
 
@@ -34,7 +35,7 @@ export interface RendererOptions {
   inFlight?: number;
 }
 
-const FRAME_UNIFORM_BYTES = 1200; // see Frame in common.wgsl
+const FRAME_UNIFORM_BYTES = 1216; // see Frame in common.wgsl
 /** Shadows cover at most this far (metres) around the camera. */
 const SHADOW_REACH = 25;
 const INSTANCE_FLOATS = 60; // 3 mat4 + 3 vec4 (see Instance in common.wgsl)
@@ -420,6 +421,8 @@ export class Renderer {
       }
       for (let i = 0; i < 9; i++) f.set(this.#envSh.sh.subarray(i * 3, i * 3 + 3), 264 + i * 4);
     }
+    f[300] = TONE_MAPPING_CODE[settings.toneMapping];
+    f[301] = 2 ** settings.exposure;
     this.#device.queue.writeBuffer(this.#frameUniform, 0, f);
     return key >= 0 && bounds !== undefined;
   }

@@ -239,7 +239,8 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     await writing.catch(() => {});
     await manifest?.flush();
     recording?.close();
-    await Deno.remove(partialRoot, { recursive: true }).catch(() => {});
+    // A run refused by the lock touches nothing: the folder is another run's.
+    if (lock) await Deno.remove(partialRoot, { recursive: true }).catch(() => {});
     renderer?.destroy();
     if (gpu && !options.gpu) gpu.destroy();
     await disposeAll(instances);

@@ -5,6 +5,7 @@
  * renderer reads them at render time.
  */
 import type { Scene } from "./scene.ts";
+import type { ToneMapping } from "./tone_mapping.ts";
 
 /** An equirectangular HDR image: linear RGB float triples, top row = straight up. */
 export interface EnvironmentImage {
@@ -34,6 +35,10 @@ export interface RenderSettings {
   shadowMapSize: number;
   /** RGB is rendered at this factor per axis and averaged down (1 = off); labels stay 1×. */
   supersample: number;
+  /** Curve from linear radiance to display values (RGB only; see tone_mapping.ts). */
+  toneMapping: ToneMapping;
+  /** Exposure in EV: radiance is scaled by 2^exposure before the curve. */
+  exposure: number;
   environment?: Environment;
 }
 
@@ -43,7 +48,7 @@ export const QUALITY_PRESETS: Record<Quality, { shadowMapSize: number; supersamp
 };
 
 export function defaultRenderSettings(): RenderSettings {
-  return { quality: "low", ...QUALITY_PRESETS.low };
+  return { quality: "low", ...QUALITY_PRESETS.low, toneMapping: "neutral", exposure: 0 };
 }
 
 const settings = new WeakMap<Scene, RenderSettings>();
