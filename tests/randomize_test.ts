@@ -272,7 +272,8 @@ lights: [{ type: directional, direction: [0, -1, 0], intensity: 0.6 }]
 objects:
   - { mesh: plane, scale: [8, 1, 8], color: [1, 1, 1], roughness: 1,
       texture: { pattern: checker, frequency: 8, tint: "#808080" } }
-plugins: [{ use: randomizer/test_probe }]
+# A linear display, so the tones' ratio is the radiance ratio.
+plugins: [{ use: randomizer/quality, with: { tone_mapping: none } }, { use: randomizer/test_probe }]
 `);
     const f = frames[0];
     const toLinear = (c: number) => {
