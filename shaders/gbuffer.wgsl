@@ -12,6 +12,8 @@
 override SHADOWS: bool = true;
 override ENVIRONMENT: bool = true;
 override TEXTURES: bool = true;
+// Tone mapping curve of object pixels (0 none, 1 PBR Neutral, 2 ACES fit); the sky reads frame.tone.x.
+override TONE: u32 = 1u;
 
 @group(1) @binding(0) var textures: texture_2d_array<f32>;
 @group(1) @binding(1) var texture_sampler: sampler;
@@ -53,17 +55,25 @@ fn tone_neutral(c_in: vec3f) -> vec3f {
   return mix(c, vec3f(new_peak), t);
 }
 
-// Linear radiance -> display sRGB (RGB only; engine/scene/tone_mapping.ts is the reference).
-fn display(radiance: vec3f) -> vec3f {
+// Linear radiance -> display sRGB with curve `mode` (engine/scene/tone_mapping.ts is the reference).
+fn display_with(radiance: vec3f, mode: u32) -> vec3f {
   let x = max(radiance * frame.tone.y, vec3f(0.0));
   var c = x;
-  if (frame.tone.x == 1.0) {
+  if (mode == 1u) {
     c = tone_neutral(x);
-  } else if (frame.tone.x == 2.0) {
+  } else if (mode == 2u) {
     let y = x * 0.6; // the fit takes ACES-exposed input (Narkowicz 2015)
     c = y * (2.51 * y + 0.03) / (y * (2.43 * y + 0.59) + 0.14);
   }
   return linear_to_srgb(c);
+}
+
+fn display(radiance: vec3f) -> vec3f {
+  return display_with(radiance, TONE);
+}
+
+fn display_sky(radiance: vec3f) -> vec3f {
+  return display_with(radiance, u32(frame.tone.x));
 }
 
 // GGX / Smith / Schlick: the usual metal-roughness model.
@@ -249,7 +259,7 @@ fn sky_direction(ndc: vec2f) -> vec3f {
 @fragment
 fn fs_sky(in: SkyOut) -> GBufferOut {
   var out: GBufferOut;
-  out.rgb = vec4f(display(env_radiance(sky_direction(in.ndc), 0.0)), 1.0);
+  out.rgb = vec4f(display_sky(env_radiance(sky_direction(in.ndc), 0.0)), 1.0);
   out.depth = 0x7f800000u; // +inf: background
   out.normal = vec4f(0.0);
   out.id = 0u;
@@ -259,5 +269,5 @@ fn fs_sky(in: SkyOut) -> GBufferOut {
 
 @fragment
 fn fs_sky_color(in: SkyOut) -> @location(0) vec4f {
-  return vec4f(display(env_radiance(sky_direction(in.ndc), 0.0)), 1.0);
+  return vec4f(display_sky(env_radiance(sky_direction(in.ndc), 0.0)), 1.0);
 }

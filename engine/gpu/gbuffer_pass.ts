@@ -28,6 +28,8 @@ export interface ShadingFeatures {
   environment: boolean;
   /** Some instance samples the texture array. */
   textures: boolean;
+  /** Tone mapping curve code (TONE_MAPPING_CODE): compiled in, a per-pixel branch costs. */
+  tone: number;
 }
 
 /** What the G-buffer pass needs besides geometry: bind group, sky, supersampling, features. */
@@ -130,7 +132,7 @@ export class GBufferPass {
   /** The object pipeline for `entryPoint` with `features` compiled in (made once, then cached). */
   #objects(entryPoint: "fs_main" | "fs_color", features: ShadingFeatures): GPURenderPipeline {
     const flags = [features.shadows, features.environment, features.textures];
-    const key = `${entryPoint}:${flags.map(Number).join("")}`;
+    const key = `${entryPoint}:${flags.map(Number).join("")}:${features.tone}`;
     let pipeline = this.#variants.get(key);
     if (!pipeline) {
       const targets = entryPoint === "fs_main" ? this.#targetStates : [{ format: TARGETS.rgb }];
@@ -138,6 +140,7 @@ export class GBufferPass {
         SHADOWS: Number(features.shadows),
         ENVIRONMENT: Number(features.environment),
         TEXTURES: Number(features.textures),
+        TONE: features.tone,
       });
       this.#variants.set(key, pipeline);
     }

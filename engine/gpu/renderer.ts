@@ -206,6 +206,7 @@ export class Renderer {
         shadows: shadowed,
         environment: environment !== undefined && environment.intensity > 0,
         textures: textured,
+        tone: TONE_MAPPING_CODE[settings.toneMapping],
       },
     };
     await this.#ring.push(meta, (staging) => {
