@@ -7,6 +7,7 @@
  * against that truth. Thresholds here are looser than the captioners' own
  * (a word must be clearly right, not exactly on the captioner's threshold).
  */
+import { HDRI_PLACES } from "../engine/scene/hdri_library.ts";
 import { horizontalShare } from "../engine/caption/observer.ts";
 import { COLOR_NAMES, materialColorName, nameSrgbColor } from "../engine/caption/color_names.ts";
 import { PALETTES } from "../engine/scene/palette.ts";
@@ -392,6 +393,7 @@ export function disagreements(
     "at dusk": "sky:dusk",
     "in a studio": "sky:studio",
   };
+  for (const [name, phrase] of Object.entries(HDRI_PLACES)) SKIES[phrase] = `hdri:${name}`;
   for (const [phrase, name] of Object.entries(SKIES)) {
     if (t.includes(phrase) && truth.environment !== name) {
       problems.push(`"${phrase}" but the environment is ${truth.environment ?? "none"}`);

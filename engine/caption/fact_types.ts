@@ -135,6 +135,8 @@ export interface SettingFacts {
   /** Floor colour name ("dark wood", "gray"). */
   floor?: string;
   sky?: typeof SKY_LOOKS[number];
+  /** Where a real environment map was taken ("in a workshop"), from the HDRI library. */
+  place?: string;
   /** Background colour name. */
   background?: string;
 }

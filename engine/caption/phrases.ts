@@ -214,7 +214,7 @@ export function settingPhrase(s: SettingFacts, rng: Rng, withFloor = false): str
     const features = listPhrase([walls, floor].filter(Boolean));
     return `${rng.choice(["in", "inside"])} a room${features ? ` with ${features}` : ""}`;
   }
-  if (s.type === "sky") return s.sky ? SKY_PHRASES[s.sky] : "";
+  if (s.type === "sky") return s.place ?? (s.sky ? SKY_PHRASES[s.sky] : "");
   if (s.background) {
     return rng.choice([
       `against ${withArticle(`${s.background} background`)}`,

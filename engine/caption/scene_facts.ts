@@ -5,6 +5,7 @@
  * background). Each word class has one rule here, and tests/caption_checker.ts
  * checks it against the labels independently.
  */
+import { HDRI_PLACES, type HdriName } from "../scene/hdri_library.ts";
 import type { Light, Vec3 } from "../scene/scene.ts";
 import { renderSettings } from "../scene/render_settings.ts";
 import { nameSrgbColor } from "./color_names.ts";
@@ -322,6 +323,10 @@ export function settingFacts(src: FactSources, objects: readonly ObjectFacts[]):
   }
   const environment = renderSettings(src.scene).environment;
   if (environment?.background) {
+    const hdri = /^hdri:([a-z]+)$/.exec(environment.name)?.[1];
+    if (hdri && hdri in HDRI_PLACES) {
+      return { type: "sky", place: HDRI_PLACES[hdri as HdriName], floor };
+    }
     const look = /^sky:([a-z]+)$/.exec(environment.name)?.[1];
     const sky = (SKY_LOOKS as readonly string[]).includes(look ?? "")
       ? look as SettingFacts["sky"]

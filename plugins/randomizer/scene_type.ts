@@ -14,6 +14,16 @@ import {
   type SkyPreset,
 } from "../../engine/scene/environment.ts";
 import { decodeHdr } from "../../engine/scene/hdr.ts";
+import { decodeExr } from "../../engine/scene/exr.ts";
+import {
+  HDRI_NAMES,
+  hdriCredit,
+  type HdriName,
+  INDOOR_HDRIS,
+  loadHdri,
+} from "../../engine/scene/hdri_library.ts";
+import { extractSun, upwardIrradiance } from "../../engine/scene/sun_from_environment.ts";
+import { checkFile, checkNames } from "../../engine/plugin/checks.ts";
 import { pickColor } from "../../engine/scene/palette.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
 import { type EnvironmentImage, setEnvironment } from "../../engine/scene/render_settings.ts";
@@ -21,6 +31,23 @@ import type { Vec3 } from "../../engine/scene/scene.ts";
 import { place } from "./lighting.ts";
 
 export const SCENE_TYPES = ["env", "basic", "empty"] as const;
+const HDRI_GROUPS = ["any", "indoor", "outdoor"];
+
+/** The library HDRIs an `hdri` option allows. */
+function hdriChoices(option: string): HdriName[] {
+  const names = new Set<HdriName>();
+  for (const item of option.split(",").map((s) => s.trim()).filter(Boolean)) {
+    if (item === "any") HDRI_NAMES.forEach((n) => names.add(n));
+    else if (item === "indoor") INDOOR_HDRIS.forEach((n) => names.add(n));
+    else if (item === "outdoor") {
+      HDRI_NAMES.filter((n) => !INDOOR_HDRIS.includes(n)).forEach((n) => names.add(n));
+    } else names.add(item as HdriName);
+  }
+  return [...names];
+}
+
+/** A white surface facing up under a library HDRI (sun included) has radiance 1. */
+const HDRI_UPWARD_IRRADIANCE = Math.PI;
 
 /** Metres between the walls and the camera or the farthest object when the room is built. */
 const ROOM_MARGIN = 3;
@@ -45,8 +72,14 @@ export const sceneTypeRandomizer = definePlugin({
     type: "env",
     /** Procedural sky look, or "auto" (drawn). Used by env, and by empty with background "sky". */
     sky: "auto",
-    /** A Radiance .hdr file relative to the scene; overrides the procedural sky. */
+    /** A Radiance .hdr or OpenEXR .exr file relative to the scene; overrides the procedural sky. */
     hdr: "",
+    /**
+     * HDRIs from the shipped library (18 CC0 Poly Haven maps, docs/look.md): a name, a
+     * comma-separated list, "any", "indoor" or "outdoor" (drawn per clip); "" = none. Overrides
+     * the procedural sky; `hdr` overrides it.
+     */
+    hdri: "",
     /** Environment brightness factor, drawn per clip (also scales the sun light). */
     env_intensity_range: [0.8, 1.2],
     /** Environment turn about the vertical, degrees, drawn per clip (the sun light follows). */
@@ -72,6 +105,16 @@ export const sceneTypeRandomizer = definePlugin({
     background: { oneOf: ["scene", "palette", "sky"] },
     background_alpha: { min: 0, max: 1 },
   },
+  check(o, scene) {
+    const problems = [];
+    if (typeof o.hdri === "string" && o.hdri) {
+      problems.push(...checkNames("hdri", o.hdri, [...HDRI_GROUPS, ...HDRI_NAMES]));
+    }
+    if (typeof o.hdr === "string" && o.hdr) {
+      problems.push(...checkFile("hdr", o.hdr, scene, "a .hdr or .exr file"));
+    }
+    return problems;
+  },
   creates: () => ({ names: ["room_*"], classes: ["floor", "wall"] }),
   create() {
     const files = new Map<string, EnvironmentImage>();
@@ -92,12 +135,56 @@ export const sceneTypeRandomizer = definePlugin({
           let name: string;
           const rotation = draw(o.env_rotation_range);
           const intensity = draw(o.env_intensity_range);
-          if (o.hdr) {
-            if (!files.has(o.hdr)) {
-              files.set(o.hdr, decodeHdr(await Deno.readFile(resolve(o.hdr))));
+          // Library HDRIs are calibrated to a common exposure (the map's own scale is arbitrary).
+          let scale = 1;
+          if (o.hdr || o.hdri) {
+            if (o.hdr) {
+              if (!files.has(o.hdr)) {
+                const bytes = await Deno.readFile(resolve(o.hdr));
+                files.set(
+                  o.hdr,
+                  o.hdr.toLowerCase().endsWith(".exr") ? decodeExr(bytes, o.hdr) : decodeHdr(bytes),
+                );
+              }
+              image = files.get(o.hdr)!;
+              name = `file:${o.hdr}`;
+            } else {
+              const pick = rng.choice(hdriChoices(o.hdri));
+              image = await loadHdri(pick);
+              name = `hdri:${pick}`;
+              record.credit = hdriCredit(pick);
             }
-            image = files.get(o.hdr)!;
-            name = `file:${o.hdr}`;
+            // The map's sun becomes the shadowed key light (clamped out of the map).
+            const { image: withoutSun, sun } = o.type === "env" && o.sun_light
+              ? extractSun(image)
+              : { image, sun: undefined };
+            image = withoutSun;
+            const sunY = sun
+              ? 0.2126 * sun.irradiance[0] + 0.7152 * sun.irradiance[1] +
+                0.0722 * sun.irradiance[2]
+              : 0;
+            if (o.hdri && !o.hdr) {
+              const up = upwardIrradiance(image) +
+                (sun ? sunY * Math.max(0, Math.sin((sun.elevation * Math.PI) / 180)) : 0);
+              scale = up > 0 ? HDRI_UPWARD_IRRADIANCE / up : 1;
+              record.calibration = scale;
+            }
+            if (sun) {
+              const direction = directionFromAngles(sun.elevation, sun.azimuth - rotation);
+              scene.addLight({
+                type: "directional",
+                color: sun.irradiance.map((v) => v / sunY) as Vec3,
+                intensity: sunY * intensity * scale,
+                direction: direction.map((v) => -v) as Vec3,
+                castShadow: true,
+              });
+              record.sun = {
+                from_environment: true,
+                elevation: sun.elevation,
+                azimuth: sun.azimuth - rotation,
+                intensity: sunY * intensity * scale,
+              };
+            }
           } else {
             const preset = o.sky === "auto" ? rng.choice(SKY_PRESETS) : o.sky as SkyPreset;
             const sunElevation = draw(o.sun_elevation_range);
@@ -106,8 +193,9 @@ export const sceneTypeRandomizer = definePlugin({
             name = `sky:${preset}`;
             record.sky = { preset, sun_elevation: sunElevation, sun_azimuth: sunAzimuth };
             if (o.type === "env" && o.sun_light) {
-              // the sky is rotated by `rotation` about +Y: rotate the sun with it
-              const sun = directionFromAngles(sunElevation, sunAzimuth + rotation);
+              // The sky is turned by `rotation` about +Y, which moves its sun to azimuth − rotation
+              // (equirectDirection; it was + rotation, so shadows disagreed with the sky).
+              const sun = directionFromAngles(sunElevation, sunAzimuth - rotation);
               scene.addLight({
                 type: "directional",
                 color: kelvinToLinear(SUN[preset].kelvin),
@@ -121,9 +209,10 @@ export const sceneTypeRandomizer = definePlugin({
               };
             }
           }
-          setEnvironment(scene, { image, intensity, rotation, background: true, name });
+          const level = intensity * scale;
+          setEnvironment(scene, { image, intensity: level, rotation, background: true, name });
           if (o.type === "env") scene.ambient = { color: [1, 1, 1], intensity: 0 };
-          record.environment = { name, intensity, rotation };
+          record.environment = { name, intensity: level, rotation };
         } else {
           setEnvironment(scene, undefined);
         }
