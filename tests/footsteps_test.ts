@@ -5,14 +5,8 @@
 import { assert, assertEquals, assertThrows } from "./assert.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
 import { probeAudio, readerAvailable, runs } from "./readers.ts";
-import { Rng } from "../engine/scene/rng.ts";
-import { sampleAppearance } from "../engine/human/appearance.ts";
-import { bake } from "../engine/human/bake.ts";
-import { Body } from "../engine/human/body.ts";
-import { MOTIONS } from "../engine/human/library.ts";
-import { footRadius, restOffsets } from "../engine/human/skeleton.ts";
 import { footfalls } from "../engine/human/footfalls.ts";
-import { schedule } from "../plugins/action/human_action.ts";
+import { bakeMotions } from "./baked_motion.ts";
 import { Actor } from "../engine/human/actor.ts";
 import { Scene } from "../engine/scene/scene.ts";
 import { initPhysics, PhysicsWorld } from "../engine/physics/world.ts";
@@ -22,22 +16,8 @@ const FPS = 24;
 const HAVE_FFPROBE = await runs("ffprobe", ["-version"]);
 
 function baked(name: string, frames: number) {
-  const rng = new Rng(`footsteps-${name}`);
-  const look = sampleAppearance(rng);
-  const offsets = restOffsets(look.proportions);
-  const body = new Body(look, offsets);
-  const params = { speed: 1, amplitude: 1, side: "left" as const, height: look.proportions.height };
-  const { poses } = schedule([MOTIONS[name]], [params], 0.2, 0.3, frames, FPS);
-  const radius = footRadius(look.proportions);
-  const frames_ = bake(poses, {
-    offsets,
-    parts: body.parts,
-    footRadius: radius,
-    start: [0, 0],
-    heading: 0,
-    fps: FPS,
-  });
-  return { frames: frames_, radius, body };
+  const { baked: poses, radius, body } = bakeMotions([name], `footsteps-${name}`, frames);
+  return { frames: poses, radius, body };
 }
 
 Deno.test("footfalls of a walk: each lands on its touchdown frame, feet alternate, none at frame 0", () => {

@@ -24,6 +24,7 @@ import {
   restOffsets,
 } from "../engine/human/skeleton.ts";
 import { footSlides } from "../engine/human/foot_slide.ts";
+import { bakeMotions } from "./baked_motion.ts";
 import { Actor } from "../engine/human/actor.ts";
 import { objectBounds } from "../plugins/randomizer/bounds.ts";
 import { Scene, type Vec3 } from "../engine/scene/scene.ts";
@@ -752,26 +753,7 @@ Deno.test("no two motions in a row slide a foot by more than 3 cm (kick → kick
   let pair = "";
   for (const a of MOTION_NAMES) {
     for (const b of MOTION_NAMES) {
-      const rng = new Rng(`pair-${a}-${b}`);
-      const look = sampleAppearance(rng);
-      const offsets = restOffsets(look.proportions);
-      const body = new Body(look, offsets);
-      const p: MotionParams = {
-        speed: 1,
-        amplitude: 1,
-        side: "left",
-        height: look.proportions.height,
-      };
-      const { poses } = schedule([MOTIONS[a], MOTIONS[b]], [p, p], 0.2, 0.3, 120, FPS);
-      const radius = footRadius(look.proportions);
-      const baked = bake(poses, {
-        offsets,
-        parts: body.parts,
-        footRadius: radius,
-        start: [0, 0],
-        heading: 0,
-        fps: FPS,
-      });
+      const { baked, radius } = bakeMotions([a, b], `pair-${a}-${b}`, 120);
       for (const s of footSlides(baked, radius)) {
         if (s.slide > worst) [worst, pair] = [s.slide, `${a} → ${b} (${s.point})`];
       }

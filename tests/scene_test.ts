@@ -275,27 +275,22 @@ gpuTest(
     const dir = await Deno.makeTempDir({ prefix: "synthvid_full_" });
     await Deno.writeTextFile(`${dir}/scene.yaml`, yaml);
     const gpu = await testGpu();
-    const error = await renderDataset({
-      scene: `${dir}/scene.yaml`,
-      out: `${dir}/out`,
-      overrides: { clips: 4, frames: 4 },
-      registry: [...builtins, disk],
-      gpu,
-      log: () => {},
-    }).catch((e) => e);
+    const run = () =>
+      renderDataset({
+        scene: `${dir}/scene.yaml`,
+        out: `${dir}/out`,
+        overrides: { clips: 4, frames: 4 },
+        registry: [...builtins, disk],
+        gpu,
+        log: () => {},
+      });
+    const error = await run().catch((e) => e);
     assertEquals(error.name, "DiskFullError");
     assert(error.message.includes("clip 1") && error.message.includes("resume"), error.message);
     const lines = (await Deno.readTextFile(`${dir}/out/manifest.jsonl`)).trim().split("\n");
     assertEquals(lines.map((l) => JSON.parse(l).status), ["ok"]);
     full = false;
-    const again = await renderDataset({
-      scene: `${dir}/scene.yaml`,
-      out: `${dir}/out`,
-      overrides: { clips: 4, frames: 4 },
-      registry: [...builtins, disk],
-      gpu,
-      log: () => {},
-    });
+    const again = await run();
     assertEquals([again.kept, again.failed, again.clips.length], [1, 0, 3]);
     const all = (await Deno.readTextFile(`${dir}/out/manifest.jsonl`)).trim().split("\n");
     assertEquals(all.map((l) => JSON.parse(l).status), ["ok", "ok", "ok", "ok"]);
