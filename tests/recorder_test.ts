@@ -3,7 +3,7 @@
  * ClipRecorder writes, the .npy streams hold the frames' values, lent host
  * frames are not reused before they come back, and failures are reported.
  */
-import { assert, assertEquals, assertRejects } from "./assert.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { ClipRecorder } from "../engine/dataset/clip_recorder.ts";
 import { clipDocuments, type ClipSummary } from "../engine/dataset/clip_documents.ts";
 import type { FrameState } from "../engine/scene/frame_state.ts";
@@ -156,6 +156,22 @@ Deno.test("a host frame lent to the recorder is not reused until it comes back",
   assert(taken.has(a) && taken.has(b), "returned frames are reused");
   assertEquals(pool.frames.length, 2);
   assert(pool.frames.every((f) => f.buffer instanceof SharedArrayBuffer));
+  pool.release(a);
+  pool.release(b);
+
+  // The thread may give a frame back before the renderer releases it: still free only once.
+  const c = pool.take();
+  pool.lend(c);
+  pool.returned(c);
+  const d = pool.take();
+  assert(d !== c, "a frame still held by its taker was handed out again");
+  pool.release(c);
+  pool.release(d);
+  const next = [pool.take(), pool.take(), pool.take()];
+  assertEquals(new Set(next).size, 3, "a frame freed twice was handed out twice");
+  for (const f of next) pool.release(f);
+  assertEquals(pool.inUse, 0);
+  assertThrows(() => pool.release(c), "given back twice");
 });
 
 Deno.test("a clip the recorder thread cannot write fails with the reason, and the next clip works", async () => {

@@ -120,13 +120,19 @@ function assertSameFiles(
     [...expected.keys()].sort(),
     `${what}: file lists differ`,
   );
+  // Name every file that differs and where, so a rare difference says what it was.
+  const differ: string[] = [];
   for (const [rel, bytes] of expected) {
     const other = actual.get(rel)!;
-    assert(
-      other.length === bytes.length && other.every((b, i) => b === bytes[i]),
-      `${what}: ${rel} differs`,
-    );
+    if (other.length !== bytes.length) {
+      differ.push(`${rel} (${other.length} vs ${bytes.length} bytes)`);
+    } else {
+      const at = bytes.findIndex((b, i) => b !== other[i]);
+      const count = bytes.reduce((n, b, i) => n + (b === other[i] ? 0 : 1), 0);
+      if (at >= 0) differ.push(`${rel} (${count} of ${bytes.length} bytes, first at ${at})`);
+    }
   }
+  assert(differ.length === 0, `${what}: ${differ.join(", ")} differs`);
 }
 
 const clipFiles = (rel: string) => !rel.startsWith("clip_");

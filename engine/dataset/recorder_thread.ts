@@ -64,6 +64,7 @@ export class RecorderThread {
     }
     if (this.#broken) throw this.#broken;
     let host = this.pool.owner(frame);
+    const copied = !host;
     if (!host) {
       // not one of the renderer's frames (e.g. a copy): copy it into one
       host = this.pool.take();
@@ -77,6 +78,7 @@ export class RecorderThread {
     const first = !this.#shared.has(slot);
     this.#shared.add(slot);
     this.pool.lend(host);
+    if (copied) this.pool.release(host); // only the worker holds the copy now
     this.#outstanding++;
     const { width, height } = host;
     this.post({

@@ -72,32 +72,56 @@ export class HostFramePool {
   /** Every frame this pool made; a frame's number is its index. */
   readonly frames: HostFrame[] = [];
   readonly #free: HostFrame[] = [];
-  readonly #lent = new Set<HostFrame>();
+  /**
+   * Holders of each frame in use: the taker, and the recorder thread while lent. A frame is free
+   * again only when the last one lets go, whichever that is (the thread may return a frame
+   * before or after the renderer releases it).
+   */
+  readonly #holders = new Map<HostFrame, number>();
 
   constructor(readonly width: number, readonly height: number) {}
 
   /** A frame not in use: a kept one, or a new one. */
   take(): HostFrame {
-    const kept = this.#free.pop();
-    if (kept) return kept;
-    const buffer = new SharedArrayBuffer(hostFrameBytes(this.width, this.height));
-    const frame = new HostFrame(this.width, this.height, buffer);
-    this.frames.push(frame);
+    let frame = this.#free.pop();
+    if (!frame) {
+      const buffer = new SharedArrayBuffer(hostFrameBytes(this.width, this.height));
+      frame = new HostFrame(this.width, this.height, buffer);
+      this.frames.push(frame);
+    }
+    this.#holders.set(frame, 1);
     return frame;
   }
 
-  /** Done with `frame` (unless it is lent: then `returned` gives it back). */
+  /** The taker is done with `frame` (it stays in use while lent, until `returned`). */
   release(frame: HostFrame): void {
-    if (!this.#lent.has(frame)) this.#free.push(frame);
+    this.#letGo(frame);
   }
 
   /** Marks `frame` as in use elsewhere until `returned`. */
   lend(frame: HostFrame): void {
-    this.#lent.add(frame);
+    const holders = this.#holders.get(frame);
+    if (!holders) throw new Error("HostFramePool: lending a frame that is not in use");
+    this.#holders.set(frame, holders + 1);
   }
 
   returned(frame: HostFrame): void {
-    if (this.#lent.delete(frame)) this.#free.push(frame);
+    this.#letGo(frame);
+  }
+
+  /** Frames taken or lent and not yet free again. */
+  get inUse(): number {
+    return this.#holders.size;
+  }
+
+  #letGo(frame: HostFrame) {
+    const holders = this.#holders.get(frame);
+    if (!holders) throw new Error("HostFramePool: a frame was given back twice");
+    if (holders > 1) this.#holders.set(frame, holders - 1);
+    else {
+      this.#holders.delete(frame);
+      this.#free.push(frame);
+    }
   }
 
   /** This pool's frame whose views `frame`'s arrays are, if any. */
