@@ -90,6 +90,7 @@ Deno.test("the recorder thread writes the same files as an in-process ClipRecord
         fps: 24,
         outputs: OUTPUTS,
         withAudio: false,
+        gtFormat: "npy",
       });
       for (let t = 0; t < T; t++) {
         const frame = frameOf(pool, t);
@@ -186,6 +187,7 @@ Deno.test("a clip the recorder thread cannot write fails with the reason, and th
       fps: 24,
       outputs: ["depth", "instance"] as OutputName[],
       withAudio: false,
+      gtFormat: "npy" as const,
     };
     const missing = `${root}/no/such/folder`;
     const broken = thread.open({ clip: 0, dir: missing, ...options });

@@ -5,6 +5,7 @@ import { ResumeError } from "../dataset/resume.ts";
 import { FolderLockedError } from "../dataset/run_lock.ts";
 import { DiskFullError, renderDataset } from "../run/dataset_run.ts";
 import { SceneError } from "../config/scene_file.ts";
+import { GT_FORMATS, type GtFormat } from "../dataset/gt_format.ts";
 import { manifestName, parseShard, type Shard, ShardError } from "../dataset/shard.ts";
 
 export const FLAGS = {
@@ -15,6 +16,11 @@ export const FLAGS = {
   frames: { type: "integer", description: "frames per clip (overrides the scene)" },
   fps: { type: "integer", description: "frames per second (overrides the scene)" },
   size: { type: "size", description: "frame size, e.g. 256x256 (overrides the scene)" },
+  "gt-format": {
+    type: "string",
+    description:
+      "how depth, normals, instance and flow are stored: npy | npz | png16 (overrides the scene)",
+  },
   only: { type: "list", description: "render only these clip indices, e.g. 0,3" },
   "in-flight": { type: "integer", description: "frames in flight on the GPU (default 8)" },
   shard: {
@@ -37,6 +43,10 @@ export async function main(argv: string[]): Promise<number> {
     summary: "Render a labeled synthetic video dataset.",
     flags: FLAGS,
     check(args) {
+      const format = args["gt-format"] as string | undefined;
+      if (format !== undefined && !(GT_FORMATS as readonly string[]).includes(format)) {
+        throw new UsageError(`--gt-format is one of ${GT_FORMATS.join(", ")}, not "${format}"`);
+      }
       if (args.shards !== undefined && args.shard === undefined) {
         throw new UsageError("--shards goes with --shard auto");
       }
@@ -82,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
         fps: args.fps as number | undefined,
         width: size?.[0],
         height: size?.[1],
+        gtFormat: args["gt-format"] as GtFormat | undefined,
       },
       only: args.only as number[] | undefined,
       inFlight: args["in-flight"] as number | undefined,

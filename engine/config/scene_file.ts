@@ -3,6 +3,7 @@
  * reported at once, each with file:line:column, the key path, what was
  * expected and what was found.
  */
+import { GT_FORMATS, type GtFormat } from "../dataset/gt_format.ts";
 import { type Document, isMap, LineCounter, parseDocument, visit } from "yaml";
 import type { CheckContext, Options, PluginDefinition } from "../plugin/contract.ts";
 import { checkFile } from "../plugin/checks.ts";
@@ -42,6 +43,8 @@ export interface SceneConfig {
   width: number;
   height: number;
   outputs: OutputName[];
+  /** How depth, normals, instance ids and flow are stored (docs/scale.md, Storage). */
+  gtFormat: GtFormat;
   /** Clips whose acting objects are framed in fewer than `minFramed` of frames are drawn again. */
   framing: { minFramed: number; redraws: number };
   /** Folders outside the scene's own that its files may come from (`read:`, absolute). */
@@ -64,6 +67,7 @@ export interface SceneOverrides {
   fps?: number;
   width?: number;
   height?: number;
+  gtFormat?: GtFormat;
 }
 
 export class SceneError extends Error {
@@ -140,6 +144,7 @@ export const sceneSchema: Schema = {
     fps: num({ min: 1, max: 1000 }),
     size: { type: "any" },
     outputs: { type: "list", items: str(OUTPUTS) },
+    gt_format: str(GT_FORMATS),
     read: { type: "list", items: str() },
     framing: {
       type: "object",
@@ -442,6 +447,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     width: o.width ?? size?.[0] ?? 256,
     height: o.height ?? size?.[1] ?? 256,
     outputs: (value.outputs as OutputName[]) ?? [...OUTPUTS],
+    gtFormat: o.gtFormat ?? (value.gt_format as GtFormat | undefined) ?? "npy",
     framing: {
       minFramed: (framing?.min_framed as number | undefined) ?? DEFAULT_MIN_FRAMED,
       redraws: (framing?.redraws as number | undefined) ?? 0,

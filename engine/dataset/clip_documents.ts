@@ -3,6 +3,7 @@
  * clip's frame states and per-frame labels, plus the foreground table alpha.npy
  * is made from. Built where the scene objects live (the render loop's thread).
  */
+import type { GtFormat, GtRanges } from "./gt_format.ts";
 import { kMatrix, toOpenCvPose } from "../scene/camera.ts";
 import { isForeground } from "../scene/foreground.ts";
 import type { FrameState } from "../scene/frame_state.ts";
@@ -67,6 +68,8 @@ export interface ClipDocuments {
   captions: string;
   /** 255 at each foreground instance id, else 0 (alpha.npy). */
   foreground: Uint8Array;
+  /** png16's quantization ranges (also in labels.json ground_truth). */
+  ranges?: GtRanges;
 }
 
 /** labels.json, captions.json and the foreground table of a clip whose frames gave `labels`. */
@@ -76,14 +79,29 @@ export function clipDocuments(
   frames: number,
   width: number,
   height: number,
+  groundTruth: GroundTruthLabels = { format: "npy" },
 ): ClipDocuments {
   const foreground = new Uint8Array(summary.maxId + 1);
   for (const [id, o] of summary.objects) if (isForeground(o)) foreground[id] = 255;
+  const ground_truth = groundTruth.format === "png16"
+    ? {
+      format: "png16",
+      depth_range: groundTruth.ranges?.depth ?? null,
+      flow_range: groundTruth.ranges?.flow ?? null,
+    }
+    : { format: groundTruth.format };
   return {
-    labels: jsonText(labelsJson(summary, labels, frames, width, height)),
+    labels: jsonText({ ...labelsJson(summary, labels, frames, width, height), ground_truth }),
     captions: jsonText({ clip: summary.clip, captions: summary.captions }),
     foreground,
+    ranges: groundTruth.ranges,
   };
+}
+
+/** How a clip's ground truth is stored, for labels.json (png16 with its ranges). */
+export interface GroundTruthLabels {
+  format: GtFormat;
+  ranges?: GtRanges;
 }
 
 function boundsJson(b: LocalBox | undefined) {

@@ -14,9 +14,13 @@ import type { ClipDocuments } from "./clip_documents.ts";
 import { clipBuffers } from "./buffer_pool.ts";
 import { allocateNpy, type NpyDtype, npyHeader } from "./npy.ts";
 import { contactSheet, previewFrame } from "./preview.ts";
+import { encodePng } from "./png.ts";
 import type { RenderedFrame } from "../gpu/frame.ts";
 import type { OutputName } from "../config/scene_file.ts";
 import { createVideoWriter, type VideoWriter } from "./video.ts";
+import { NpzStream } from "./npz.ts";
+import { Png16Writer } from "./gt_png16.ts";
+import type { GtFormat } from "./gt_format.ts";
 
 const PREVIEW_FRAMES = 4;
 
@@ -26,8 +30,50 @@ export type FramePixels = Pick<
   "meta" | "width" | "height" | "rgb" | "depth" | "normals" | "instance" | "flow"
 >;
 
+/** One array's file, written frame by frame (.npy, or .npz: the same array deflated). */
+interface ArrayFile {
+  write(data: ArrayBufferView): Promise<void>;
+  close(check: boolean): Promise<void>;
+  abandon(): void;
+}
+
+/** A .npz of one array: the bytes counted here, the zip container by NpzStream. */
+class CompressedArray implements ArrayFile {
+  #written = 0;
+  private constructor(readonly zip: NpzStream, readonly dataBytes: number) {}
+
+  static async open(
+    path: string,
+    dtype: NpyDtype,
+    shape: number[],
+    elementBytes: number,
+  ): Promise<ArrayFile> {
+    const array = path.replace(/^.*\//, "").replace(/\.npz$/, "");
+    const zip = await NpzStream.open(path, array, npyHeader(dtype, shape));
+    return new CompressedArray(zip, shape.reduce((a, b) => a * b, 1) * elementBytes);
+  }
+
+  async write(data: ArrayBufferView): Promise<void> {
+    await this.zip.write(data);
+    this.#written += data.byteLength;
+  }
+
+  async close(check: boolean): Promise<void> {
+    if (check && this.#written !== this.dataBytes) {
+      this.zip.abandon();
+      throw new Error(`${this.zip.path}: ${this.#written} of ${this.dataBytes} data bytes written`);
+    }
+    if (check) await this.zip.close();
+    else this.zip.abandon();
+  }
+
+  abandon(): void {
+    this.zip.abandon();
+  }
+}
+
 /** One .npy file written frame by frame: the header first, then each frame's bytes in order. */
-class NpyStream {
+class NpyStream implements ArrayFile {
   #written = 0;
 
   private constructor(
@@ -36,7 +82,12 @@ class NpyStream {
     readonly dataBytes: number,
   ) {}
 
-  static async open(path: string, dtype: NpyDtype, shape: number[], elementBytes: number) {
+  static async open(
+    path: string,
+    dtype: NpyDtype,
+    shape: number[],
+    elementBytes: number,
+  ): Promise<ArrayFile> {
     const file = await Deno.open(path, { write: true, create: true, truncate: true });
     const stream = new NpyStream(path, file, shape.reduce((a, b) => a * b, 1) * elementBytes);
     try {
@@ -55,11 +106,16 @@ class NpyStream {
   }
 
   /** Closes the file; with `check`, fails unless every frame was written. */
-  close(check: boolean): void {
+  close(check: boolean): Promise<void> {
     this.file.close();
     if (check && this.#written !== this.dataBytes) {
       throw new Error(`${this.path}: ${this.#written} of ${this.dataBytes} data bytes written`);
     }
+    return Promise.resolve();
+  }
+
+  abandon(): void {
+    this.file.close();
   }
 
   async #writeAll(bytes: Uint8Array) {
@@ -68,7 +124,9 @@ class NpyStream {
 }
 
 export class ClipRecorder {
-  readonly #streams = new Map<"depth" | "normals" | "instance" | "flow", NpyStream>();
+  readonly #streams = new Map<"depth" | "normals" | "instance" | "flow", ArrayFile>();
+  /** png16's writer (then #streams stays empty). */
+  #png16?: Png16Writer;
   /** Frame-sized scratch arrays, reused every frame. */
   readonly #normalsXyz: Uint16Array;
   #ids16?: Uint16Array;
@@ -86,12 +144,14 @@ export class ClipRecorder {
     readonly height: number,
     readonly outputs: ReadonlySet<OutputName>,
     readonly video: VideoWriter | undefined,
+    readonly gtFormat: GtFormat,
   ) {
     const n = Math.min(PREVIEW_FRAMES, frames);
     this.#previewAt = new Set(
       Array.from({ length: n }, (_, i) => Math.round((i * (frames - 1)) / Math.max(1, n - 1))),
     );
-    this.#normalsXyz = new Uint16Array(outputs.has("normals") ? width * height * 3 : 0);
+    const xyz = outputs.has("normals") && gtFormat !== "png16";
+    this.#normalsXyz = new Uint16Array(xyz ? width * height * 3 : 0);
     if (outputs.has("alpha")) {
       const bytes = frames * width * height * 4;
       this.#alphaIds = new Uint32Array(clipBuffers.take(bytes).buffer, 0, bytes / 4);
@@ -106,6 +166,7 @@ export class ClipRecorder {
     fps: number,
     outputs: readonly OutputName[],
     withAudio: boolean,
+    gtFormat: GtFormat = "npy",
   ): Promise<ClipRecorder> {
     const set = new Set(outputs);
     const video = set.has("rgb")
@@ -116,7 +177,17 @@ export class ClipRecorder {
         audio: withAudio ? { sampleRate: 48000, channels: 2 } : undefined,
       })
       : undefined;
-    const recorder = new ClipRecorder(dir, frames, width, height, set, video);
+    const recorder = new ClipRecorder(dir, frames, width, height, set, video, gtFormat);
+    if (gtFormat === "png16") {
+      try {
+        for (const folder of Png16Writer.folders(set)) await Deno.mkdir(`${dir}/${folder}`);
+      } catch (error) {
+        recorder.abandon();
+        throw error;
+      }
+      recorder.#png16 = new Png16Writer(dir, frames, width, height, set);
+      return recorder;
+    }
     const files = [
       ["depth", "<f4", [], 4],
       ["normals", "<f2", [3], 2],
@@ -126,10 +197,7 @@ export class ClipRecorder {
       for (const [name, dtype, channels, bytes] of files) {
         if (!set.has(name)) continue;
         const shape = [frames, height, width, ...channels];
-        recorder.#streams.set(
-          name,
-          await NpyStream.open(`${dir}/${name}.npy`, dtype, shape, bytes),
-        );
+        recorder.#streams.set(name, await recorder.#openArray(name, dtype, shape, bytes));
       }
     } catch (error) {
       recorder.abandon();
@@ -148,19 +216,19 @@ export class ClipRecorder {
     }
     this.#received++;
     const n = this.width * this.height;
-    if (this.outputs.has("instance") && !this.#streams.has("instance")) {
+    const writes: Promise<void>[] = [];
+    if (this.#png16) writes.push(this.#png16.add(t, frame, frame.meta.maxId));
+    else if (this.outputs.has("instance") && !this.#streams.has("instance")) {
       // uint16 when the ids fit (half the bytes), decided by the first frame's highest id
       const small = frame.meta.maxId < 65536;
       if (small) this.#ids16 = new Uint16Array(n);
       const shape = [this.frames, this.height, this.width];
-      const path = `${this.dir}/instance.npy`;
       this.#streams.set(
         "instance",
-        await NpyStream.open(path, small ? "<u2" : "<u4", shape, small ? 2 : 4),
+        await this.#openArray("instance", small ? "<u2" : "<u4", shape, small ? 2 : 4),
       );
     }
     // The writes run on I/O threads while this thread converts the frame for the video.
-    const writes: Promise<void>[] = [];
     const write = (name: "depth" | "normals" | "instance" | "flow", data: ArrayBufferView) => {
       const stream = this.#streams.get(name);
       if (stream) writes.push(stream.write(data));
@@ -202,7 +270,11 @@ export class ClipRecorder {
   /** Releases the encoder and files of a clip that will not be finished. */
   abandon(): void {
     this.video?.close();
-    this.#close(false);
+    if (!this.#closed) {
+      this.#closed = true;
+      for (const stream of this.#streams.values()) stream.abandon();
+    }
+    this.#png16?.release();
     this.#giveBack();
   }
 
@@ -212,7 +284,7 @@ export class ClipRecorder {
       throw new Error(`Clip has ${this.#received} of ${this.frames} frames`);
     }
     try {
-      this.#close(true);
+      await this.#close();
       await this.#writeRest(documents, audio);
     } catch (error) {
       this.abandon();
@@ -229,6 +301,9 @@ export class ClipRecorder {
     const write = (name: string, data: Uint8Array | string) => {
       writes.push(writeFileAtomic(`${this.dir}/${name}`, data));
     };
+    if (this.#png16) {
+      writes.push(this.#png16.finish(documents.ranges?.depth, documents.ranges?.flow));
+    }
     if (this.video) {
       if (audio && this.video.addAudio) await this.video.addAudio(audio);
       write("rgb.mp4", await this.video.finish());
@@ -238,7 +313,9 @@ export class ClipRecorder {
       const { foreground } = documents;
       const alpha = allocateNpy("|u1", [T, H, W]);
       for (let i = 0; i < ids.length; i++) alpha.data[i] = foreground[ids[i]] ?? 0;
-      write("alpha.npy", alpha.bytes);
+      if (this.gtFormat === "npy") write("alpha.npy", alpha.bytes);
+      else if (this.gtFormat === "npz") writes.push(writeNpz(`${this.dir}/alpha.npz`, alpha.bytes));
+      else writes.push(writePngFrames(`${this.dir}/alpha`, alpha.data, T, W, H));
     }
     if (this.#preview.size > 0) {
       const shown = [...this.#preview.keys()].sort((a, b) => a - b).map((t) =>
@@ -255,14 +332,14 @@ export class ClipRecorder {
     if (failure) throw (failure as PromiseRejectedResult).reason;
   }
 
-  /** Closes the .npy files; with `check`, then fails if one misses frames. */
-  #close(check: boolean) {
+  /** Closes the array files; fails if one misses frames. */
+  async #close() {
     if (this.#closed) return;
     this.#closed = true;
     const problems: string[] = [];
     for (const stream of this.#streams.values()) {
       try {
-        stream.close(check);
+        await stream.close(true);
       } catch (error) {
         problems.push((error as Error).message);
       }
@@ -270,8 +347,45 @@ export class ClipRecorder {
     if (problems.length > 0) throw new Error(problems.join("; "));
   }
 
+  /** An array file of this recorder's format (.npy or .npz) for output `name`. */
+  #openArray(name: string, dtype: NpyDtype, shape: number[], bytes: number): Promise<ArrayFile> {
+    return this.gtFormat === "npz"
+      ? CompressedArray.open(`${this.dir}/${name}.npz`, dtype, shape, bytes)
+      : NpyStream.open(`${this.dir}/${name}.npy`, dtype, shape, bytes);
+  }
+
   #giveBack() {
     if (this.#alphaIds) clipBuffers.give(new Uint8Array(this.#alphaIds.buffer));
     this.#alphaIds = undefined;
+  }
+}
+
+/** A whole .npy's bytes as a one-array .npz (the array named after the file). */
+async function writeNpz(path: string, npy: Uint8Array): Promise<void> {
+  const array = path.replace(/^.*\//, "").replace(/\.npz$/, "");
+  const headerBytes = npy.indexOf(0x0a) + 1; // the .npy header ends with a newline
+  const zip = await NpzStream.open(path, array, npy.subarray(0, headerBytes));
+  try {
+    await zip.write(npy.subarray(headerBytes));
+  } catch (error) {
+    zip.abandon();
+    throw error;
+  }
+  await zip.close();
+}
+
+/** T frames of 8-bit grey as folder/TTTTT.png. */
+async function writePngFrames(
+  folder: string,
+  data: Uint8Array,
+  frames: number,
+  width: number,
+  height: number,
+): Promise<void> {
+  await Deno.mkdir(folder, { recursive: true });
+  const n = width * height;
+  for (let t = 0; t < frames; t++) {
+    const png = await encodePng(data.subarray(t * n, (t + 1) * n), width, height, 1, "up");
+    await Deno.writeFile(`${folder}/${String(t).padStart(5, "0")}.png`, png);
   }
 }

@@ -1,20 +1,34 @@
 /** dataset.json: what a dataset folder holds, written once when a run claims the folder. */
 import type { SceneConfig } from "../config/scene_file.ts";
 import { CONVENTIONS } from "./clip_documents.ts";
+import { PNG16_DECODE } from "./gt_png16.ts";
 
 export const VERSION = "0.1.0";
 
 /** The files each clip folder holds for this scene's outputs and plugins. */
 function clipFiles(config: SceneConfig): Record<string, string> {
+  const arrays: Record<string, string> = {
+    depth: "T x H x W float32",
+    normals: "T x H x W x 3 float16",
+    instance: "T x H x W uint16 (uint32 when ids exceed 65535)",
+    flow: "T x H x W x 2 float32",
+  };
   const byOutput: Record<string, [string, string]> = {
     rgb: ["rgb.mp4", "H.264 yuv420p video (odd sizes padded by one pixel to even)"],
-    depth: ["depth.npy", "T x H x W float32"],
-    normals: ["normals.npy", "T x H x W x 3 float16"],
-    instance: ["instance.npy", "T x H x W uint16 (uint32 when ids exceed 65535)"],
-    flow: ["flow.npy", "T x H x W x 2 float32"],
-    alpha: ["alpha.npy", "T x H x W uint8 foreground matte"],
+    alpha: config.gtFormat === "npy"
+      ? ["alpha.npy", "T x H x W uint8 foreground matte"]
+      : config.gtFormat === "npz"
+      ? ["alpha.npz", 'T x H x W uint8 foreground matte, deflated: numpy.load(path)["alpha"]']
+      : ["alpha/", "alpha/TTTTT.png, 8-bit grey foreground matte (255 foreground, 0 else)"],
     preview: ["preview.png", "contact sheet: rgb | depth | normals | instance"],
   };
+  for (const [output, what] of Object.entries(arrays)) {
+    byOutput[output] = config.gtFormat === "png16"
+      ? [`${output}/`, PNG16_DECODE[output as keyof typeof PNG16_DECODE]]
+      : config.gtFormat === "npz"
+      ? [`${output}.npz`, `${what}, deflated: numpy.load(path)["${output}"]`]
+      : [`${output}.npy`, what];
+  }
   const files: Record<string, string> = {};
   for (const output of config.outputs) {
     const [name, what] = byOutput[output];
@@ -42,6 +56,7 @@ export function datasetJson(config: SceneConfig, sceneSha256: string) {
     fps: config.fps,
     size: [config.width, config.height],
     outputs: config.outputs,
+    gt_format: config.gtFormat,
     plugins: config.plugins.map((p) => ({ key: p.key, use: p.definition.id })),
     files: clipFiles(config),
     conventions: CONVENTIONS,

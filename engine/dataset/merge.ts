@@ -15,6 +15,7 @@
  * result is manifest.jsonl in clip order, byte-identical to what one process
  * rendering every clip writes. Shard manifests are left in place.
  */
+import type { GtFormat } from "./gt_format.ts";
 import { writeFileAtomic } from "./atomic.ts";
 import { checkClip } from "./resume.ts";
 import { SHARD_MANIFEST } from "./shard.ts";
@@ -93,6 +94,7 @@ export async function mergeManifests(
     height: H,
     // deno-lint-ignore no-explicit-any
     outputs: dataset.outputs as any[],
+    gtFormat: (dataset.gt_format as GtFormat | undefined) ?? "npy",
   };
   const broken: MergeReport["broken"] = [];
   for (const entry of [...best.values()]) {

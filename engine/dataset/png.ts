@@ -1,5 +1,5 @@
 /**
- * 8-bit RGB PNG encoder on the runtime's native deflate (CompressionStream's
+ * PNG encoder (8- and 16-bit, 1–4 channels) on the runtime's native deflate (CompressionStream's
  * "deflate" is the zlib format PNG stores). fast-png deflates in JavaScript
  * (pako): ~30 ms for a 1030² contact sheet here, against ~6 ms natively.
  */
@@ -36,28 +36,50 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** PNG bytes of `rgb` (width × height × 3, top row first), rows unfiltered. */
-export async function encodeRgbPng(
-  rgb: Uint8Array,
+/** Row filter: none, or "up" (each byte minus the byte above: smooth images deflate smaller). */
+export type PngFilter = "none" | "up";
+
+const COLOUR_TYPE = { 1: 0, 2: 4, 3: 2, 4: 6 } as const; // grey, grey+alpha, truecolour, +alpha
+
+/**
+ * PNG bytes of `samples` (height rows of width × channels samples, top row first): 8-bit for a
+ * Uint8Array, 16-bit (stored big-endian, as PNG says) for a Uint16Array.
+ */
+export async function encodePng(
+  samples: Uint8Array | Uint16Array,
   width: number,
   height: number,
+  channels: 1 | 2 | 3 | 4,
+  filter: PngFilter = "none",
 ): Promise<Uint8Array> {
-  if (rgb.length !== width * height * 3) {
-    throw new RangeError(`encodeRgbPng: ${rgb.length} bytes is not ${width}×${height}×3`);
+  if (samples.length !== width * height * channels) {
+    throw new RangeError(
+      `encodePng: ${samples.length} samples is not ${width}×${height}×${channels}`,
+    );
   }
+  const bytesPerSample = samples instanceof Uint16Array ? 2 : 1;
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, width);
   view.setUint32(4, height);
-  header[8] = 8; // bit depth
-  header[9] = 2; // colour type: truecolour
+  header[8] = bytesPerSample * 8; // bit depth
+  header[9] = COLOUR_TYPE[channels];
   // compression, filter method and interlace stay 0
-  const row = width * 3;
+  const row = width * channels * bytesPerSample;
   // reused between calls (fresh pages cost more than the copy); the Blob below copies it
   if (scanlines.length !== (row + 1) * height) scanlines = new Uint8Array((row + 1) * height);
+  const bytes = bytesPerSample === 1 ? samples as Uint8Array : bigEndian(samples as Uint16Array);
   for (let y = 0; y < height; y++) {
-    // each row starts with its filter type, 0 = none
-    scanlines.set(rgb.subarray(y * row, (y + 1) * row), y * (row + 1) + 1);
+    const at = y * (row + 1);
+    const line = bytes.subarray(y * row, (y + 1) * row);
+    if (filter === "none" || y === 0) {
+      scanlines[at] = filter === "up" ? 2 : 0; // row 0's "up" neighbour is zero
+      scanlines.set(line, at + 1);
+      continue;
+    }
+    scanlines[at] = 2;
+    const above = bytes.subarray((y - 1) * row, y * row);
+    for (let i = 0; i < row; i++) scanlines[at + 1 + i] = line[i] - above[i];
   }
   const parts = [
     new Uint8Array(SIGNATURE),
@@ -72,4 +94,25 @@ export async function encodeRgbPng(
     at += p.length;
   }
   return out;
+}
+
+let swapped = new Uint8Array(0);
+
+/** 16-bit samples as big-endian bytes (a scratch array reused between calls). */
+function bigEndian(samples: Uint16Array): Uint8Array {
+  if (swapped.length !== samples.length * 2) swapped = new Uint8Array(samples.length * 2);
+  for (let i = 0, o = 0; i < samples.length; i++, o += 2) {
+    const v = samples[i];
+    swapped[o] = v >>> 8;
+    swapped[o + 1] = v & 0xff;
+  }
+  return swapped;
+}
+
+/** PNG bytes of `rgb` (width × height × 3, top row first), rows unfiltered. */
+export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  if (rgb.length !== width * height * 3) {
+    throw new RangeError(`encodeRgbPng: ${rgb.length} bytes is not ${width}×${height}×3`);
+  }
+  return encodePng(rgb, width, height, 3);
 }

@@ -1,6 +1,7 @@
 /** The messages between the render loop's RecorderThread and its worker (recorder_worker.ts). */
 import type { ClipDocuments } from "./clip_documents.ts";
 import type { FrameMeta } from "../gpu/frame.ts";
+import type { GtFormat } from "./gt_format.ts";
 import type { OutputName } from "../config/scene_file.ts";
 
 export interface ClipOptions {
@@ -12,6 +13,7 @@ export interface ClipOptions {
   fps: number;
   outputs: readonly OutputName[];
   withAudio: boolean;
+  gtFormat: GtFormat;
 }
 
 /** Messages to the worker (engine/dataset/recorder_worker.ts). */

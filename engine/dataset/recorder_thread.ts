@@ -11,6 +11,8 @@ import { clipDocuments, type ClipSummary } from "./clip_documents.ts";
 import { hostFrameBytes, type HostFramePool } from "../gpu/host_frame.ts";
 import type { InstanceLabel } from "../gpu/label_pass.ts";
 import type { RenderedFrame } from "../gpu/frame.ts";
+import type { GtRanges } from "./gt_format.ts";
+import { widenDepthRange, widenFlowRange } from "./gt_png16.ts";
 import type { ClipOptions, RecorderReply, RecorderRequest } from "./recorder_messages.ts";
 
 export class RecorderThread {
@@ -127,6 +129,7 @@ export class RecorderThread {
 export class ClipRecording {
   /** Each frame's labels, kept here for labels.json and the audio track. */
   readonly labels: InstanceLabel[][] = [];
+  readonly #ranges: GtRanges = {};
   #received = 0;
   #failure?: Error;
   readonly #ended: Promise<void>;
@@ -156,6 +159,15 @@ export class ClipRecording {
     }
     this.#received++;
     this.labels[t] = frame.labels;
+    if (this.options.gtFormat === "png16") {
+      // png16 quantizes depth and flow over the clip's ranges, written into labels.json
+      if (this.options.outputs.includes("depth")) {
+        this.#ranges.depth = widenDepthRange(this.#ranges.depth, frame.depth);
+      }
+      if (this.options.outputs.includes("flow")) {
+        this.#ranges.flow = widenFlowRange(this.#ranges.flow, frame.flow);
+      }
+    }
     await this.thread.lend(this.options.clip, frame);
   }
 
@@ -166,7 +178,10 @@ export class ClipRecording {
       throw new Error(`Clip has ${this.#received} of ${this.options.frames} frames`);
     }
     const { frames, width, height } = this.options;
-    const documents = clipDocuments(summary, this.labels, frames, width, height);
+    const documents = clipDocuments(summary, this.labels, frames, width, height, {
+      format: this.options.gtFormat,
+      ranges: this.options.gtFormat === "png16" ? this.#ranges : undefined,
+    });
     this.thread.post({ op: "finish", clip: this.options.clip, documents, audio });
     try {
       await this.#ended;

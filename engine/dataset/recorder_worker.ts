@@ -44,8 +44,17 @@ function fail(clip: number, open: OpenClip, error: unknown) {
 self.onmessage = (event: MessageEvent<RecorderRequest>) => {
   const request = event.data;
   if (request.op === "open") {
-    const { clip, dir, frames, width, height, fps, outputs, withAudio } = request;
-    const recorder = ClipRecorder.create(dir, frames, width, height, fps, outputs, withAudio);
+    const { clip, dir, frames, width, height, fps, outputs, withAudio, gtFormat } = request;
+    const recorder = ClipRecorder.create(
+      dir,
+      frames,
+      width,
+      height,
+      fps,
+      outputs,
+      withAudio,
+      gtFormat,
+    );
     const open: OpenClip = { recorder, chain: Promise.resolve() };
     open.chain = recorder.then(() => {}, (error) => fail(clip, open, error));
     clips.set(clip, open);

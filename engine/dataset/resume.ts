@@ -11,6 +11,8 @@
  *   audio .wav files hold their RIFF length. Clips that fail are removed and redone.
  * - Checks read headers only (a few KB per clip), so resuming 1000 clips is quick.
  */
+import type { GtFormat } from "./gt_format.ts";
+import { frameFile } from "./gt_png16.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 import type { OutputName } from "../config/scene_file.ts";
 
@@ -106,6 +108,8 @@ export interface ClipExpectation {
   width: number;
   height: number;
   outputs: readonly OutputName[];
+  /** How the arrays are stored (npy when not given: datasets written before gt_format). */
+  gtFormat?: GtFormat;
 }
 
 /** What resume recovers from a finished clip's files (for its manifest line). */
@@ -154,12 +158,19 @@ export async function checkClip(
   if (captions && (captions.clip !== clip || !Array.isArray(captions.captions))) {
     problems.push("captions.json: wrong clip or no captions list");
   }
+  const format = expect.gtFormat ?? "npy";
   for (const output of expect.outputs) {
     const npy = NPY_SHAPES[output];
-    if (npy) {
+    if (!npy) continue;
+    if (format === "npy") {
       problems.push(
         ...await checkNpy(`${dir}/${npy.file}`, [T, H, W, ...npy.channels], npy.dtypes),
       );
+    } else if (format === "npz") problems.push(...await checkNpz(`${dir}/${output}.npz`));
+    else {
+      for (let t = 0; t < T; t++) {
+        problems.push(...await checkPng(`${dir}/${frameFile(output, t)}`));
+      }
     }
   }
   if (expect.outputs.includes("rgb")) {
@@ -267,8 +278,29 @@ export async function checkNpy(path: string, shape: number[], dtypes: string[]):
   return problems;
 }
 
+/** A zip that starts with a local header and ends with its end-of-directory record. */
+async function checkNpz(path: string): Promise<string[]> {
+  const problems = await checkMagic(path, 0, "PK\x03\x04");
+  if (problems.length > 0) return problems;
+  const size = (await Deno.stat(path)).size;
+  return checkMagic(path, size - 22, "PK\x05\x06", "truncated (no end of central directory)");
+}
+
+/** A PNG from its signature to its IEND chunk. */
+async function checkPng(path: string): Promise<string[]> {
+  const problems = await checkMagic(path, 0, "\x89PNG\r\n\x1a\n");
+  if (problems.length > 0) return problems;
+  const size = (await Deno.stat(path)).size;
+  return checkMagic(path, size - 8, "IEND\xaeB`\x82", "truncated (no IEND)");
+}
+
 /** A non-empty file starting with `magic` at `offset`. */
-async function checkMagic(path: string, offset: number, magic: string): Promise<string[]> {
+async function checkMagic(
+  path: string,
+  offset: number,
+  magic: string,
+  problem = "empty or not the expected format",
+): Promise<string[]> {
   const problems: string[] = [];
   const file = await openOrProblem(path, problems);
   if (!file) return problems;
@@ -276,7 +308,11 @@ async function checkMagic(path: string, offset: number, magic: string): Promise<
     const bytes = await readAt(file, offset, magic.length);
     const text = String.fromCharCode(...bytes);
     if (text !== magic) {
-      problems.push(`${path.replace(/^.*\//, "")}: empty or not the expected format`);
+      // a png16 frame is named with its output's folder: depth/00003.png
+      const parts = path.split("/");
+      const inFolder = ["depth", "normals", "instance", "flow"].includes(parts.at(-2)!);
+      const name = parts.slice(inFolder ? -2 : -1).join("/");
+      problems.push(`${name}: ${problem}`);
     }
   } finally {
     file.close();

@@ -165,6 +165,7 @@ export async function runClip(
     fps,
     outputs: config.outputs,
     withAudio,
+    gtFormat: config.gtFormat,
   });
   if (render) render.recorder = recorder; // so a failure can abandon it
   const states: FrameState[] = [];
