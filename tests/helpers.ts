@@ -1,4 +1,5 @@
 /** Helpers for tests that render real scenes at small sizes. */
+import type { GtFormat } from "../engine/dataset/gt_format.ts";
 import { acquireGpu, type Gpu } from "../engine/gpu/gpu.ts";
 import { renderDataset, type RunSummary } from "../engine/run/dataset_run.ts";
 import { definePlugin, type PluginDefinition } from "../engine/plugin/contract.ts";
@@ -25,6 +26,8 @@ export interface TestRenderOptions {
   only?: number[];
   // deno-lint-ignore no-explicit-any
   registry?: readonly PluginDefinition<any>[];
+  /** How the ground-truth arrays are stored (the scene's gt_format otherwise). */
+  gtFormat?: GtFormat;
   /** Extra files to write next to the scene (name → contents). */
   files?: Record<string, string | Uint8Array>;
 }
@@ -53,6 +56,7 @@ export async function renderTestScene(
       seed: options.seed,
       width: options.size?.[0],
       height: options.size?.[1],
+      gtFormat: options.gtFormat,
     },
     only: options.only,
     registry: options.registry,

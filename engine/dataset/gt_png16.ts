@@ -67,13 +67,21 @@ export function quantizeFlow(flow: Float32Array, [lo, hi]: Range, out: Uint16Arr
   }
 }
 
+/** Quantized value of each float16 bit pattern: round((n + 1) * 32767.5), clamped to 0..65535. */
+let normalLevels: Uint16Array | undefined;
+
 /** rgba16float normal bits (4 per pixel) → 3 quantized components; background stays 0. */
 export function quantizeNormals(halves: Uint16Array, out: Uint16Array): void {
+  const levels = normalLevels ??= Uint16Array.from(
+    { length: 65536 },
+    (_, bits) => Math.min(65535, Math.max(0, Math.round((halfToFloat(bits) + 1) * 32767.5))) || 0,
+  );
   for (let i = 0, o = 0; i < halves.length; i += 4, o += 3) {
-    if ((halves[i] | halves[i + 1] | halves[i + 2]) & 0x7fff) {
-      for (let c = 0; c < 3; c++) {
-        out[o + c] = Math.round((halfToFloat(halves[i + c]) + 1) * 32767.5);
-      }
+    const x = halves[i], y = halves[i + 1], z = halves[i + 2];
+    if ((x | y | z) & 0x7fff) {
+      out[o] = levels[x];
+      out[o + 1] = levels[y];
+      out[o + 2] = levels[z];
     } else out[o] = out[o + 1] = out[o + 2] = 0;
   }
 }
