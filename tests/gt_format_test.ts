@@ -6,7 +6,8 @@
  */
 import { decode as decodePngFile } from "fast-png";
 import { assert, assertEquals } from "./assert.ts";
-import { renderTestScene, testGpu } from "./helpers.ts";
+import { frameProbe, probedFrames, renderTestScene, testGpu } from "./helpers.ts";
+import { countsFromString, countsToString, maskRuns } from "../engine/dataset/coco_rle.ts";
 import { readerAvailable, runs } from "./readers.ts";
 import { decodeNpy } from "../engine/dataset/npy.ts";
 import { halfToFloat } from "../engine/dataset/half.ts";
@@ -23,7 +24,7 @@ seed: 5
 clips: 2
 frames: ${T}
 size: [${W}, ${H}]
-outputs: [rgb, depth, normals, instance, flow, alpha]
+outputs: [rgb, rgb_frames, depth, normals, instance, flow, alpha, coco_masks]
 camera: { position: [0, 1.2, 3], look_at: [0, 0.3, 0], fov: 50 }
 lights:
   - { type: directional, direction: [-0.5, -1, -0.4], intensity: 3 }
@@ -208,4 +209,93 @@ Deno.test("python/synthvid reads every format, packed shards too, into a torch D
   const text = new TextDecoder().decode(result.stdout) + new TextDecoder().decode(result.stderr);
   assertEquals(result.code, 0, text);
   assert(text.includes("reader ok"), text);
+});
+
+Deno.test("COCO RLE: strings round-trip, and labels.json masks decode to each object's pixels", async () => {
+  // negative differences and counts above 31 take several characters
+  for (const counts of [[0, 5, 3], [7, 1, 40, 2, 1000, 3, 1], [100000, 65536, 1, 70000, 2]]) {
+    assertEquals(countsFromString(countsToString(counts)), counts);
+  }
+  // a 3x2 image, column-major [1, 0, 2 | 1, 1, 0]: id 1 = runs 0,1,2,2,1; id 2 = 2,1,3
+  const runs = maskRuns([1, 1, 0, 1, 2, 0], 2, 3);
+  assertEquals(runs.get(1), [0, 1, 2, 2, 1]);
+  assertEquals(runs.get(2), [2, 1, 3]);
+
+  const out = await rendered("npy");
+  for (const clip of [0, 1]) {
+    const labels = JSON.parse(await Deno.readTextFile(`${out}/clip_0000${clip}/labels.json`));
+    const ids = decodeNpy(await Deno.readFile(`${out}/clip_0000${clip}/instance.npy`));
+    assertEquals(labels.masks.size, [H, W]);
+    const n = W * H;
+    const seen = new Set<number>();
+    for (let i = 0; i < ids.data.length; i++) seen.add(ids.data[i] as number);
+    seen.delete(0);
+    assertEquals(Object.keys(labels.masks.objects).map(Number).sort(), [...seen].sort());
+    for (
+      const [id, frames] of Object.entries(labels.masks.objects) as [string, (string | null)[]][]
+    ) {
+      assertEquals(frames.length, T);
+      for (let t = 0; t < T; t++) {
+        const mask = new Uint8Array(n);
+        if (frames[t] !== null) {
+          let at = 0, value = 0;
+          for (const run of countsFromString(frames[t]!)) {
+            if (value) { for (let k = at; k < at + run; k++) mask[k] = 1; }
+            at += run;
+            value ^= 1;
+          }
+          assertEquals(at, n, "runs cover the image");
+        }
+        for (let x = 0; x < W; x++) {
+          for (let y = 0; y < H; y++) {
+            const inside = ids.data[t * n + y * W + x] === Number(id) ? 1 : 0;
+            assertEquals(
+              mask[x * H + y],
+              inside,
+              `clip ${clip} object ${id} frame ${t} (${x}, ${y})`,
+            );
+          }
+        }
+      }
+    }
+  }
+});
+
+Deno.test("rgb_frames are the rendered sRGB bytes; video: sets rgb.mp4's bitrate", async () => {
+  const scene = SCENE.replace(
+    "outputs: [rgb, rgb_frames, depth, normals, instance, flow, alpha, coco_masks]",
+    "outputs: [rgb, rgb_frames]",
+  )
+    .replace("  - { use: audio/ambience }", "  - { use: randomizer/test_probe }");
+  probedFrames.length = 0;
+  const plain = await renderTestScene(scene, { clips: 1, registry: [frameProbe] });
+  assertEquals(probedFrames.length, T);
+  for (let t = 0; t < T; t++) {
+    const png = pngFrame(plain.out, 0, "rgb", t);
+    assertEquals([png.width, png.height, png.depth, png.channels], [W, H, 8, 3]);
+    const rgba = probedFrames[t].rgb;
+    for (let i = 0; i < W * H; i++) {
+      for (let c = 0; c < 3; c++) {
+        if (png.data[i * 3 + c] !== rgba[i * 4 + c]) {
+          throw new Error(`frame ${t} pixel ${i} differs`);
+        }
+      }
+    }
+  }
+  const withVideo = (key: string) =>
+    renderTestScene(scene.replace("outputs:", `video: ${key}\noutputs:`), {
+      clips: 1,
+      registry: [frameProbe],
+    });
+  const rich = await withVideo("{ bits_per_pixel: 12 }");
+  const starved = await withVideo("{ bitrate: 10000 }");
+  const video = (out: string) => JSON.parse(Deno.readTextFileSync(`${out}/dataset.json`)).video;
+  assertEquals(video(rich.out).bitrate, 12 * W * H * 24); // fps 24
+  assertEquals(video(plain.out).bitrate, 200_000); // the default's floor at this size
+  assertEquals(video(starved.out).bitrate, 10_000);
+  const size = (out: string) => Deno.statSync(`${out}/clip_00000/rgb.mp4`).size;
+  assert(
+    size(starved.out) < size(plain.out) * 0.8,
+    `${size(starved.out)} vs ${size(plain.out)} bytes`,
+  );
 });

@@ -409,3 +409,20 @@ Deno.test("a keyframe's scale may be one number, as on the object", async () => 
   const motion = (config.doc.objects as { motion: { scale: number[] }[] }[])[0].motion;
   assertEquals(motion.map((k) => k.scale), [[1, 1, 1], [1.5, 1.5, 1.5]]);
 });
+
+Deno.test("gt_format and video: bad values name their line and key", async () => {
+  const file = await writeScene(`gt_format: png8
+video: { bitrate: 500000, bits_per_pixel: 0.5 }
+objects: [{ name: ball, mesh: sphere }]
+`);
+  const error = await assertRejects(() => loadScene(file, { registry: builtins })) as SceneError;
+  for (
+    const expected of [
+      `${file}:1:12 gt_format:`,
+      `${file}:2:8 video: give bitrate or bits_per_pixel, not both`,
+    ]
+  ) {
+    assert(error.message.includes(expected), `missing:\n  ${expected}\nin:\n${error.message}`);
+  }
+  assert(error.message.includes("png16"), "the error lists the formats");
+});

@@ -17,8 +17,29 @@ import {
   withDefaults,
 } from "../plugin/schema.ts";
 
-export const OUTPUTS = ["rgb", "depth", "normals", "instance", "flow", "alpha", "preview"] as const;
+export const OUTPUTS = [
+  "rgb",
+  "rgb_frames",
+  "depth",
+  "normals",
+  "instance",
+  "flow",
+  "alpha",
+  "coco_masks",
+  "preview",
+] as const;
 export type OutputName = typeof OUTPUTS[number];
+
+/** What a scene without `outputs:` writes (lossless rgb frames and COCO masks are asked for). */
+export const DEFAULT_OUTPUTS: readonly OutputName[] = [
+  "rgb",
+  "depth",
+  "normals",
+  "instance",
+  "flow",
+  "alpha",
+  "preview",
+];
 
 // deno-lint-ignore no-explicit-any
 type AnyPlugin = PluginDefinition<any>;
@@ -45,6 +66,8 @@ export interface SceneConfig {
   outputs: OutputName[];
   /** How depth, normals, instance ids and flow are stored (docs/scale.md, Storage). */
   gtFormat: GtFormat;
+  /** rgb.mp4's average bitrate in bits per second (scene `video:`); the encoder's default if unset. */
+  videoBitrate?: number;
   /** Clips whose acting objects are framed in fewer than `minFramed` of frames are drawn again. */
   framing: { minFramed: number; redraws: number };
   /** Folders outside the scene's own that its files may come from (`read:`, absolute). */
@@ -145,6 +168,13 @@ export const sceneSchema: Schema = {
     size: { type: "any" },
     outputs: { type: "list", items: str(OUTPUTS) },
     gt_format: str(GT_FORMATS),
+    video: {
+      type: "object",
+      fields: {
+        bitrate: num({ min: 10_000 }),
+        bits_per_pixel: num({ min: 0.01, max: 24 }),
+      },
+    },
     read: { type: "list", items: str() },
     framing: {
       type: "object",
@@ -433,9 +463,16 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     });
   });
 
+  const video = value.video as VideoKey | undefined;
+  if (video?.bitrate !== undefined && video.bits_per_pixel !== undefined) {
+    report({ path: ["video"], message: "give bitrate or bits_per_pixel, not both" });
+  }
   if (problems.length > 0) throw new SceneError(file, problems);
   const o = options.overrides ?? {};
   const framing = value.framing as Record<string, unknown> | undefined;
+  const width = o.width ?? size?.[0] ?? 256;
+  const height = o.height ?? size?.[1] ?? 256;
+  const fps = o.fps ?? (value.fps as number) ?? 24;
   return {
     file,
     dir,
@@ -443,11 +480,15 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     seed: o.seed ?? (value.seed as number) ?? 0,
     clips: o.clips ?? (value.clips as number) ?? 1,
     frames: o.frames ?? (value.frames as number) ?? 24,
-    fps: o.fps ?? (value.fps as number) ?? 24,
-    width: o.width ?? size?.[0] ?? 256,
-    height: o.height ?? size?.[1] ?? 256,
-    outputs: (value.outputs as OutputName[]) ?? [...OUTPUTS],
+    fps,
+    width,
+    height,
+    outputs: (value.outputs as OutputName[]) ?? [...DEFAULT_OUTPUTS],
     gtFormat: o.gtFormat ?? (value.gt_format as GtFormat | undefined) ?? "npy",
+    videoBitrate: video?.bitrate ??
+      (video?.bits_per_pixel !== undefined
+        ? Math.round(video.bits_per_pixel * width * height * fps)
+        : undefined),
     framing: {
       minFramed: (framing?.min_framed as number | undefined) ?? DEFAULT_MIN_FRAMED,
       redraws: (framing?.redraws as number | undefined) ?? 0,
@@ -457,6 +498,12 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     assets,
     plugins,
   };
+}
+
+/** The scene's `video:` key: rgb.mp4's bitrate, in bits per second or bits per pixel. */
+interface VideoKey {
+  bitrate?: number;
+  bits_per_pixel?: number;
 }
 
 export function parseSize(value: unknown): [number, number] | undefined {

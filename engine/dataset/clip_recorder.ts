@@ -15,6 +15,7 @@ import { clipBuffers } from "./buffer_pool.ts";
 import { allocateNpy, type NpyDtype, npyHeader } from "./npy.ts";
 import { contactSheet, previewFrame } from "./preview.ts";
 import { encodePng } from "./png.ts";
+import { ClipMasks, withMasks } from "./coco_rle.ts";
 import type { RenderedFrame } from "../gpu/frame.ts";
 import type { OutputName } from "../config/scene_file.ts";
 import { createVideoWriter, type VideoWriter } from "./video.ts";
@@ -127,6 +128,8 @@ export class ClipRecorder {
   readonly #streams = new Map<"depth" | "normals" | "instance" | "flow", ArrayFile>();
   /** png16's writer (then #streams stays empty). */
   #png16?: Png16Writer;
+  /** COCO run-length masks per object and frame (output coco_masks), for labels.json. */
+  readonly #masks?: ClipMasks;
   /** Frame-sized scratch arrays, reused every frame. */
   readonly #normalsXyz: Uint16Array;
   #ids16?: Uint16Array;
@@ -136,6 +139,7 @@ export class ClipRecorder {
   readonly #previewAt: Set<number>;
   #received = 0;
   #closed = false;
+  #rgbScratch?: Uint8Array;
 
   private constructor(
     readonly dir: string,
@@ -150,6 +154,7 @@ export class ClipRecorder {
     this.#previewAt = new Set(
       Array.from({ length: n }, (_, i) => Math.round((i * (frames - 1)) / Math.max(1, n - 1))),
     );
+    if (outputs.has("coco_masks")) this.#masks = new ClipMasks(width, height, frames);
     const xyz = outputs.has("normals") && gtFormat !== "png16";
     this.#normalsXyz = new Uint16Array(xyz ? width * height * 3 : 0);
     if (outputs.has("alpha")) {
@@ -167,6 +172,7 @@ export class ClipRecorder {
     outputs: readonly OutputName[],
     withAudio: boolean,
     gtFormat: GtFormat = "npy",
+    videoBitrate?: number,
   ): Promise<ClipRecorder> {
     const set = new Set(outputs);
     const video = set.has("rgb")
@@ -174,10 +180,19 @@ export class ClipRecorder {
         width,
         height,
         fps,
+        bitrate: videoBitrate,
         audio: withAudio ? { sampleRate: 48000, channels: 2 } : undefined,
       })
       : undefined;
     const recorder = new ClipRecorder(dir, frames, width, height, set, video, gtFormat);
+    if (set.has("rgb_frames")) {
+      try {
+        await Deno.mkdir(`${dir}/rgb`);
+      } catch (error) {
+        recorder.abandon();
+        throw error;
+      }
+    }
     if (gtFormat === "png16") {
       try {
         for (const folder of Png16Writer.folders(set)) await Deno.mkdir(`${dir}/${folder}`);
@@ -217,6 +232,8 @@ export class ClipRecorder {
     this.#received++;
     const n = this.width * this.height;
     const writes: Promise<void>[] = [];
+    if (this.outputs.has("rgb_frames")) writes.push(this.#writeRgbFrame(t, frame.rgb));
+    this.#masks?.add(t, frame.instance);
     if (this.#png16) writes.push(this.#png16.add(t, frame, frame.meta.maxId));
     else if (this.outputs.has("instance") && !this.#streams.has("instance")) {
       // uint16 when the ids fit (half the bytes), decided by the first frame's highest id
@@ -324,7 +341,10 @@ export class ClipRecorder {
       const { width, height } = shown[0];
       write("preview.png", await contactSheet(shown.map((p) => p.frame), width, height));
     }
-    write("labels.json", documents.labels);
+    write(
+      "labels.json",
+      this.#masks ? withMasks(documents.labels, this.#masks.toJson()) : documents.labels,
+    );
     write("captions.json", documents.captions);
     // allSettled first so no write is still running when the caller removes a failed folder.
     const settled = await Promise.allSettled(writes);
@@ -345,6 +365,19 @@ export class ClipRecorder {
       }
     }
     if (problems.length > 0) throw new Error(problems.join("; "));
+  }
+
+  /** Frame t's lossless rgb as rgb/TTTTT.png (8-bit RGB; the frame's alpha byte dropped). */
+  async #writeRgbFrame(t: number, rgba: Uint8Array) {
+    const n = this.width * this.height;
+    const rgb = this.#rgbScratch ??= new Uint8Array(n * 3);
+    for (let i = 0, o = 0; i < n * 4; i += 4, o += 3) {
+      rgb[o] = rgba[i];
+      rgb[o + 1] = rgba[i + 1];
+      rgb[o + 2] = rgba[i + 2];
+    }
+    const png = await encodePng(rgb, this.width, this.height, 3, "up");
+    await Deno.writeFile(`${this.dir}/rgb/${String(t).padStart(5, "0")}.png`, png);
   }
 
   /** An array file of this recorder's format (.npy or .npz) for output `name`. */

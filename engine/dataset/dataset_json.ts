@@ -2,6 +2,7 @@
 import type { SceneConfig } from "../config/scene_file.ts";
 import { CONVENTIONS } from "./clip_documents.ts";
 import { PNG16_DECODE } from "./gt_png16.ts";
+import { defaultBitrate } from "./video.ts";
 
 export const VERSION = "0.1.0";
 
@@ -20,6 +21,15 @@ function clipFiles(config: SceneConfig): Record<string, string> {
       : config.gtFormat === "npz"
       ? ["alpha.npz", 'T x H x W uint8 foreground matte, deflated: numpy.load(path)["alpha"]']
       : ["alpha/", "alpha/TTTTT.png, 8-bit grey foreground matte (255 foreground, 0 else)"],
+    rgb_frames: [
+      "rgb/",
+      "rgb/TTTTT.png: 8-bit RGB per frame, lossless (the sRGB bytes rgb.mp4 encodes)",
+    ],
+    coco_masks: [
+      "labels.json masks",
+      "COCO RLE per object and frame: masks.objects[id][t] is the counts string (null when the " +
+      "object is not seen) of the mask {size: masks.size, counts}, as pycocotools.mask.decode reads",
+    ],
     preview: ["preview.png", "contact sheet: rgb | depth | normals | instance"],
   };
   for (const [output, what] of Object.entries(arrays)) {
@@ -43,6 +53,15 @@ function clipFiles(config: SceneConfig): Record<string, string> {
   return files;
 }
 
+/** How rgb.mp4 is encoded (what the quality of a dataset's video is). */
+function videoSettings(config: SceneConfig) {
+  return {
+    codec: "h264 (libx264), yuv420p, BT.709 limited range",
+    rate_control: "average bitrate",
+    bitrate: config.videoBitrate ?? defaultBitrate(config.width, config.height, config.fps),
+  };
+}
+
 export function datasetJson(config: SceneConfig, sceneSha256: string) {
   return {
     version: 1,
@@ -57,6 +76,7 @@ export function datasetJson(config: SceneConfig, sceneSha256: string) {
     size: [config.width, config.height],
     outputs: config.outputs,
     gt_format: config.gtFormat,
+    video: config.outputs.includes("rgb") ? videoSettings(config) : null,
     plugins: config.plugins.map((p) => ({ key: p.key, use: p.definition.id })),
     files: clipFiles(config),
     conventions: CONVENTIONS,

@@ -14,6 +14,8 @@ export interface ClipOptions {
   outputs: readonly OutputName[];
   withAudio: boolean;
   gtFormat: GtFormat;
+  /** rgb.mp4's bitrate (bits per second); the encoder's default when not given. */
+  videoBitrate?: number;
 }
 
 /** Messages to the worker (engine/dataset/recorder_worker.ts). */

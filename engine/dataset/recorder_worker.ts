@@ -44,7 +44,8 @@ function fail(clip: number, open: OpenClip, error: unknown) {
 self.onmessage = (event: MessageEvent<RecorderRequest>) => {
   const request = event.data;
   if (request.op === "open") {
-    const { clip, dir, frames, width, height, fps, outputs, withAudio, gtFormat } = request;
+    const { clip, dir, frames, width, height, fps, outputs, withAudio, gtFormat, videoBitrate } =
+      request;
     const recorder = ClipRecorder.create(
       dir,
       frames,
@@ -54,9 +55,10 @@ self.onmessage = (event: MessageEvent<RecorderRequest>) => {
       outputs,
       withAudio,
       gtFormat,
+      videoBitrate,
     );
     const open: OpenClip = { recorder, chain: Promise.resolve() };
-    open.chain = recorder.then(() => {}, (error) => fail(clip, open, error));
+    open.chain = recorder.then(() => {}, (error: unknown) => fail(clip, open, error));
     clips.set(clip, open);
     return;
   }

@@ -173,6 +173,9 @@ export async function checkClip(
       }
     }
   }
+  if (expect.outputs.includes("rgb_frames")) {
+    for (let t = 0; t < T; t++) problems.push(...await checkPng(`${dir}/${frameFile("rgb", t)}`));
+  }
   if (expect.outputs.includes("rgb")) {
     problems.push(...await checkMagic(`${dir}/rgb.mp4`, 4, "ftyp"));
   }
@@ -310,7 +313,9 @@ async function checkMagic(
     if (text !== magic) {
       // a png16 frame is named with its output's folder: depth/00003.png
       const parts = path.split("/");
-      const inFolder = ["depth", "normals", "instance", "flow"].includes(parts.at(-2)!);
+      const inFolder = ["rgb", "depth", "normals", "instance", "flow", "alpha"].includes(
+        parts.at(-2)!,
+      );
       const name = parts.slice(inFolder ? -2 : -1).join("/");
       problems.push(`${name}: ${problem}`);
     }

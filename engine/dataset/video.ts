@@ -72,7 +72,7 @@ function frameTime(index: number, fps: number): number {
 }
 
 /** A bitrate that keeps synthetic content clean: about 0.25 bits per pixel per frame. */
-function defaultBitrate(width: number, height: number, fps: number): number {
+export function defaultBitrate(width: number, height: number, fps: number): number {
   return Math.max(200_000, Math.round(width * height * fps * 0.25));
 }
 

@@ -166,6 +166,7 @@ export async function runClip(
     outputs: config.outputs,
     withAudio,
     gtFormat: config.gtFormat,
+    videoBitrate: config.videoBitrate,
   });
   if (render) render.recorder = recorder; // so a failure can abandon it
   const states: FrameState[] = [];

@@ -9,6 +9,16 @@ reads the tar shards of `deno task pack`.
 """
 from .dataset import Clip, Dataset, decode_png16, open_dataset, read_video
 from .png import read_png
+from .rle import decode_rle
 from .wav import read_wav
 
-__all__ = ["Clip", "Dataset", "decode_png16", "open_dataset", "read_png", "read_video", "read_wav"]
+__all__ = [
+    "Clip",
+    "Dataset",
+    "decode_png16",
+    "decode_rle",
+    "open_dataset",
+    "read_png",
+    "read_video",
+    "read_wav",
+]

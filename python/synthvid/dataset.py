@@ -17,6 +17,7 @@ import subprocess
 import numpy as np
 
 from .png import read_png
+from .rle import decode_rle
 from .wav import read_wav
 
 ARRAYS = ("depth", "normals", "instance", "flow", "alpha")
@@ -75,6 +76,8 @@ class Clip:
 
     def keys(self):
         names = [o for o in self.outputs if o in ARRAYS or o == "rgb"]
+        if "rgb_frames" in self.outputs and "rgb" not in names:
+            names.insert(0, "rgb")
         if os.path.exists(os.path.join(self.path, "audio", "mix.wav")):
             names.append("audio")
         return names
@@ -91,6 +94,9 @@ class Clip:
 
     def _read(self, name):
         if name == "rgb":
+            # lossless frames when the dataset has them (output rgb_frames), else the video
+            if os.path.isdir(os.path.join(self.path, "rgb")):
+                return np.stack([read_png(self._frame_file("rgb", t)) for t in range(self.labels["frames"])])
             return read_video(os.path.join(self.path, "rgb.mp4"), *self.labels["size"])
         if name == "audio":
             return read_wav(os.path.join(self.path, "audio", "mix.wav"))[0]
@@ -148,6 +154,25 @@ class Clip:
         """{instance id: T x H x W bool} for every object (from the instance ids)."""
         ids = self["instance"]
         return {i: ids == i for i in self.object_ids}
+
+    def coco_masks(self):
+        """{instance id: [COCO RLE dict or None per frame]} from labels.json masks (coco_masks)."""
+        masks = self.labels.get("masks")
+        if masks is None:
+            raise KeyError(f"{self.path}: no COCO masks (add coco_masks to the scene's outputs)")
+        size = masks["size"]
+        return {
+            int(i): [None if c is None else {"size": size, "counts": c} for c in frames]
+            for i, frames in masks["objects"].items()
+        }
+
+    def decoded_coco_masks(self):
+        """{instance id: T x H x W bool} decoded from the COCO RLE masks."""
+        H, W = self.labels["size"][1], self.labels["size"][0]
+        return {
+            i: np.stack([np.zeros((H, W), bool) if r is None else decode_rle(r) for r in frames])
+            for i, frames in self.coco_masks().items()
+        }
 
 
 def decode_png16(name, q, ground_truth):

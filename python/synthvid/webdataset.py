@@ -53,7 +53,10 @@ def _sample(key, files, gt_format):
             if frames:
                 stack = np.stack([read_png(files[f]) for f in frames])
                 sample[name] = decode_png16(name, stack, labels.get("ground_truth", {}))
-    if "rgb.mp4" in files:
+    rgb_frames = sorted(f for f in files if f.startswith("rgb.") and f.endswith(".png"))
+    if rgb_frames:  # lossless frames (output rgb_frames) first, like open_dataset
+        sample["rgb"] = np.stack([read_png(files[f]) for f in rgb_frames])
+    elif "rgb.mp4" in files:
         with tempfile.NamedTemporaryFile(suffix=".mp4") as f:
             f.write(files["rgb.mp4"])
             f.flush()

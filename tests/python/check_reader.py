@@ -10,7 +10,7 @@ import sys
 
 import numpy as np
 
-from synthvid import open_dataset
+from synthvid import open_dataset, read_video
 from synthvid.webdataset import iterate_shards
 
 npy_dir, npz_dir, png_dir, packed_dir = sys.argv[1:5]
@@ -57,6 +57,17 @@ for i in range(len(npy)):
                 assert list(boxes[t, n]) == [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], (
                     f"clip {i} frame {t} object {oid}: box {boxes[t, n]} is not the mask's"
                 )
+
+    # COCO RLE masks decode (numpy-only decoder, pycocotools' algorithm) to the instance masks
+    decoded = a.decoded_coco_masks()
+    for oid, mask in masks.items():
+        expected = decoded.get(oid, np.zeros_like(mask))
+        assert np.array_equal(mask, expected), f"clip {i} object {oid}: COCO mask differs"
+    # lossless frames: the same bytes in every format; the video is close to them
+    assert np.array_equal(a["rgb"], p["rgb"]), "rgb frames differ between formats"
+    video = read_video(f"{a.path}/rgb.mp4", W, H).astype(np.float64)
+    mse = np.mean((video - a["rgb"]) ** 2)
+    assert 10 * np.log10(255**2 / max(mse, 1e-9)) > 28, f"rgb.mp4 is far from the frames ({mse})"
 
 shards = sorted(glob.glob(f"{packed_dir}/*.tar"))
 samples = list(iterate_shards(shards, gt_format="png16"))
