@@ -8,6 +8,7 @@
  */
 import { V8_FLAGS } from "../engine/run/dataset_run.ts";
 import { parseCommandLine, UsageError } from "../engine/cli/args.ts";
+import { GT_FORMATS, type GtFormat } from "../engine/dataset/gt_format.ts";
 import { acquireGpu, describeGpu } from "../engine/gpu/gpu.ts";
 import { type MemoryResult, memoryRun } from "./memory.ts";
 import { benchScene } from "./scene.ts";
@@ -19,6 +20,11 @@ const FLAGS = {
   backends: { type: "string", description: "comma-separated backends to try (default gl,vulkan)" },
   sizes: { type: "list", description: "square sizes (default 128,256,512)" },
   objects: { type: "list", description: "object counts (default 1,20,200,2000)" },
+  "gt-format": {
+    type: "string",
+    description:
+      "ground-truth storage for the write and e2e stages: npy | npz | png16 (default npy)",
+  },
   memory: {
     type: "boolean",
     description: "memory mode: 1000 tiny clips, RSS growth after the first 50",
@@ -63,7 +69,10 @@ async function child(args: Record<string, unknown>) {
       });
       return;
     }
-    const options = stageOptions(Boolean(args.quick));
+    const options = {
+      ...stageOptions(Boolean(args.quick)),
+      gtFormat: (args["gt-format"] as GtFormat | undefined) ?? "npy",
+    };
     const sizes = args.sizes as number[];
     const counts = args.objects as number[];
     for (const size of sizes) {
@@ -157,9 +166,10 @@ function fmt(fps: number): string {
 
 function row(r: StageResult): string {
   const cells = COLUMNS.map((c) => fmt(r.fps[c]).padStart(9));
+  const kb = (r.writtenBytesPerFrame / 1024).toFixed(0);
   return `${`${r.width}²`.padStart(5)} ${String(r.objects).padStart(5)} ${cells.join("")} ${
     r.clipSeconds.toFixed(2).padStart(7)
-  }`;
+  } ${`${kb} KiB`.padStart(9)} ${r.gtFormat}`;
 }
 
 function table(reports: BackendReport[]): string {
@@ -172,7 +182,9 @@ function table(reports: BackendReport[]): string {
     }
     lines.push(`backend ${r.backend} · ${r.adapter}${r.fallback ? " · software fallback" : ""}`);
     if (r.results.length > 0) {
-      lines.push(` size  objs ${COLUMNS.map((c) => c.padStart(9)).join("")}  s/clip`);
+      lines.push(
+        ` size  objs ${COLUMNS.map((c) => c.padStart(9)).join("")}  s/clip  written/f gt`,
+      );
       for (const result of r.results) lines.push(row(result));
     }
     if (r.memory) {
@@ -192,7 +204,8 @@ function table(reports: BackendReport[]): string {
   lines.push(
     "",
     "fps per stage: render = G-buffer only; labels = + GPU label passes; readback = + copy to host, map, decode",
-    "(all cumulative, frames in flight); encode = H.264; write = npy + labels + preview; e2e = whole clips to disk.",
+    "(all cumulative, frames in flight); encode = H.264; write = ground truth (gt: its format) + labels +",
+    "preview, written/f = the write stage's bytes per frame; e2e = whole clips to disk.",
   );
   return lines.join("\n");
 }
@@ -204,6 +217,10 @@ async function main(argv: string[]): Promise<number> {
     flags: FLAGS,
     check(args) {
       if (args._.length > 0) throw new UsageError(`Unexpected argument "${args._[0]}"`);
+      const format = args["gt-format"] as string | undefined;
+      if (format !== undefined && !(GT_FORMATS as readonly string[]).includes(format)) {
+        throw new UsageError(`--gt-format is one of ${GT_FORMATS.join(", ")}, not "${format}"`);
+      }
     },
   });
   if (typeof args === "number") return args;

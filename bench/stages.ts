@@ -6,7 +6,7 @@
  *   labels    G-buffer + GPU label passes (copies to host dropped)
  *   readback  everything the renderer does: G-buffer, labels, copy, map, decode
  *   encode    RGBA → I420 → H.264 of rendered frames (CPU, libx264 threads)
- *   write     depth/normals/instance/flow .npy, labels.json, preview.png of rendered frames
+ *   write     depth/normals/instance/flow (in the --gt-format), labels.json, preview.png
  *   e2e       renderDataset: scene file → plugins → render → encode → write, whole clips
  *
  * render/labels/readback are cumulative prefixes of one frame's GPU work. The
@@ -16,6 +16,9 @@
  */
 import { clipDocuments } from "../engine/dataset/clip_documents.ts";
 import { ClipRecorder } from "../engine/dataset/clip_recorder.ts";
+import type { GtFormat, GtRanges } from "../engine/dataset/gt_format.ts";
+import { widenDepthRange, widenFlowRange } from "../engine/dataset/gt_png16.ts";
+import { listFiles } from "../engine/dataset/resume.ts";
 import { type FrameState, snapshot } from "../engine/scene/frame_state.ts";
 import type { Gpu } from "../engine/gpu/gpu.ts";
 import { applyKeyframes } from "../engine/scene/keyframes.ts";
@@ -46,6 +49,9 @@ export interface StageResult {
     write: number;
     e2e: number;
   };
+  /** How the write and e2e stages stored ground truth, and the write stage's bytes per frame. */
+  gtFormat: GtFormat;
+  writtenBytesPerFrame: number;
   /** End-to-end wall seconds per clip (scene build, plugins, render, encode, write). */
   clipSeconds: number;
   clips: number;
@@ -60,6 +66,8 @@ export interface StageOptions {
   clipFrames: number;
   /** Wall-clock cap per stage in seconds; a stage stops early (and says so by its frame count) when slower. */
   maxSeconds: number;
+  /** How the write and end-to-end stages store the ground truth (default npy). */
+  gtFormat?: GtFormat;
 }
 
 const NO_PLUGINS: never[] = [];
@@ -183,6 +191,7 @@ async function writeStage(
   frames: RenderedFrame[],
   bench: BenchScene,
   states: FrameState[],
+  gtFormat: GtFormat,
 ) {
   const clipDir = `${dir}/write_stage`;
   await Deno.mkdir(clipDir, { recursive: true });
@@ -195,6 +204,7 @@ async function writeStage(
     24,
     ["depth", "normals", "instance", "flow", "preview"],
     false,
+    gtFormat,
   );
   for (const [t, f] of frames.entries()) {
     await recorder.add({ ...f, meta: { ...f.meta, frame: t } });
@@ -215,13 +225,38 @@ async function writeStage(
     records: {},
   };
   const labels = frames.map((f) => f.labels);
-  await recorder.finish(clipDocuments(summary, labels, frames.length, bench.width, bench.height));
+  const ranges = gtFormat === "png16" ? pngRanges(frames) : undefined;
+  await recorder.finish(
+    clipDocuments(summary, labels, frames.length, bench.width, bench.height, {
+      format: gtFormat,
+      ranges,
+    }),
+  );
   const fps = frames.length / ((performance.now() - started) / 1000);
+  let bytes = 0;
+  for (const path of await listFiles(clipDir)) bytes += (await Deno.stat(path)).size;
   await Deno.remove(clipDir, { recursive: true });
-  return fps;
+  return { fps, bytesPerFrame: bytes / frames.length };
 }
 
-async function endToEnd(gpu: Gpu, dir: string, bench: BenchScene, clips: number, frames: number) {
+/** The clip ranges png16 quantizes over (the render loop's side works them out as frames pass). */
+function pngRanges(frames: RenderedFrame[]): GtRanges {
+  const ranges: GtRanges = {};
+  for (const f of frames) {
+    ranges.depth = widenDepthRange(ranges.depth, f.depth);
+    ranges.flow = widenFlowRange(ranges.flow, f.flow);
+  }
+  return ranges;
+}
+
+async function endToEnd(
+  gpu: Gpu,
+  dir: string,
+  bench: BenchScene,
+  clips: number,
+  frames: number,
+  gtFormat: GtFormat,
+) {
   const file = `${dir}/e2e_${bench.objects}_${bench.width}.yaml`;
   await Deno.writeTextFile(file, benchSceneYaml({ ...bench, frames }, clips));
   const out = `${dir}/e2e_out`;
@@ -231,6 +266,7 @@ async function endToEnd(gpu: Gpu, dir: string, bench: BenchScene, clips: number,
     out,
     gpu,
     registry: NO_PLUGINS,
+    overrides: { gtFormat },
     log: () => {},
   });
   const seconds = (performance.now() - started) / 1000;
@@ -267,8 +303,9 @@ export async function measureStages(
   }
   gpu.check();
   const encode = await encodeStage(readback.frames, bench.width, bench.height);
-  const write = await writeStage(dir, readback.frames, bench, states);
-  const e2e = await endToEnd(gpu, dir, bench, options.clips, options.clipFrames);
+  const gtFormat = options.gtFormat ?? "npy";
+  const write = await writeStage(dir, readback.frames, bench, states, gtFormat);
+  const e2e = await endToEnd(gpu, dir, bench, options.clips, options.clipFrames, gtFormat);
   return {
     backend: gpu.backend,
     adapter: gpu.description,
@@ -281,9 +318,11 @@ export async function measureStages(
       labels: labels.fps,
       readback: readback.fps,
       encode,
-      write,
+      write: write.fps,
       e2e: e2e.fps,
     },
+    gtFormat,
+    writtenBytesPerFrame: write.bytesPerFrame,
     clipSeconds: e2e.clipSeconds,
     clips: options.clips,
     framesPerClip: options.clipFrames,

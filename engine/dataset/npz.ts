@@ -9,12 +9,13 @@
  */
 
 import zlib from "node:zlib";
+import { DEFLATE_LEVEL } from "./gt_format.ts";
 
 const GZIP_HEADER = 10;
 const GZIP_TRAILER = 8;
 
 export class NpzStream {
-  readonly #gzip = zlib.createGzip();
+  readonly #gzip = zlib.createGzip({ level: DEFLATE_LEVEL });
   /** The file writes of the deflate output so far, in order. */
   #written: Promise<void> = Promise.resolve();
   readonly #ended: Promise<void>;

@@ -4,6 +4,7 @@
  * and fast-png (pako, JavaScript) is slower still (~30 ms for a 1030² contact sheet).
  */
 import zlib from "node:zlib";
+import { DEFLATE_LEVEL } from "./gt_format.ts";
 
 let scanlines = new Uint8Array(0);
 
@@ -22,11 +23,11 @@ function crc32(bytes: Uint8Array): number {
 }
 
 /**
- * zlib-format deflate (what PNG's IDAT holds), level 6. On this thread: the encoder runs on the
+ * zlib-format deflate (what PNG's IDAT holds), at DEFLATE_LEVEL. On this thread: the encoder runs on the
  * recorder's worker, and a thread-pool round trip measured slower for frame-sized images.
  */
 function deflate(bytes: Uint8Array): Promise<Uint8Array> {
-  return Promise.resolve(new Uint8Array(zlib.deflateSync(bytes)));
+  return Promise.resolve(new Uint8Array(zlib.deflateSync(bytes, { level: DEFLATE_LEVEL })));
 }
 
 /** length, type, data, CRC of type + data. */
