@@ -8,7 +8,7 @@
  */
 import { V8_FLAGS } from "../engine/run/dataset_run.ts";
 import { parseCommandLine, UsageError } from "../engine/cli/args.ts";
-import { GT_FORMATS, type GtFormat } from "../engine/dataset/gt_format.ts";
+import { GT_FORMATS, type GtFormat } from "../engine/config/gt_format.ts";
 import { acquireGpu, describeGpu } from "../engine/gpu/gpu.ts";
 import { type MemoryResult, memoryRun } from "./memory.ts";
 import { benchScene } from "./scene.ts";

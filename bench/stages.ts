@@ -16,7 +16,7 @@
  */
 import { clipDocuments } from "../engine/dataset/clip_documents.ts";
 import { ClipRecorder } from "../engine/dataset/clip_recorder.ts";
-import type { GtFormat, GtRanges } from "../engine/dataset/gt_format.ts";
+import type { GtFormat, GtRanges } from "../engine/config/gt_format.ts";
 import { widenDepthRange, widenFlowRange } from "../engine/dataset/gt_png16.ts";
 import { listFiles } from "../engine/dataset/resume.ts";
 import { type FrameState, snapshot } from "../engine/scene/frame_state.ts";

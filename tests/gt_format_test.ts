@@ -13,7 +13,7 @@ import { decodeNpy } from "../engine/dataset/npy.ts";
 import { halfToFloat } from "../engine/dataset/half.ts";
 import { renderDataset } from "../engine/run/dataset_run.ts";
 import { packDataset } from "../engine/dataset/pack.ts";
-import type { GtFormat } from "../engine/dataset/gt_format.ts";
+import type { GtFormat } from "../engine/config/gt_format.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const T = 4;

@@ -1,5 +1,5 @@
 /** Helpers for tests that render real scenes at small sizes. */
-import type { GtFormat } from "../engine/dataset/gt_format.ts";
+import type { GtFormat } from "../engine/config/gt_format.ts";
 import { acquireGpu, type Gpu } from "../engine/gpu/gpu.ts";
 import { renderDataset, type RunSummary } from "../engine/run/dataset_run.ts";
 import { definePlugin, type PluginDefinition } from "../engine/plugin/contract.ts";

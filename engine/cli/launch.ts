@@ -15,6 +15,8 @@
  */
 import { parse } from "yaml";
 import { V8_FLAGS } from "../run/memory.ts";
+import { furnitureFolder } from "../scene/furniture_library.ts";
+import { fetchFurniture } from "./fetch_furniture.ts";
 
 /** Environment variables the renderer reads, and nothing else. */
 export const RENDER_ENV = [
@@ -28,6 +30,7 @@ export const RENDER_ENV = [
   "SYNTHVID_SHARD_COUNT",
   "SYNTHVID_LAUNCHED", // tells the renderer to stop when the launcher's pipe closes
   "NAPI_RS_NATIVE_LIBRARY_PATH", // read by the encoder addon's loader
+  "SYNTHVID_FURNITURE", // where the furniture library's .sh3f files are (furniture_library.ts)
   "NAPI_RS_FORCE_WASI",
   "NAPI_RS_ENFORCE_VERSION_CHECK",
   "LOG_TOKENS", // read by the yaml parser's debug switch
@@ -115,6 +118,26 @@ function sceneReads(scene: string): string[] {
   }
 }
 
+/** The scene files a command will load. */
+function sceneFiles(command: string, argv: string[], cwd: string): string[] {
+  if (command === "validate") {
+    return argv.filter((a) => !a.startsWith("-")).map((a) => absolute(a, cwd));
+  }
+  return [absolute(flagValue(argv, "scene").value ?? "scenes/default.yaml", cwd)];
+}
+
+/** Whether a scene names a `library:` model under assets:. */
+function usesLibrary(scene: string): boolean {
+  try {
+    const doc = parse(Deno.readTextFileSync(scene)) as { assets?: Record<string, unknown> };
+    return Object.values(doc?.assets ?? {}).some((v) =>
+      typeof v === "string" && v.startsWith("library:")
+    );
+  } catch {
+    return false;
+  }
+}
+
 export interface RenderPlan {
   /** deno run arguments for the child. */
   args: string[];
@@ -154,7 +177,16 @@ export function planRender(argv: string[], cwd: string): RenderPlan | string {
     else if (rewritten[index].startsWith(`--${name}=`)) rewritten[index] = `--${name}=${value}`;
     else rewritten[index] = value;
   }
-  const read = [...new Set([project, sceneDir, ...sceneReads(realScene), realOut])];
+  const furniture = furnitureFolder(project);
+  const read = [
+    ...new Set([
+      project,
+      sceneDir,
+      ...sceneReads(realScene),
+      realOut,
+      ...(furniture ? [furniture] : []),
+    ]),
+  ];
   const args = [
     "run",
     "--no-prompt",
@@ -170,6 +202,7 @@ export function planRender(argv: string[], cwd: string): RenderPlan | string {
   // Naming the addon file spares its loader probing the system (/usr/bin/ldd, a process report).
   const env: Record<string, string> = { SYNTHVID_LAUNCHED: "1" };
   if (libraries.length === 1) env.NAPI_RS_NATIVE_LIBRARY_PATH = libraries[0];
+  if (furniture) env.SYNTHVID_FURNITURE = furniture;
   return { args, env, scene: realScene, out: realOut };
 }
 
@@ -199,6 +232,8 @@ export function planReadOnly(
     });
   }
   const read = new Set([real(PROJECT)]);
+  const furniture = furnitureFolder(real(PROJECT));
+  if (furniture) read.add(furniture);
   for (const scene of scenes) {
     const file = real(scene);
     read.add(file.slice(0, file.lastIndexOf("/")) || "/");
@@ -212,7 +247,12 @@ export function planReadOnly(
     COMMANDS[command],
     ...rewritten,
   ];
-  return { args, env: {}, scene: scenes[0] ?? "", out: "" };
+  return {
+    args,
+    env: furniture ? { SYNTHVID_FURNITURE: furniture } : {},
+    scene: scenes[0] ?? "",
+    out: "",
+  };
 }
 
 /** One process that started the launcher, as /proc knows it. */
@@ -264,6 +304,15 @@ export async function launch(command: string, argv: string[]): Promise<number> {
     return (await help.status).code;
   }
   const cwd = Deno.env.get("INIT_CWD") ?? Deno.cwd();
+  // A scene that films furniture-library models gets the library first (once, from Debian).
+  if (!furnitureFolder(real(PROJECT)) && sceneFiles(command, argv, cwd).some(usesLibrary)) {
+    try {
+      await fetchFurniture(real(PROJECT), (line) => console.error(line));
+    } catch (error) {
+      // the renderer then names the scene's library assets and how to get the library
+      console.error(`warning: ${(error as Error).message}`);
+    }
+  }
   const plan = command === "render"
     ? planRender(argv, cwd)
     : planReadOnly(command as "plan" | "validate", argv, cwd);

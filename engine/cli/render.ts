@@ -5,7 +5,7 @@ import { ResumeError } from "../dataset/resume.ts";
 import { FolderLockedError } from "../dataset/run_lock.ts";
 import { DiskFullError, renderDataset } from "../run/dataset_run.ts";
 import { SceneError } from "../config/scene_file.ts";
-import { GT_FORMATS, type GtFormat } from "../dataset/gt_format.ts";
+import { GT_FORMATS, type GtFormat } from "../config/gt_format.ts";
 import { manifestName, parseShard, type Shard, ShardError } from "../dataset/shard.ts";
 
 export const FLAGS = {

@@ -2,6 +2,7 @@
 import { type MeshData, primitives } from "../scene/mesh.ts";
 import { type Pattern, proceduralKey, proceduralTexture } from "../scene/procedural_texture.ts";
 import { loadGltf } from "../scene/gltf.ts";
+import { furnitureEntry, furnitureFolder, loadFurniture } from "../scene/furniture_library.ts";
 import { kelvinToLinear, srgbToLinear } from "../scene/color.ts";
 import { eulerToQuat, type Keyframe } from "../scene/keyframes.ts";
 import type { Rng } from "../scene/rng.ts";
@@ -24,7 +25,7 @@ export class MeshLibrary {
     for (const [key, path] of Object.entries(config.assets)) {
       let asset;
       try {
-        asset = await loadGltf(path);
+        asset = path.startsWith("library:") ? libraryAsset(path.slice(8)) : await loadGltf(path);
       } catch (error) {
         throw new SceneError(config.file, [
           `${config.file}: assets.${key}: ${(error as Error).message.split("\n")[0]}`,
@@ -56,6 +57,13 @@ export class MeshLibrary {
     for (const [key, parts] of this.#parts) scene.meshes.set(key, parts);
     for (const [key, texture] of this.textures) scene.textures.set(key, texture);
   }
+}
+
+/** A furniture library model (the scene loader checked that the library and id exist). */
+function libraryAsset(id: string) {
+  const folder = furnitureFolder();
+  if (!folder) throw new Error("the furniture library is not installed");
+  return loadFurniture(folder, furnitureEntry(folder, id));
 }
 
 export interface BuiltScene {

@@ -3,7 +3,8 @@
  * reported at once, each with file:line:column, the key path, what was
  * expected and what was found.
  */
-import { GT_FORMATS, type GtFormat } from "../dataset/gt_format.ts";
+import { furnitureEntry, furnitureFolder, furnitureHint } from "../scene/furniture_library.ts";
+import { GT_FORMATS, type GtFormat } from "./gt_format.ts";
 import { type Document, isMap, LineCounter, parseDocument, visit } from "yaml";
 import type { CheckContext, Options, PluginDefinition } from "../plugin/contract.ts";
 import { checkFile } from "../plugin/checks.ts";
@@ -326,7 +327,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     });
   });
 
-  // Assets: mesh keys from glTF files next to the scene.
+  // Assets: mesh keys from glTF files next to the scene, or `library:<id>` models.
   const assets: Record<string, string> = {};
   const rawAssets = (value.assets ?? {}) as Record<string, unknown>;
   // Folders besides the scene's own that file options may name (the render grants them).
@@ -358,6 +359,13 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
         atKey: true,
         message: `"${key}" is a built-in mesh; choose another key`,
       });
+    }
+    if (path.startsWith("library:")) {
+      // a model of the furniture library (engine/scene/furniture_library.ts)
+      const problem = libraryProblem(path.slice("library:".length));
+      if (problem) report({ path: ["assets", key], message: problem });
+      else assets[key] = path;
+      continue;
     }
     const problem = checkFile(key, path, { resolve }, "a glTF/GLB file")[0];
     if (problem) report({ path: ["assets", key], message: problem.message });
@@ -498,6 +506,18 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     assets,
     plugins,
   };
+}
+
+/** Why `library:<id>` cannot be used here (the library is missing, or has no such model). */
+function libraryProblem(id: string): string | undefined {
+  const folder = furnitureFolder();
+  if (!folder) return furnitureHint();
+  try {
+    furnitureEntry(folder, id);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** The scene's `video:` key: rgb.mp4's bitrate, in bits per second or bits per pixel. */

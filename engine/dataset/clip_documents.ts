@@ -3,7 +3,7 @@
  * clip's frame states and per-frame labels, plus the foreground table alpha.npy
  * is made from. Built where the scene objects live (the render loop's thread).
  */
-import type { GtFormat, GtRanges } from "./gt_format.ts";
+import type { GtFormat, GtRanges } from "../config/gt_format.ts";
 import { kMatrix, toOpenCvPose } from "../scene/camera.ts";
 import { isForeground } from "../scene/foreground.ts";
 import type { FrameState } from "../scene/frame_state.ts";

@@ -21,7 +21,7 @@ import type { OutputName } from "../config/scene_file.ts";
 import { createVideoWriter, type VideoWriter } from "./video.ts";
 import { NpzStream } from "./npz.ts";
 import { Png16Writer } from "./gt_png16.ts";
-import type { GtFormat } from "./gt_format.ts";
+import type { GtFormat } from "../config/gt_format.ts";
 
 const PREVIEW_FRAMES = 4;
 

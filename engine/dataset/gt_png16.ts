@@ -8,7 +8,7 @@
 import { clipBuffers } from "./buffer_pool.ts";
 import { halfToFloat } from "./half.ts";
 import { encodePng } from "./png.ts";
-import type { Range } from "./gt_format.ts";
+import type { Range } from "../config/gt_format.ts";
 
 /** How to read a png16 dataset back (dataset.json ground_truth.decode). */
 export const PNG16_DECODE = {

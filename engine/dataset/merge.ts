@@ -15,7 +15,7 @@
  * result is manifest.jsonl in clip order, byte-identical to what one process
  * rendering every clip writes. Shard manifests are left in place.
  */
-import type { GtFormat } from "./gt_format.ts";
+import type { GtFormat } from "../config/gt_format.ts";
 import { writeFileAtomic } from "./atomic.ts";
 import { checkClip } from "./resume.ts";
 import { SHARD_MANIFEST } from "./shard.ts";

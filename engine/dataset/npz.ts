@@ -9,7 +9,7 @@
  */
 
 import zlib from "node:zlib";
-import { DEFLATE_LEVEL } from "./gt_format.ts";
+import { DEFLATE_LEVEL } from "./png.ts";
 
 const GZIP_HEADER = 10;
 const GZIP_TRAILER = 8;

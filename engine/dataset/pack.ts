@@ -238,6 +238,9 @@ export async function packDataset(dir: string, options: PackOptions): Promise<Pa
     shards,
   };
   await writeJsonAtomic(`${out}/index.json`, index);
+  // The credits travel with the shards: whoever gets only the pack must still credit the assets.
+  const credits = await Deno.readTextFile(`${dir}/credits.json`).catch(() => undefined);
+  if (credits !== undefined) await writeJsonAtomic(`${out}/credits.json`, JSON.parse(credits));
   return index;
 }
 

@@ -4,7 +4,6 @@
  * and fast-png (pako, JavaScript) is slower still (~30 ms for a 1030² contact sheet).
  */
 import zlib from "node:zlib";
-import { DEFLATE_LEVEL } from "./gt_format.ts";
 
 let scanlines = new Uint8Array(0);
 
@@ -40,6 +39,13 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
   return out;
 }
+
+/**
+ * zlib level for npz and PNG output. Measured on the bench scene (256², 20 objects, lavapipe,
+ * 2-core VM): level 3 writes as small as level 6 (npz 98 vs 95 KiB per frame, png16 41 vs
+ * 39 KiB) at the speed of level 1 (npz write stage 168 vs 113 fps, png16 99 vs 80 fps).
+ */
+export const DEFLATE_LEVEL = 3;
 
 /** Row filter: none, or "up" (each byte minus the byte above: smooth images deflate smaller). */
 export type PngFilter = "none" | "up";

@@ -1,7 +1,7 @@
 /** The messages between the render loop's RecorderThread and its worker (recorder_worker.ts). */
 import type { ClipDocuments } from "./clip_documents.ts";
 import type { FrameMeta } from "../gpu/frame.ts";
-import type { GtFormat } from "./gt_format.ts";
+import type { GtFormat } from "../config/gt_format.ts";
 import type { OutputName } from "../config/scene_file.ts";
 
 export interface ClipOptions {

@@ -11,7 +11,7 @@ import { clipDocuments, type ClipSummary } from "./clip_documents.ts";
 import { hostFrameBytes, type HostFramePool } from "../gpu/host_frame.ts";
 import type { InstanceLabel } from "../gpu/label_pass.ts";
 import type { RenderedFrame } from "../gpu/frame.ts";
-import type { GtRanges } from "./gt_format.ts";
+import type { GtRanges } from "../config/gt_format.ts";
 import { widenDepthRange, widenFlowRange } from "./gt_png16.ts";
 import type { ClipOptions, RecorderReply, RecorderRequest } from "./recorder_messages.ts";
 

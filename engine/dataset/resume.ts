@@ -11,7 +11,7 @@
  *   audio .wav files hold their RIFF length. Clips that fail are removed and redone.
  * - Checks read headers only (a few KB per clip), so resuming 1000 clips is quick.
  */
-import type { GtFormat } from "./gt_format.ts";
+import type { GtFormat } from "../config/gt_format.ts";
 import { frameFile } from "./gt_png16.ts";
 import { writeJsonAtomic } from "./atomic.ts";
 import type { OutputName } from "../config/scene_file.ts";

@@ -4,6 +4,8 @@
  * by one (clip_loop.ts), moves each finished folder into place and records it in the manifest.
  * `planDataset` runs the same clip loop without rendering.
  */
+import { writeJsonAtomic } from "../dataset/atomic.ts";
+import { assetCredits } from "../config/asset_credits.ts";
 import { MeshLibrary } from "../config/scene_build.ts";
 import {
   loadScene,
@@ -172,6 +174,9 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     await Deno.mkdir(out, { recursive: true });
     lock = await lockRun(out, lockName(shard));
     await claimDataset(out, datasetJson(config, await sceneDigest(config.file)), options.resume);
+    if (Object.values(config.assets).some((a) => a.startsWith("library:"))) {
+      await writeJsonAtomic(`${out}/credits.json`, assetCredits(config));
+    }
     await removeLeftovers(out, partialName(shard), manifestName(shard), shard !== undefined);
     manifest = new Manifest(`${out}/${manifestName(shard)}`);
     await manifest.load();

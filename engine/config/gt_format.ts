@@ -12,10 +12,3 @@ export interface GtRanges {
   depth?: Range;
   flow?: Range;
 }
-
-/**
- * zlib level for npz and PNG output. Measured on the bench scene (256², 20 objects, lavapipe,
- * 2-core VM): level 3 writes as small as level 6 (npz 98 vs 95 KiB per frame, png16 41 vs
- * 39 KiB) at the speed of level 1 (npz write stage 168 vs 113 fps, png16 99 vs 80 fps).
- */
-export const DEFLATE_LEVEL = 3;
