@@ -3,7 +3,7 @@
 // way users read them; when one is missing that check is skipped with a warning, unless
 // SYNTHVID_REQUIRE_READERS=1, where a missing reader is a failure.
 
-import { captureText, probeAudio, readerAvailable, runs } from "./readers.ts";
+import { captureText, DEBIAN_PYTHON, probeAudio, readerAvailable, runs } from "./readers.ts";
 import { assert, assertAlmostEquals, assertEquals, assertRejects } from "./assert.ts";
 import { decodeWav, encodeWav, readWav, WavError } from "../engine/audio/wav.ts";
 import { resample } from "../engine/audio/resample.ts";
@@ -36,8 +36,8 @@ import { initPhysics, PhysicsWorld } from "../engine/physics/world.ts";
 
 // ---------------------------------------------------------------- external readers
 
-const HAVE_PYTHON = await runs("python3", ["-c", "import wave, struct"]);
-const HAVE_NUMPY = await runs("python3", ["-c", "import numpy"]);
+const HAVE_PYTHON = await runs(DEBIAN_PYTHON, ["-c", "import wave, struct"]);
+const HAVE_NUMPY = await runs(DEBIAN_PYTHON, ["-c", "import numpy"]);
 const HAVE_FFPROBE = await runs("ffprobe", ["-version"]);
 
 // ---------------------------------------------------------------- helpers
@@ -340,7 +340,7 @@ print(json.dumps({"pcm": info, "pcm_sum": pcm.sum(axis=0).tolist(), "fmt": list(
                   "float_sum": flt.astype(np.float64).sum(axis=0).tolist(), "frames": len(flt)}))
 `;
     const out = JSON.parse(
-      await captureText("python3", ["-c", script, `${dir}/pcm.wav`, `${dir}/float.wav`]),
+      await captureText(DEBIAN_PYTHON, ["-c", script, `${dir}/pcm.wav`, `${dir}/float.wav`]),
     );
     assertEquals(out.pcm, { rate: 48000, channels: 2, width: 2 });
     assertEquals(out.fmt, [3, 2, 48000, 48000 * 8, 8, 32]);

@@ -1,7 +1,7 @@
 /** A rendered dataset read back with real readers: ffprobe/ffmpeg for rgb.mp4, numpy for the arrays. */
 import { assert, assertEquals } from "./assert.ts";
 import { readLabels, renderTestScene } from "./helpers.ts";
-import { captureText, probeVideo, readerAvailable, runs } from "./readers.ts";
+import { captureText, DEBIAN_PYTHON, probeVideo, readerAvailable, runs } from "./readers.ts";
 
 const SCENE = `
 name: readers
@@ -44,7 +44,9 @@ Deno.test({
       ]);
     }
 
-    if (readerAvailable(await runs("python3", ["-c", "import numpy"]), "numpy", "python3-numpy")) {
+    if (
+      readerAvailable(await runs(DEBIAN_PYTHON, ["-c", "import numpy"]), "numpy", "python3-numpy")
+    ) {
       const script = `
 import numpy as np, json, sys
 d = sys.argv[1]
@@ -58,7 +60,7 @@ out["object_depth_finite"] = bool(np.all(np.isfinite(depth[inst > 0])))
 n = np.load(f"{d}/normals.npy").astype(np.float32)
 out["unit_normals"] = float(np.abs(np.linalg.norm(n[inst > 0], axis=-1) - 1).max())
 print(json.dumps(out))`;
-      const r = JSON.parse(await captureText("python3", ["-c", script, clip]));
+      const r = JSON.parse(await captureText(DEBIAN_PYTHON, ["-c", script, clip]));
       assertEquals(r.depth, [[12, 32, 48], "float32"]);
       assertEquals(r.normals, [[12, 32, 48, 3], "float16"]);
       assertEquals(r.instance, [[12, 32, 48], "uint16"]);

@@ -8,7 +8,7 @@ import { decode as decodePngFile } from "fast-png";
 import { assert, assertEquals } from "./assert.ts";
 import { frameProbe, probedFrames, renderTestScene, testGpu } from "./helpers.ts";
 import { countsFromString, countsToString, maskRuns } from "../engine/dataset/coco_rle.ts";
-import { readerAvailable, runs } from "./readers.ts";
+import { DEBIAN_PYTHON, readerAvailable, runs } from "./readers.ts";
 import { decodeNpy } from "../engine/dataset/npy.ts";
 import { halfToFloat } from "../engine/dataset/half.ts";
 import { renderDataset } from "../engine/run/dataset_run.ts";
@@ -191,16 +191,16 @@ Deno.test("resume renders a clip again when a png16 frame or an npz is cut short
 });
 
 Deno.test("python/synthvid reads every format, packed shards too, into a torch DataLoader", async () => {
-  const python = await runs("python3", ["-c", "import numpy, PIL"]);
+  const python = await runs(DEBIAN_PYTHON, ["-c", "import numpy, PIL"]);
   if (!readerAvailable(python, "python3 with numpy and Pillow", "python3-numpy python3-pil")) {
     return;
   }
-  const torch = await runs("python3", ["-c", "import torch"]);
+  const torch = await runs(DEBIAN_PYTHON, ["-c", "import torch"]);
   if (!readerAvailable(torch, "python3 with PyTorch", "python3-torch")) return;
   const dirs = await Promise.all((["npy", "npz", "png16"] as const).map(rendered));
   const packed = `${dirs[2]}_packed`;
   await packDataset(dirs[2], { out: packed, targetSize: 1 << 20 });
-  const result = await new Deno.Command("python3", {
+  const result = await new Deno.Command(DEBIAN_PYTHON, {
     args: [`${ROOT}tests/python/check_reader.py`, ...dirs, packed],
     env: { PYTHONPATH: `${ROOT}python` },
     stdout: "piped",

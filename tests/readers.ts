@@ -3,6 +3,18 @@
  * skips its checks with a warning, unless SYNTHVID_REQUIRE_READERS=1 (CI), where it fails.
  */
 
+/**
+ * The Python that apt's python3-numpy, python3-pil and python3-torch install into: Debian's own
+ * (/usr/bin/python3), not whatever python3 comes first on PATH (pyenv, a virtualenv).
+ */
+export const DEBIAN_PYTHON = (() => {
+  try {
+    return Deno.statSync("/usr/bin/python3").isFile ? "/usr/bin/python3" : "python3";
+  } catch {
+    return "python3";
+  }
+})();
+
 /** True when `cmd args` runs and exits 0. */
 export async function runs(cmd: string, args: string[]): Promise<boolean> {
   try {

@@ -6,6 +6,7 @@
 import { parseAllDocuments } from "yaml";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { testGpu } from "./helpers.ts";
+import { DEBIAN_PYTHON } from "./readers.ts";
 import { FLAGS as RENDER_FLAGS } from "../engine/cli/render.ts";
 import { mergeManifests } from "../engine/dataset/merge.ts";
 import { FLAGS as MERGE_FLAGS } from "../engine/cli/merge.ts";
@@ -486,7 +487,7 @@ for shard in index["shards"]:
         tar.extractall(root + "/extracted")
 print(json.dumps(keys))
 `;
-  const py = await new Deno.Command("python3", {
+  const py = await new Deno.Command(DEBIAN_PYTHON, {
     args: ["-c", python, `${dir}/wds`],
     stdout: "piped",
     stderr: "piped",
@@ -537,7 +538,7 @@ Deno.test("pack: nested audio files flatten into the key, long names use PAX, si
     `clip_00000.audio.stems.${stem}.wav`,
     "clip_00000.labels.json",
   ]);
-  const py = await new Deno.Command("python3", {
+  const py = await new Deno.Command(DEBIAN_PYTHON, {
     args: [
       "-c",
       "import sys,tarfile;t=tarfile.open(sys.argv[1]);print('\\n'.join(f'{m.name} {m.size}' for m in t))",

@@ -3,7 +3,15 @@
 // them. When a reader is missing the test is skipped with a warning, unless
 // SYNTHVID_REQUIRE_READERS=1, where a missing reader is a failure.
 
-import { capture, captureText, probeAudio, probeVideo, readerAvailable, runs } from "./readers.ts";
+import {
+  capture,
+  captureText,
+  DEBIAN_PYTHON,
+  probeAudio,
+  probeVideo,
+  readerAvailable,
+  runs,
+} from "./readers.ts";
 import { decode } from "fast-png";
 import { assert, assertEquals, assertRejects, assertThrows } from "./assert.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../engine/dataset/atomic.ts";
@@ -20,7 +28,7 @@ import {
 
 // ---------------------------------------------------------------- external readers
 
-const HAVE_NUMPY = await runs("python3", ["-c", "import numpy"]);
+const HAVE_NUMPY = await runs(DEBIAN_PYTHON, ["-c", "import numpy"]);
 const HAVE_FFMPEG = (await runs("ffprobe", ["-version"])) && (await runs("ffmpeg", ["-version"]));
 
 // ---------------------------------------------------------------- atomic
@@ -106,7 +114,7 @@ Deno.test("encodeNpy writes a float32 T×H×W file numpy reads", async () => {
       "print(json.dumps({'shape': list(a.shape), 'dtype': a.dtype.str,",
       "  'c': bool(a.flags['C_CONTIGUOUS']), 'v': a[2, 3, 4].item(), 's': a.sum().item()}))",
     ].join("\n");
-    const report = JSON.parse(await captureText("python3", ["-c", script, path]));
+    const report = JSON.parse(await captureText(DEBIAN_PYTHON, ["-c", script, path]));
     assertEquals(report.shape, [t, h, w]);
     assertEquals(report.dtype, "<f4");
     assert(report.c);
