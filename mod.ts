@@ -23,6 +23,7 @@ export {
   type PluginDefinition,
   type PluginHooks,
   type PluginKind,
+  RedrawClip,
   type SetupContext,
 } from "./engine/plugin/contract.ts";
 export { checkFile, checkName, checkNames } from "./engine/plugin/checks.ts";

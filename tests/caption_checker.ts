@@ -443,8 +443,13 @@ export function disagreements(
       if (!named) problems.push(`${head[0]} called ${color}, nobody wears one`);
       continue;
     }
+    // a material word may start the noun itself ("a blue plastic cup": class "plastic cup")
     const ok = candidates(color, material, rest).length > 0 ||
-      candidates(color, material, head[0]).length > 0;
+      candidates(color, material, head[0]).length > 0 ||
+      (material !== undefined &&
+        [`${material} ${rest}`, `${material} ${head[0]}`].some((noun) =>
+          candidates(color, undefined, noun).length > 0
+        ));
     if (!ok) problems.push(`"${hit[0]}" matches no object`);
   }
   for (

@@ -45,7 +45,8 @@ export function describeObject(o: SceneObject): ObjectFacts {
   const clutter = cls === "clutter";
   const figure = human && (a.figure === "man" || a.figure === "woman") ? a.figure : undefined;
   // Surfaces get a physics preset ("wood") whatever they look like: name only their colour.
-  const preset = surface ? undefined : o.material.preset;
+  // …and props whose physics preset is no word for them (attributes.material_word false).
+  const preset = surface || a.material_word === false ? undefined : o.material.preset;
   const pattern = texturePattern(o.material.texture);
   return {
     id: o.id,
@@ -54,7 +55,10 @@ export function describeObject(o: SceneObject): ObjectFacts {
     noun: clutter ? noun(o.mesh) : figure ?? noun(cls),
     // A texture hides the base colour unless a palette named it (the pattern then tints it).
     color: materialColorName(o.material),
-    material: preset ? MATERIAL_WORDS[preset] : undefined,
+    // "a plastic cup" already says it: no "plastic plastic cup"
+    material: preset && !String(cls).includes(MATERIAL_WORDS[preset] ?? "\0")
+      ? MATERIAL_WORDS[preset]
+      : undefined,
     metallic: !preset && !surface && o.material.metalness > 0.5,
     pattern: pattern && o.material.colorName ? PATTERN_WORDS[pattern] : undefined,
     size: word(a.size),

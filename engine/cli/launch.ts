@@ -126,13 +126,16 @@ function sceneFiles(command: string, argv: string[], cwd: string): string[] {
   return [absolute(flagValue(argv, "scene").value ?? "scenes/default.yaml", cwd)];
 }
 
-/** Whether a scene names a `library:` model under assets:. */
+/** Whether a scene names a `library:` model under assets: or asks for library props. */
 function usesLibrary(scene: string): boolean {
   try {
-    const doc = parse(Deno.readTextFileSync(scene)) as { assets?: Record<string, unknown> };
-    return Object.values(doc?.assets ?? {}).some((v) =>
-      typeof v === "string" && v.startsWith("library:")
-    );
+    const text = Deno.readTextFileSync(scene);
+    const doc = parse(text) as { assets?: Record<string, unknown> };
+    // `library_props` above 0: the object actions draw real props from the library
+    return /\blibrary_props:\s*(0*\.0*[1-9]|[1-9])/.test(text) ||
+      Object.values(doc?.assets ?? {}).some((v) =>
+        typeof v === "string" && v.startsWith("library:")
+      );
   } catch {
     return false;
   }

@@ -14,6 +14,16 @@ import type { RenderedFrame } from "../gpu/frame.ts";
 import type { Rng } from "../scene/rng.ts";
 import type { Scene } from "../scene/scene.ts";
 
+/**
+ * Thrown from a hook when this draw of the clip is unusable, not broken: a simulation that did
+ * not do what the label will say (a topple that did not fall). The clip is drawn again with fresh
+ * random streams, up to SIMULATION_REDRAWS times (engine/run/clip_loop.ts); labels.json
+ * `framing.draw` says which draw was kept. Any other error fails the clip.
+ */
+export class RedrawClip extends Error {
+  override name = "RedrawClip";
+}
+
 export type PluginKind = "action" | "randomizer" | "captioner" | "audio";
 export const PLUGIN_KINDS: readonly PluginKind[] = ["action", "randomizer", "captioner", "audio"];
 

@@ -4,6 +4,7 @@
  * rendering) hands frames to the renderer and the recorder. The dataset-level loop (resume,
  * shards, manifest) is dataset_run.ts.
  */
+import { RedrawClip } from "../plugin/contract.ts";
 import { trackFromStates, writeClipAudio } from "../audio/mix.ts";
 import { buildScene, type MeshLibrary } from "../config/scene_build.ts";
 import type { PluginEntry, SceneConfig } from "../config/scene_file.ts";
@@ -58,6 +59,17 @@ export type RenderTarget = {
 };
 
 /** A clip whose frames are rendered; `files` settles when its folder is fully written. */
+/** Draws of a clip whose plugin threw RedrawClip (a simulation that missed its label) beyond the first. */
+export const SIMULATION_REDRAWS = 3;
+
+/** Whether `error` (or what it wraps) asks for the clip to be drawn again, and draws are left. */
+export function wantsRedraw(error: unknown, draw: number): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e instanceof RedrawClip) return draw < SIMULATION_REDRAWS;
+  }
+  return false;
+}
+
 export type RenderedClip = ClipResult & { files?: Promise<void>; redraw?: boolean };
 
 /**

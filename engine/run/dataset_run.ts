@@ -30,6 +30,7 @@ import {
   type RenderedClip,
   type RenderTarget,
   runClip,
+  wantsRedraw,
 } from "./clip_loop.ts";
 import { collectGarbageNow } from "./memory.ts";
 
@@ -221,9 +222,17 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
       let rendered: RenderedClip;
       const target: RenderTarget = { renderer: renderer!, recording: recording!, dir: partial };
       try {
-        // A clip that frames its acting objects too rarely is drawn again (scene `framing`).
+        // A clip that frames its acting objects too rarely is drawn again (scene `framing`), and
+        // so is one whose simulation missed its label (a plugin threw RedrawClip).
         for (let draw = 0;; draw++) {
-          rendered = await runClip(config, library, instances, clip, target, draw);
+          try {
+            rendered = await runClip(config, library, instances, clip, target, draw);
+          } catch (error) {
+            if (!wantsRedraw(error, draw)) throw error;
+            await target.recorder?.abandon();
+            await renderer!.drain(() => {});
+            rendered = { ...failed(clip, error), redraw: true };
+          }
           if (!rendered.redraw) break;
           await Deno.remove(partial, { recursive: true });
           await Deno.mkdir(partial, { recursive: true });
@@ -274,10 +283,16 @@ export async function planDataset(options: Omit<RunOptions, "out">): Promise<Run
   try {
     for (const clip of clips) {
       try {
-        let planned = await runClip(config, library, instances, clip, undefined);
-        for (let draw = 1; planned.redraw; draw++) {
-          planned = await runClip(config, library, instances, clip, undefined, draw);
-        }
+        const plan = async (draw: number): Promise<RenderedClip> => {
+          try {
+            return await runClip(config, library, instances, clip, undefined, draw);
+          } catch (error) {
+            if (!wantsRedraw(error, draw)) throw error;
+            return { ...failed(clip, error), redraw: true };
+          }
+        };
+        let planned = await plan(0);
+        for (let draw = 1; planned.redraw; draw++) planned = await plan(draw);
         results.push(planned);
       } catch (error) {
         results.push(failed(clip, error));

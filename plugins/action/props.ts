@@ -223,8 +223,12 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 export function phrase(object: SceneObject): string {
   const color = object.material.colorName ?? "";
   const preset = object.material.preset as PresetName | undefined;
-  const adjective = preset ? MATERIAL_PRESETS[preset].adjective : "";
-  const words = [color, adjective, String(object.attributes.shape ?? object.cls)].filter(Boolean);
+  const adjective = preset && object.attributes.material_word !== false
+    ? MATERIAL_PRESETS[preset].adjective
+    : "";
+  const noun = String(object.attributes.shape ?? object.cls);
+  // "a plastic cup", not "a plastic plastic cup"
+  const words = [color, noun.includes(adjective) ? "" : adjective, noun].filter(Boolean);
   const article = /^[aeiou]/.test(words[0]) ? "an" : "a";
   return `${article} ${words.join(" ")}`;
 }

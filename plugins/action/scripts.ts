@@ -3,6 +3,7 @@ import type { Quat, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import { cross, length, madd, normalize, qaxis, qmul, scale } from "./math.ts";
 import { type ActionPlan, expect, round } from "./object_action.ts";
 import { addProp, colliderFor, propsWith, type Trait } from "./props.ts";
+import { addLibraryProp, libraryCollider, libraryPropsWith } from "./library_props.ts";
 import {
   addHand,
   HAND,
@@ -42,18 +43,19 @@ export function addSubject(
   const kinds = propsWith(...options.traits).filter((k) =>
     !options.without?.some((t) => k.traits.includes(t))
   );
-  const object = addProp(
-    stage.scene,
-    stage.rng,
-    `${stage.prefix}_${suffix}`,
-    kinds,
-    options.sizeFactor,
-  );
+  const name = `${stage.prefix}_${suffix}`;
+  // a real model of the furniture library for a share of subjects (no draw when the share is 0)
+  const real = stage.library > 0 && stage.rng.uniform(0, 1) < stage.library
+    ? libraryPropsWith(options.traits, options.without)
+    : [];
+  const object = real.length > 0
+    ? addLibraryProp(stage.scene, stage.rng, name, real, options.sizeFactor)
+    : addProp(stage.scene, stage.rng, name, kinds, options.sizeFactor);
   if (options.rotation) object.rotation = options.rotation;
   else object.rotation = qaxis(UP, stage.rng.uniform(-0.4, 0.4)); // a little yaw for variety
   placeOnSurface(stage, object, at, (options.lift ?? 0) + 0.0005);
   stage.physics.addBody(stage.scene, object, {
-    shape: colliderFor(object),
+    shape: libraryCollider(object) ?? colliderFor(object),
     linearDamping: options.linearDamping,
     angularDamping: options.angularDamping,
   });

@@ -33,8 +33,17 @@ export default definePlugin({
     order: "cycle",
     /** Each numeric default of the chosen action is scaled by a factor drawn in 1 ± jitter. */
     jitter: 0.2,
+    /**
+     * Share of the action's objects that are real models of the furniture library (a coffee
+     * cup, a milk carton, a phone …; docs/assets.md) instead of procedural props; 0 = none.
+     */
+    library_props: 0,
   },
-  limits: { order: { oneOf: ["cycle", "random"] }, jitter: { min: 0, max: 0.9 } },
+  limits: {
+    order: { oneOf: ["cycle", "random"] },
+    jitter: { min: 0, max: 0.9 },
+    library_props: { min: 0, max: 1 },
+  },
   check: (o) =>
     typeof o.actions === "string" && o.actions !== "all"
       ? checkNames("actions", o.actions, NAMES)
@@ -67,6 +76,9 @@ export default definePlugin({
         const options: Record<string, Options[string]> = {};
         for (const [k, v] of Object.entries(plugin.spec.defaults as Options)) {
           options[k] = typeof v === "number" ? v * ctx.rng.uniform(1 - jitter, 1 + jitter) : v;
+        }
+        if (Number(ctx.options.library_props) > 0) {
+          options.library_props = ctx.options.library_props;
         }
         chosen = { hooks: hooks.find(([n]) => n === name)![1], options };
         ctx.record("action", name);

@@ -56,6 +56,8 @@ export interface Stage {
   pace: number;
   /** Unique object-name prefix (the plugin key). */
   prefix: string;
+  /** Share of subjects drawn from the furniture library's real props (library_props.ts). */
+  library: number;
 }
 
 const SUPPORT_KEY = "support";
@@ -140,6 +142,7 @@ export function makeStage(ctx: ClipContext<any>, seconds: number): Stage {
     view,
     pace,
     prefix: ctx.key,
+    library: Number(ctx.options.library_props ?? 0),
   };
 }
 
