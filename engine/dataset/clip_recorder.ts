@@ -20,7 +20,7 @@ import type { RenderedFrame } from "../gpu/frame.ts";
 import type { OutputName } from "../config/scene_file.ts";
 import { createVideoWriter, type VideoWriter } from "./video.ts";
 import { NpzStream } from "./npz.ts";
-import { Png16Writer } from "./gt_png16.ts";
+import { frameFile, Png16Writer } from "./gt_png16.ts";
 import type { GtFormat } from "../config/gt_format.ts";
 
 const PREVIEW_FRAMES = 4;
@@ -185,21 +185,18 @@ export class ClipRecorder {
       })
       : undefined;
     const recorder = new ClipRecorder(dir, frames, width, height, set, video, gtFormat);
-    if (set.has("rgb_frames")) {
-      try {
-        await Deno.mkdir(`${dir}/rgb`);
-      } catch (error) {
-        recorder.abandon();
-        throw error;
-      }
+    // folders of per-frame PNGs: rgb/ (rgb_frames) and png16's outputs
+    const folders = [
+      ...(set.has("rgb_frames") ? ["rgb"] : []),
+      ...(gtFormat === "png16" ? Png16Writer.folders(set) : []),
+    ];
+    try {
+      for (const folder of folders) await Deno.mkdir(`${dir}/${folder}`);
+    } catch (error) {
+      recorder.abandon();
+      throw error;
     }
     if (gtFormat === "png16") {
-      try {
-        for (const folder of Png16Writer.folders(set)) await Deno.mkdir(`${dir}/${folder}`);
-      } catch (error) {
-        recorder.abandon();
-        throw error;
-      }
       recorder.#png16 = new Png16Writer(dir, frames, width, height, set);
       return recorder;
     }
@@ -332,7 +329,7 @@ export class ClipRecorder {
       for (let i = 0; i < ids.length; i++) alpha.data[i] = foreground[ids[i]] ?? 0;
       if (this.gtFormat === "npy") write("alpha.npy", alpha.bytes);
       else if (this.gtFormat === "npz") writes.push(writeNpz(`${this.dir}/alpha.npz`, alpha.bytes));
-      else writes.push(writePngFrames(`${this.dir}/alpha`, alpha.data, T, W, H));
+      else writes.push(writePngFrames(this.dir, "alpha", alpha.data, T, W, H));
     }
     if (this.#preview.size > 0) {
       const shown = [...this.#preview.keys()].sort((a, b) => a - b).map((t) =>
@@ -377,7 +374,7 @@ export class ClipRecorder {
       rgb[o + 2] = rgba[i + 2];
     }
     const png = await encodePng(rgb, this.width, this.height, 3, "up");
-    await Deno.writeFile(`${this.dir}/rgb/${String(t).padStart(5, "0")}.png`, png);
+    await Deno.writeFile(`${this.dir}/${frameFile("rgb", t)}`, png);
   }
 
   /** An array file of this recorder's format (.npy or .npz) for output `name`. */
@@ -407,18 +404,19 @@ async function writeNpz(path: string, npy: Uint8Array): Promise<void> {
   await zip.close();
 }
 
-/** T frames of 8-bit grey as folder/TTTTT.png. */
+/** T frames of 8-bit grey as dir/output/TTTTT.png. */
 async function writePngFrames(
-  folder: string,
+  dir: string,
+  output: string,
   data: Uint8Array,
   frames: number,
   width: number,
   height: number,
 ): Promise<void> {
-  await Deno.mkdir(folder, { recursive: true });
+  await Deno.mkdir(`${dir}/${output}`, { recursive: true });
   const n = width * height;
   for (let t = 0; t < frames; t++) {
     const png = await encodePng(data.subarray(t * n, (t + 1) * n), width, height, 1, "up");
-    await Deno.writeFile(`${folder}/${String(t).padStart(5, "0")}.png`, png);
+    await Deno.writeFile(`${dir}/${frameFile(output, t)}`, png);
   }
 }
