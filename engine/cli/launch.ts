@@ -15,7 +15,7 @@
  */
 import { parse } from "yaml";
 import { V8_FLAGS } from "../run/memory.ts";
-import { furnitureFolder } from "../scene/furniture_library.ts";
+import { furnitureFolder, libraryId } from "../scene/furniture_library.ts";
 import { fetchFurniture } from "./fetch_furniture.ts";
 
 /** Environment variables the renderer reads, and nothing else. */
@@ -134,7 +134,7 @@ function usesLibrary(scene: string): boolean {
     // `library_props` above 0: the object actions draw real props from the library
     return /\blibrary_props:\s*(0*\.0*[1-9]|[1-9])/.test(text) ||
       Object.values(doc?.assets ?? {}).some((v) =>
-        typeof v === "string" && v.startsWith("library:")
+        typeof v === "string" && libraryId(v) !== undefined
       );
   } catch {
     return false;

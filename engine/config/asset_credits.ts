@@ -3,16 +3,21 @@
  * licence and source, so that a published dataset credits what it must (CC BY models) and says
  * what it may use freely (CC0).
  */
-import { furnitureCredit, furnitureEntry, furnitureFolder } from "../scene/furniture_library.ts";
+import {
+  furnitureCredit,
+  furnitureEntry,
+  furnitureFolder,
+  libraryId,
+} from "../scene/furniture_library.ts";
 import type { SceneConfig } from "./scene_file.ts";
 
 export function assetCredits(config: SceneConfig) {
   const folder = furnitureFolder();
   const assets = Object.entries(config.assets)
-    .filter(([, path]) => path.startsWith("library:"))
+    .filter(([, path]) => libraryId(path) !== undefined)
     .map(([key, path]) => ({
       key,
-      ...furnitureCredit(furnitureEntry(folder!, path.slice(8))),
+      ...furnitureCredit(furnitureEntry(folder!, libraryId(path)!)),
       asset: path, // as the scene names it
     }));
   return {

@@ -2,7 +2,12 @@
 import { type MeshData, primitives } from "../scene/mesh.ts";
 import { type Pattern, proceduralKey, proceduralTexture } from "../scene/procedural_texture.ts";
 import { loadGltf } from "../scene/gltf.ts";
-import { furnitureEntry, furnitureFolder, loadFurniture } from "../scene/furniture_library.ts";
+import {
+  furnitureEntry,
+  furnitureFolder,
+  libraryId,
+  loadFurniture,
+} from "../scene/furniture_library.ts";
 import { kelvinToLinear, srgbToLinear } from "../scene/color.ts";
 import { eulerToQuat, type Keyframe } from "../scene/keyframes.ts";
 import type { Rng } from "../scene/rng.ts";
@@ -25,7 +30,8 @@ export class MeshLibrary {
     for (const [key, path] of Object.entries(config.assets)) {
       let asset;
       try {
-        asset = path.startsWith("library:") ? libraryAsset(path.slice(8)) : await loadGltf(path);
+        const id = libraryId(path);
+        asset = id !== undefined ? libraryAsset(id) : await loadGltf(path);
       } catch (error) {
         throw new SceneError(config.file, [
           `${config.file}: assets.${key}: ${(error as Error).message.split("\n")[0]}`,

@@ -3,7 +3,12 @@
  * reported at once, each with file:line:column, the key path, what was
  * expected and what was found.
  */
-import { furnitureEntry, furnitureFolder, furnitureHint } from "../scene/furniture_library.ts";
+import {
+  furnitureEntry,
+  furnitureFolder,
+  furnitureHint,
+  libraryId,
+} from "../scene/furniture_library.ts";
 import { GT_FORMATS, type GtFormat } from "./gt_format.ts";
 import { type Document, isMap, LineCounter, parseDocument, visit } from "yaml";
 import type { CheckContext, Options, PluginDefinition } from "../plugin/contract.ts";
@@ -360,9 +365,10 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
         message: `"${key}" is a built-in mesh; choose another key`,
       });
     }
-    if (path.startsWith("library:")) {
+    const id = libraryId(path);
+    if (id !== undefined) {
       // a model of the furniture library (engine/scene/furniture_library.ts)
-      const problem = libraryProblem(path.slice("library:".length));
+      const problem = libraryProblem(id);
       if (problem) report({ path: ["assets", key], message: problem });
       else assets[key] = path;
       continue;

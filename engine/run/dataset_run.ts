@@ -6,6 +6,7 @@
  */
 import { writeJsonAtomic } from "../dataset/atomic.ts";
 import { assetCredits } from "../config/asset_credits.ts";
+import { libraryId } from "../scene/furniture_library.ts";
 import { MeshLibrary } from "../config/scene_build.ts";
 import {
   loadScene,
@@ -175,7 +176,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     await Deno.mkdir(out, { recursive: true });
     lock = await lockRun(out, lockName(shard));
     await claimDataset(out, datasetJson(config, await sceneDigest(config.file)), options.resume);
-    if (Object.values(config.assets).some((a) => a.startsWith("library:"))) {
+    if (Object.values(config.assets).some((a) => libraryId(a) !== undefined)) {
       await writeJsonAtomic(`${out}/credits.json`, assetCredits(config));
     }
     await removeLeftovers(out, partialName(shard), manifestName(shard), shard !== undefined);

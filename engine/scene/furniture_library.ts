@@ -15,6 +15,11 @@ import { unzipSync } from "fflate";
 import type { ImportedAsset } from "./gltf.ts";
 import { parseObj } from "./obj.ts";
 
+/** The id of a scene asset that names a library model (`library:<id>`), else undefined. */
+export function libraryId(asset: string): string | undefined {
+  return asset.startsWith("library:") ? asset.slice("library:".length) : undefined;
+}
+
 /** The libraries read, with the licence each is under (from its LICENSE.TXT). */
 export const FURNITURE_LIBRARIES = {
   "BlendSwap-CC-0": {
