@@ -72,6 +72,9 @@ struct VertexIn {
   @location(0) position: vec3f,
   @location(1) normal: vec3f,
   @location(2) uv: vec2f,
+  // Where this vertex is in the next frame before the instance's next model matrix: the same
+  // position for rigid meshes, the next pose's for skinned ones (engine/gpu/mesh_store.ts).
+  @location(3) next_position: vec3f,
   @builtin(instance_index) instance: u32,
 }
 
@@ -90,7 +93,7 @@ struct VertexOut {
 fn vs_main(v: VertexIn) -> VertexOut {
   let inst = instances[v.instance];
   let world = inst.model * vec4f(v.position, 1.0);
-  let world_next = inst.model_next * vec4f(v.position, 1.0);
+  let world_next = inst.model_next * vec4f(v.next_position, 1.0);
   let view = frame.view * world;
   var out: VertexOut;
   out.clip = frame.proj * view;

@@ -2,7 +2,7 @@
 import { Rng } from "../engine/scene/rng.ts";
 import { sampleAppearance } from "../engine/human/appearance.ts";
 import { bake } from "../engine/human/bake.ts";
-import { Body } from "../engine/human/body.ts";
+import { bodyParts } from "../engine/human/body.ts";
 import { MOTIONS } from "../engine/human/library.ts";
 import { footRadius, restOffsets } from "../engine/human/skeleton.ts";
 import { schedule } from "../plugins/action/human_action.ts";
@@ -13,18 +13,17 @@ export const FPS = 24;
 export function bakeMotions(names: readonly string[], seed: string, frames: number) {
   const look = sampleAppearance(new Rng(seed));
   const offsets = restOffsets(look.proportions);
-  const body = new Body(look, offsets);
   const params = { speed: 1, amplitude: 1, side: "left" as const, height: look.proportions.height };
   const motions = names.map((n) => MOTIONS[n]);
   const { poses } = schedule(motions, motions.map(() => params), 0.2, 0.3, frames, FPS);
   const radius = footRadius(look.proportions);
   const baked = bake(poses, {
     offsets,
-    parts: body.parts,
+    parts: bodyParts(look.proportions),
     footRadius: radius,
     start: [0, 0],
     heading: 0,
     fps: FPS,
   });
-  return { baked, radius, body };
+  return { baked, radius, look, offsets };
 }

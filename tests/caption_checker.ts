@@ -242,6 +242,26 @@ const PATTERN_OF: Record<string, string> = {
   "wood-grain": "wood",
   dotted: "dots",
 };
+/** A garment's colour name in a clothing map: a name, or a material with a colour. */
+function wornColor(v: unknown): string | undefined {
+  if (typeof v === "string") return v;
+  if (!v || typeof v !== "object") return undefined;
+  const m = v as { colorName?: string; color?: Vec3 };
+  return m.colorName ?? (m.color ? materialColorName({ color: m.color }) : undefined);
+}
+
+/** Garments people wear (engine/human/appearance.ts), longest first. */
+const GARMENTS = [
+  "long-sleeved shirt",
+  "t-shirt",
+  "tank top",
+  "jacket",
+  "trousers",
+  "jeans",
+  "shorts",
+  "skirt",
+  "dress",
+];
 const SURFACES = ["floor", "ground", "wall", "walls", "table", "ceiling", "room", "backdrop"];
 const NUMBERS = [
   "no",
@@ -430,15 +450,21 @@ export function disagreements(
     const hit = np.exec(t)!;
     const [, color, material, rest] = hit;
     const head = rest.split(" ");
-    if (color && !material && /^(shirt|jeans|trousers)$/.test(head[0])) {
+    // A person's garment ("red t-shirt", "blue long-sleeved shirt"): the wearer's clothing says it.
+    const worn = color && !material
+      ? GARMENTS.find((g) => t.startsWith(g, hit.index + color.length + 1))
+      : undefined;
+    if (worn) {
+      const named = truth.objects.some((o) =>
+        wornColor((o.attributes.clothing as Record<string, unknown> | undefined)?.[worn]) === color
+      );
+      if (!named) problems.push(`${worn} called ${color}, nobody wears one`);
+      continue;
+    }
+    if (color && !material && /^(shirt|trousers)$/.test(head[0])) {
       const named = truth.objects.some((o) => {
         const clothing = o.attributes.clothing as Record<string, unknown> | undefined;
-        const v = clothing?.[head[0]] ?? o.attributes[head[0]];
-        return (typeof v === "string"
-          ? v
-          : v
-          ? materialColorName(v as { color: Vec3 })
-          : undefined) === color;
+        return wornColor(clothing?.[head[0]] ?? o.attributes[head[0]]) === color;
       });
       if (!named) problems.push(`${head[0]} called ${color}, nobody wears one`);
       continue;
@@ -459,7 +485,10 @@ export function disagreements(
     // Nouns of one to three words ("ball", "music box").
     const nouns = words.flatMap((_, i) => [1, 2, 3].map((n) => words.slice(i, i + n).join(" ")));
     const fits = truth.objects.some((o) =>
-      nouns.some((w) => nounFits(o, w)) && o.texture?.includes(`/${PATTERN_OF[m[1]]}/`)
+      (nouns.some((w) => nounFits(o, w)) && o.texture?.includes(`/${PATTERN_OF[m[1]]}/`)) ||
+      // a person's patterned top or dress ("a man in a striped red t-shirt")
+      (o.attributes.top_pattern === m[1] &&
+        m[2].includes(o.attributes.bottom === "dress" ? "dress" : String(o.attributes.top)))
     );
     if (!fits) problems.push(`"${m[0]}": no object has that pattern`);
   }
@@ -476,7 +505,9 @@ export function disagreements(
   for (const m of t.matchAll(clause)) {
     const [, , nounWord, verb, speed, where] = m;
     // People's and hands' clauses are actions ("a man turns around"), checked in 3.
-    if (["hand", "man", "woman", "person", "shirt", "trousers", "jeans"].includes(nounWord)) {
+    // A garment's clause is its wearer's ("a woman in a purple jacket spins").
+    const garment = GARMENTS.some((g) => g.split(" ").at(-1) === nounWord);
+    if (garment || ["hand", "man", "woman", "boy", "girl", "person"].includes(nounWord)) {
       continue;
     }
     const objs = truth.objects.filter((o) => nounOf(o) === nounWord);

@@ -582,6 +582,38 @@ Deno.test("the checker catches captions that contradict the labels", async () =>
   }
 });
 
+Deno.test("the checker catches a wrong garment, garment colour or pattern on a person", async () => {
+  const summary = await planWithTruth("scenes/human_actions.yaml", 6, "as shipped");
+  let checked = 0;
+  for (const clip of summary.clips) {
+    const truth = clip.records["captioner/test_truth"].truth as Truth;
+    const person = truth.objects.find((o) => o.attributes.clothing);
+    if (!person) continue;
+    const clothing = person.attributes.clothing as Record<string, string>;
+    const [garment, color] = Object.entries(clothing)[0];
+    const other = color === "red" ? "green" : "red";
+    assertEquals(disagreements(`A person in a ${color} ${garment}.`, clip, truth), []);
+    assert(
+      disagreements(`A person in a ${other} ${garment}.`, clip, truth).length > 0,
+      `${other} ${garment}`,
+    );
+    const missing = garment === "skirt" ? "jacket" : "skirt";
+    if (!(missing in clothing)) {
+      assert(
+        disagreements(`A person in a ${color} ${missing}.`, clip, truth).length > 0,
+        `${color} ${missing}`,
+      );
+    }
+    const pattern = person.attributes.top_pattern === "striped" ? "dotted" : "striped";
+    assert(
+      disagreements(`A person in a ${pattern} ${color} ${garment}.`, clip, truth).length > 0,
+      pattern,
+    );
+    checked++;
+  }
+  assert(checked > 0, "some clips have a dressed person");
+}); // deno-fmt-ignore
+
 /** One-word lies about the camera, light, setting and clutter: each turns a true caption false. */
 const LIES: [RegExp, (word: string) => string][] = [
   [/to the (left|right)/, (w) => w.endsWith("left") ? "to the right" : "to the left"],

@@ -7,6 +7,7 @@ import { readLabels, renderTestScene } from "./helpers.ts";
 import { probeAudio, readerAvailable, runs } from "./readers.ts";
 import { footfalls } from "../engine/human/footfalls.ts";
 import { bakeMotions } from "./baked_motion.ts";
+import { Body } from "../engine/human/body.ts";
 import { Actor } from "../engine/human/actor.ts";
 import { Scene } from "../engine/scene/scene.ts";
 import { initPhysics, PhysicsWorld } from "../engine/physics/world.ts";
@@ -16,8 +17,8 @@ const FPS = 24;
 const HAVE_FFPROBE = await runs("ffprobe", ["-version"]);
 
 function baked(name: string, frames: number) {
-  const { baked: poses, radius, body } = bakeMotions([name], `footsteps-${name}`, frames);
-  return { frames: poses, radius, body };
+  const { baked: poses, radius, look, offsets } = bakeMotions([name], `footsteps-${name}`, frames);
+  return { frames: poses, radius, body: () => new Body(look, offsets) };
 }
 
 Deno.test("footfalls of a walk: each lands on its touchdown frame, feet alternate, none at frame 0", () => {
@@ -46,7 +47,7 @@ Deno.test("physics refuses a rigid body for an articulated person (its limbs mov
   await initPhysics();
   const scene = new Scene();
   const { frames, body } = baked("wave", 12);
-  const actor = new Actor(scene, "person", "human:test", body, frames, 0);
+  const actor = new Actor(scene, "person", "human:test", body(), frames, 0);
   actor.pose(6);
   const world = new PhysicsWorld({ fps: FPS });
   assertThrows(() => world.addBody(scene, actor.object), "articulated");

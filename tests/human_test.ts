@@ -4,8 +4,8 @@ import { decodeNpy } from "../engine/dataset/npy.ts";
 import { Rng } from "../engine/scene/rng.ts";
 import { Camera } from "../engine/scene/camera.ts";
 import { sampleAppearance } from "../engine/human/appearance.ts";
-import { bake, type BakedFrame, CONTACT_HEIGHT, fromLocalPoses } from "../engine/human/bake.ts";
-import { Body } from "../engine/human/body.ts";
+import { bake, type BakedFrame, contactHeight, fromLocalPoses } from "../engine/human/bake.ts";
+import { Body, bodyParts } from "../engine/human/body.ts";
 import { parseBvh, retarget } from "../engine/human/bvh.ts";
 import { MOTION_NAMES, MOTIONS } from "../engine/human/library.ts";
 import { project, toCamera } from "../engine/human/labels.ts";
@@ -42,7 +42,6 @@ function perform(name: string, seed: number, frames = 72, heading = 0.7) {
   const rng = new Rng(`human-test-${name}-${seed}`);
   const look = sampleAppearance(rng);
   const offsets = restOffsets(look.proportions);
-  const body = new Body(look, offsets);
   const motion = MOTIONS[name];
   const params: MotionParams = {
     speed: rng.uniform(0.85, 1.2),
@@ -53,7 +52,7 @@ function perform(name: string, seed: number, frames = 72, heading = 0.7) {
   const { poses } = schedule([motion], [params], 0.2, 0.3, frames, FPS);
   const baked = bake(poses, {
     offsets,
-    parts: body.parts,
+    parts: bodyParts(look.proportions),
     footRadius: footRadius(look.proportions),
     start: [0.5, -0.3],
     heading,
@@ -138,13 +137,12 @@ function bakeVariations() {
           const rng = new Rng(`variation-${name}-${speed}-${amplitude}-${side}`);
           const look = sampleAppearance(rng);
           const offsets = restOffsets(look.proportions);
-          const body = new Body(look, offsets);
           const params: MotionParams = { speed, amplitude, side, height: look.proportions.height };
           const { poses } = schedule([MOTIONS[name]], [params], 0.2, 0.3, 96, FPS);
           const radius = footRadius(look.proportions);
           const baked = bake(poses, {
             offsets,
-            parts: body.parts,
+            parts: bodyParts(look.proportions),
             footRadius: radius,
             start: [0, 0],
             heading: rng.uniform(-Math.PI, Math.PI),
@@ -246,7 +244,7 @@ Deno.test("walk: feet stay on or above the floor, planted feet do not slide, the
       for (const b of baked) {
         const p = b.world.positions[JOINT_INDEX[j]];
         assert(p[1] - r > -0.02, `${j} below the floor by ${(r - p[1]).toFixed(3)} m`);
-        if (p[1] - r < CONTACT_HEIGHT / 2) {
+        if (p[1] - r < contactHeight(r) / 2) {
           touch ??= p;
           const slide = Math.hypot(p[0] - touch[0], p[2] - touch[2]);
           assert(slide < 0.03, `${j} slides ${slide.toFixed(3)} m while on the floor`);
@@ -286,7 +284,6 @@ Deno.test("a carried box stays between the hands while walking", () => {
   const rng = new Rng("carry");
   const look = sampleAppearance(rng);
   const offsets = restOffsets(look.proportions);
-  const body = new Body(look, offsets);
   const params: MotionParams = {
     speed: 1,
     amplitude: 1,
@@ -296,7 +293,7 @@ Deno.test("a carried box stays between the hands while walking", () => {
   const { poses } = schedule([MOTIONS.walk], [params], 0.2, 0.3, 48, FPS);
   const baked = bake(carryPose(poses), {
     offsets,
-    parts: body.parts,
+    parts: bodyParts(look.proportions),
     footRadius: footRadius(look.proportions),
     start: [0, 0],
     heading: 1,
@@ -410,11 +407,10 @@ Deno.test("a BVH written here loads, retargets and drives the skeleton", () => {
   assertEquals(bvh.frames.length, 31);
   const look = sampleAppearance(new Rng("bvh"));
   const offsets = restOffsets(look.proportions);
-  const body = new Body(look, offsets);
   const poses = retarget(bvh, offsets);
   const baked = fromLocalPoses(poses, {
     offsets,
-    parts: body.parts,
+    parts: bodyParts(look.proportions),
     footRadius: footRadius(look.proportions),
     start: [0, 0],
     heading: 0,
@@ -475,10 +471,12 @@ plugins:
       assertEquals(person.class, "person");
       assertEquals(labels.events.length, 1);
       assertEquals(labels.events[0].subjects, [id]);
-      assert(
-        labels.events[0].label.includes(person.attributes.shirt),
-        "label names the shirt colour",
-      );
+      for (const [garment, colour] of Object.entries(person.attributes.clothing)) {
+        assert(
+          labels.events[0].label.includes(`${colour} ${garment}`),
+          `label names the ${garment}`,
+        );
+      }
       const dir = `${out}/clip_${String(clip).padStart(5, "0")}`;
       const inst = decodeNpy(await Deno.readFile(`${dir}/instance.npy`));
       const [, H, W] = inst.shape;

@@ -86,7 +86,8 @@ function clothingPhrases(a: Record<string, unknown>): string[] {
   if (typeof value === "string") return [...out, value];
   if (!value || typeof value !== "object" || Array.isArray(value)) return out;
   for (const [garment, v] of Object.entries(value as Record<string, unknown>)) {
-    const g = noun(garment);
+    // Garment names keep their hyphens ("t-shirt", "long-sleeved shirt").
+    const g = garment.replace(/_+/g, " ").trim().toLowerCase();
     if (typeof v === "string") out.push(`${v} ${g}`);
     else if (v && typeof v === "object") {
       const m = v as { colorName?: string; color?: number[] };

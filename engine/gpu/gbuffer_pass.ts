@@ -4,7 +4,9 @@
  * With supersampling, rgb alone is drawn again at N× and averaged down into
  * the rgb target; every label target stays the exact 1× render.
  */
-import { MeshStore } from "./mesh_store.ts";
+import { type Draw, MeshStore } from "./mesh_store.ts";
+
+export type { Draw };
 
 export const TARGETS = {
   rgb: "rgba8unorm",
@@ -38,15 +40,6 @@ export interface Lighting {
   sky: boolean;
   supersample: number;
   features: ShadingFeatures;
-}
-
-/** One instanced draw of a mesh range. */
-export interface Draw {
-  firstIndex: number;
-  indexCount: number;
-  baseVertex: number;
-  firstInstance: number;
-  instanceCount: number;
 }
 
 export class GBufferPass {
@@ -156,7 +149,7 @@ export class GBufferPass {
     return this.device.createRenderPipeline({
       label,
       layout: this.#layout,
-      vertex: { module: this.module, entryPoint: "vs_main", buffers: [MeshStore.layout] },
+      vertex: { module: this.module, entryPoint: "vs_main", buffers: MeshStore.layouts },
       fragment: { module: this.module, entryPoint, targets, constants },
       // No culling: open surfaces (planes) must show from both sides.
       primitive: { topology: "triangle-list", cullMode: "none" },
@@ -247,11 +240,7 @@ export class GBufferPass {
     pass.setBindGroup(0, frameGroup);
     pass.setBindGroup(1, this.#textureGroup!);
     pass.setBindGroup(2, lighting.group);
-    pass.setVertexBuffer(0, meshes.vertexBuffer);
-    pass.setIndexBuffer(meshes.indexBuffer, "uint32");
-    for (const d of draws) {
-      pass.drawIndexed(d.indexCount, d.instanceCount, d.firstIndex, d.baseVertex, d.firstInstance);
-    }
+    meshes.drawAll(pass, draws);
     if (lighting.sky) {
       pass.setPipeline(sky);
       pass.draw(3);

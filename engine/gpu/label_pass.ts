@@ -124,7 +124,7 @@ export class LabelPass {
         layout: device.createPipelineLayout({
           bindGroupLayouts: [frameLayout, this.#counterLayout],
         }),
-        vertex: { module: amodalModule, entryPoint: "vs_main", buffers: [MeshStore.layout] },
+        vertex: { module: amodalModule, entryPoint: "vs_main", buffers: MeshStore.layouts },
         fragment: { module: amodalModule, entryPoint: "fs_count", targets: [] },
         primitive: { topology: "triangle-list", cullMode },
         depthStencil: { format: "depth32float", depthWriteEnabled: false, depthCompare: "always" },
@@ -134,7 +134,7 @@ export class LabelPass {
     this.#idPipeline = device.createRenderPipeline({
       label: "LabelPass.isolatedId",
       layout: device.createPipelineLayout({ bindGroupLayouts: [frameLayout] }),
-      vertex: { module: amodalModule, entryPoint: "vs_main", buffers: [MeshStore.layout] },
+      vertex: { module: amodalModule, entryPoint: "vs_main", buffers: MeshStore.layouts },
       fragment: { module: amodalModule, entryPoint: "fs_id", targets: [{ format: "r32uint" }] },
       primitive: { topology: "triangle-list", cullMode: "none" },
       depthStencil: { format: "depth32float", depthWriteEnabled: true, depthCompare: "less" },
@@ -205,8 +205,6 @@ export class LabelPass {
       pass.setViewport(0, 0, this.width, this.height, 0, 1);
       pass.setBindGroup(0, frameGroup);
       pass.setBindGroup(1, this.#counterGroup);
-      pass.setVertexBuffer(0, meshes.vertexBuffer);
-      pass.setIndexBuffer(meshes.indexBuffer, "uint32");
       for (
         const [pipeline, draws] of [[this.#convexPipeline, coverage.convex], [
           this.#flatPipeline,
@@ -215,7 +213,7 @@ export class LabelPass {
       ) {
         if (draws.length === 0) continue;
         pass.setPipeline(pipeline);
-        for (const d of draws) drawIndexed(pass, d);
+        meshes.drawAll(pass, draws);
       }
     }
     pass.end();
@@ -244,9 +242,7 @@ export class LabelPass {
         });
         pass.setPipeline(this.#idPipeline);
         pass.setBindGroup(0, frameGroup);
-        pass.setVertexBuffer(0, meshes.vertexBuffer);
-        pass.setIndexBuffer(meshes.indexBuffer, "uint32");
-        for (const d of c.draws) drawIndexed(pass, d);
+        meshes.drawAll(pass, c.draws);
         pass.end();
         const count = this.#countingPass(encoder, `LabelPass.countIsolated${c.id}`);
         count.setPipeline(this.#countPipeline);
@@ -326,10 +322,6 @@ export class LabelPass {
       entries: [{ binding: 0, resource: { buffer: this.#isolatedUniform, size: 16 } }],
     });
   }
-}
-
-function drawIndexed(pass: GPURenderPassEncoder, d: Draw) {
-  pass.drawIndexed(d.indexCount, d.instanceCount, d.firstIndex, d.baseVertex, d.firstInstance);
 }
 
 /** Decodes the labels buffer (as read back) into one record per id 1..maxId. */

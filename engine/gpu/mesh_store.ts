@@ -1,5 +1,20 @@
-/** Keeps every mesh of a scene in one vertex and one index buffer on the GPU. */
+/**
+ * Keeps every mesh of a scene in one vertex and one index buffer on the GPU,
+ * and each frame's posed (skinned) vertices in a second vertex buffer.
+ */
 import type { MeshData } from "../scene/mesh.ts";
+import type { Posed } from "../scene/skin.ts";
+
+/** One instanced draw of a mesh range. */
+export interface Draw {
+  firstIndex: number;
+  indexCount: number;
+  baseVertex: number;
+  firstInstance: number;
+  instanceCount: number;
+  /** A posed (skinned) mesh: its vertices sit in MeshStore.posedBuffer, next frame's at this vertex. */
+  nextVertex?: number;
+}
 
 /** Where one mesh lives in the shared buffers. */
 export interface MeshRange {
@@ -29,11 +44,57 @@ export class MeshStore {
   #indexCount = 0;
   #uploadedVertices = 0;
   #uploadedIndices = 0;
+  /** This frame's skinned vertices: each posed mesh's vertices now, then where they go next. */
+  posedBuffer: GPUBuffer;
+  #posed: Float32Array<ArrayBuffer> = new Float32Array(1 << 14);
+  #posedFloats = 0;
 
   constructor(private readonly device: GPUDevice) {
     this.vertexBuffer = this.#createBuffer("vertex", 1 << 16, GPUBufferUsage.VERTEX);
     this.indexBuffer = this.#createBuffer("index", 1 << 16, GPUBufferUsage.INDEX);
+    this.posedBuffer = this.#createBuffer("posed", 1 << 16, GPUBufferUsage.VERTEX);
   }
+
+  /**
+   * Adds a skinned mesh's vertices for this frame (`now`) and the next (`next`, read only for
+   * flow) to the posed buffer; returns where each copy starts. Indices come from `range(mesh)`.
+   */
+  pose(mesh: MeshData, now: Posed, next: Posed): { baseVertex: number; nextVertex: number } {
+    const count = mesh.positions.length / 3;
+    const baseVertex = this.#posedFloats / FLOATS_PER_VERTEX;
+    this.#posed = reserve(this.#posed, this.#posedFloats + 2 * count * FLOATS_PER_VERTEX);
+    const out = this.#posed;
+    let o = this.#posedFloats;
+    for (const posed of [now, next]) {
+      for (let v = 0; v < count; v++, o += FLOATS_PER_VERTEX) {
+        out.set(posed.positions.subarray(v * 3, v * 3 + 3), o);
+        out.set(posed.normals.subarray(v * 3, v * 3 + 3), o + 3);
+        out.set(mesh.uvs.subarray(v * 2, v * 2 + 2), o + 6);
+      }
+    }
+    this.#posedFloats = o;
+    return { baseVertex, nextVertex: baseVertex + count };
+  }
+
+  /**
+   * Records `draws` in `pass`: static meshes from the shared buffer, posed ones from this
+   * frame's posed vertices. Slot 1 is the same buffer again, at each vertex's next-frame copy
+   * (a static vertex's own position: its motion is in the instance's next model matrix).
+   */
+  drawAll(pass: GPURenderPassEncoder, draws: readonly Draw[]): void {
+    pass.setIndexBuffer(this.indexBuffer, "uint32");
+    let bound: GPUBuffer | undefined;
+    let boundNext = -1;
+    for (const d of draws) {
+      const buffer = d.nextVertex === undefined ? this.vertexBuffer : this.posedBuffer;
+      const next = d.nextVertex === undefined
+        ? 0
+        : (d.nextVertex - d.baseVertex) * FLOATS_PER_VERTEX * 4;
+      if (buffer !== bound) pass.setVertexBuffer(0, buffer), bound = buffer, boundNext = -1;
+      if (next !== boundNext) pass.setVertexBuffer(1, buffer, next), boundNext = next;
+      pass.drawIndexed(d.indexCount, d.instanceCount, d.firstIndex, d.baseVertex, d.firstInstance);
+    }
+  } // deno-fmt-ignore
 
   /**
    * Called with the meshes a frame draws, before their ranges are looked up: forgets every
@@ -41,6 +102,7 @@ export class MeshStore {
    * Frames already submitted still read the old contents: the queue runs in order.
    */
   beginFrame(meshes: Iterable<MeshData>): void {
+    this.#posedFloats = 0;
     const stored = (this.#vertexFloats + this.#indexCount) * 4;
     if (stored <= KEEP_BYTES) return;
     let needed = 0;
@@ -80,8 +142,19 @@ export class MeshStore {
     return range;
   }
 
-  /** Uploads meshes added since the last call; call before recording draws. */
+  /** Uploads meshes added since the last call and this frame's posed vertices; call before recording draws. */
   flush(): void {
+    if (this.#posedFloats * 4 > this.posedBuffer.size) {
+      this.posedBuffer.destroy();
+      this.posedBuffer = this.#createBuffer(
+        "posed",
+        grow(this.#posedFloats * 4),
+        GPUBufferUsage.VERTEX,
+      );
+    }
+    if (this.#posedFloats > 0) {
+      this.device.queue.writeBuffer(this.posedBuffer, 0, this.#posed, 0, this.#posedFloats);
+    }
     const vBytes = this.#vertexFloats * 4;
     const iBytes = this.#indexCount * 4;
     if (vBytes > this.vertexBuffer.size || iBytes > this.indexBuffer.size) {
@@ -106,18 +179,23 @@ export class MeshStore {
     }
   }
 
-  static readonly layout: GPUVertexBufferLayout = {
+  /** Slot 0: position, normal, uv; slot 1: the next frame's position (see drawAll). */
+  static readonly layouts: GPUVertexBufferLayout[] = [{
     arrayStride: FLOATS_PER_VERTEX * 4,
     attributes: [
       { shaderLocation: 0, offset: 0, format: "float32x3" },
       { shaderLocation: 1, offset: 12, format: "float32x3" },
       { shaderLocation: 2, offset: 24, format: "float32x2" },
     ],
-  };
+  }, {
+    arrayStride: FLOATS_PER_VERTEX * 4,
+    attributes: [{ shaderLocation: 3, offset: 0, format: "float32x3" }],
+  }];
 
   destroy(): void {
     this.vertexBuffer.destroy();
     this.indexBuffer.destroy();
+    this.posedBuffer.destroy();
   }
 
   #createBuffer(kind: string, size: number, usage: number): GPUBuffer {

@@ -17,6 +17,7 @@ import { type Gpu, loadShader } from "./gpu.ts";
 import { type CoverageDraws, decodeLabels, LabelPass } from "./label_pass.ts";
 import type { FrameConsumer, FrameMeta, RenderedFrame } from "./frame.ts";
 import { MeshStore } from "./mesh_store.ts";
+import { posedBounds, posedMesh } from "../scene/skin.ts";
 import { HostFrame, HostFramePool } from "./host_frame.ts";
 import { ReadbackRing } from "./readback.ts";
 import type { MeshPart, Scene } from "../scene/scene.ts";
@@ -306,6 +307,8 @@ export class Renderer {
     let textured = false;
     for (const [mesh, list] of ordered) {
       const range = this.#meshes.range(mesh);
+      // A skinned mesh is posed per object: each of its instances is a draw of its own.
+      const skinned = mesh.skin !== undefined;
       const draw: Draw = {
         firstIndex: range.firstIndex,
         indexCount: range.indexCount,
@@ -313,9 +316,10 @@ export class Renderer {
         firstInstance: slot,
         instanceCount: list.length,
       };
-      draws.push(draw);
+      if (!skinned) draws.push(draw);
       const counted = range.coverage === "flat" ? coverage.flat : coverage.convex;
-      const allSimple = list.every(({ objectIndex }) => !isolated.has(now.objects[objectIndex].id));
+      const allSimple = !skinned &&
+        list.every(({ objectIndex }) => !isolated.has(now.objects[objectIndex].id));
       if (allSimple) counted.push(draw);
       for (const { part, index, objectIndex } of list) {
         const o = now.objects[objectIndex];
@@ -326,6 +330,21 @@ export class Renderer {
         const after = nextObjects.get(o.id) ?? o;
         const posed = after.mesh === o.mesh ? after : o;
         place(after.model, partMatrix(posed, part, index), data.subarray(base + 16, base + 32));
+        let single: Draw = { ...draw, firstInstance: slot, instanceCount: 1 };
+        if (skinned) {
+          if (!o.skinMatrices) {
+            throw new RangeError(
+              `Object "${o.name}" draws a skinned mesh but has no skin matrices`,
+            );
+          }
+          const at = this.#meshes.pose(
+            mesh,
+            posedMesh(mesh, o.skinMatrices),
+            posedMesh(mesh, posed.skinMatrices ?? o.skinMatrices),
+          );
+          single = { ...single, ...at };
+          draws.push(single);
+        }
         mat4.transpose(mat4.inverse(model, m), m);
         data.set(m, base + 32);
         const material = o.material.override ? o.material : part.material ?? o.material;
@@ -342,7 +361,6 @@ export class Renderer {
         data[base + 55] = 0;
         ids.fill(0, base + 56, base + 60);
         ids[base + 56] = o.id;
-        const single: Draw = { ...draw, firstInstance: slot, instanceCount: 1 };
         if (isolated.has(o.id)) {
           let own = isolatedDraws.get(o.id);
           if (!own) isolatedDraws.set(o.id, own = []);
@@ -435,7 +453,9 @@ export class Renderer {
     const world = new Float32Array(16);
     for (const o of now.objects) {
       for (const [index, part] of (scene.meshes.get(o.mesh) ?? []).entries()) {
-        let b = this.#bounds.get(part.mesh);
+        let b = part.mesh.skin
+          ? posedBounds(part.mesh, o.skinMatrices)
+          : this.#bounds.get(part.mesh);
         if (!b) this.#bounds.set(part.mesh, b = meshBounds(part.mesh));
         place(o.model, partMatrix(o, part, index), world);
         for (let i = 0; i < 8; i++) {

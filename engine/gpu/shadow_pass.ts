@@ -25,7 +25,7 @@ export class ShadowPass {
     this.#pipeline = device.createRenderPipeline({
       label: "ShadowPass.pipeline",
       layout: device.createPipelineLayout({ bindGroupLayouts: [frameLayout] }),
-      vertex: { module, entryPoint: "vs_shadow", buffers: [MeshStore.layout] },
+      vertex: { module, entryPoint: "vs_shadow", buffers: MeshStore.layouts },
       // both faces: planes and open meshes cast shadows too
       primitive: { topology: "triangle-list", cullMode: "none" },
       depthStencil: {
@@ -79,11 +79,7 @@ export class ShadowPass {
     });
     pass.setPipeline(this.#pipeline);
     pass.setBindGroup(0, frameGroup);
-    pass.setVertexBuffer(0, meshes.vertexBuffer);
-    pass.setIndexBuffer(meshes.indexBuffer, "uint32");
-    for (const d of draws) {
-      pass.drawIndexed(d.indexCount, d.instanceCount, d.firstIndex, d.baseVertex, d.firstInstance);
-    }
+    meshes.drawAll(pass, draws);
     pass.end();
   }
 

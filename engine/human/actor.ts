@@ -1,21 +1,21 @@
 /**
  * One person in a clip: look, baked motion, the scene object (one instance
- * id; one mesh asset whose parts are the body, posed every frame through the
- * object's part matrices, which frame states snapshot so the renderer has
- * this frame's and the next frame's placement of every limb for flow), an
- * optional stool, a following camera, and the per-frame keypoint labels.
+ * id; one skinned mesh asset, posed every frame through the object's joint
+ * matrices, which frame states keep so the renderer has this frame's and the
+ * next frame's pose of every vertex for flow), an optional stool, a following
+ * camera, and the per-frame keypoint labels (COCO-17 and 21 per hand).
  */
 import type { Camera } from "../scene/camera.ts";
 import type { RenderedFrame } from "../gpu/frame.ts";
 import type { Rng } from "../scene/rng.ts";
 import type { Scene, SceneObject, Vec3 } from "../scene/scene.ts";
 import { srgbToLinear } from "../scene/color.ts";
-import { type Appearance, describe } from "./appearance.ts";
+import { type Appearance, describe, garments } from "./appearance.ts";
 import type { BakedFrame } from "./bake.ts";
 import { Body, partBottom } from "./body.ts";
 import { project, toCamera, visibility } from "./labels.ts";
 import { lerp3 } from "./math.ts";
-import { COCO17, footRadius, JOINT_INDEX, JOINTS } from "./skeleton.ts";
+import { COCO17, footRadius, hand21, JOINT_INDEX, type JointName, JOINTS } from "./skeleton.ts";
 import { footfalls } from "./footfalls.ts";
 
 export interface FrameLabel {
@@ -24,6 +24,8 @@ export interface FrameLabel {
   joints_camera: Vec3[];
   /** COCO-17 [u, v, visibility]; visibility is null until the frame is rendered. */
   keypoints: [number, number, number | null][];
+  /** 21 keypoints per hand (wrist, then each finger knuckle to tip), [u, v, visibility]. */
+  hands: { left: [number, number, number | null][]; right: [number, number, number | null][] };
   bbox: [number, number, number, number] | null;
   contact: { left: boolean; right: boolean };
 }
@@ -54,32 +56,43 @@ export class Actor {
     readonly body: Body,
     readonly baked: BakedFrame[],
     readonly heading: number,
+    /** False for a run that never draws (plan mode): the mesh is not built. */
+    draw = true,
   ) {
     const appearance = body.appearance;
     const p = appearance.proportions;
     this.appearance = appearance;
     const first = this.baked[0];
-    scene.meshes.set(meshKey, body.place(first.world, first.local.root, first.local.rootRotation));
+    scene.meshes.set(meshKey, body.place(draw));
+    for (const [key, texture] of body.textures) scene.textures.set(key, texture);
     this.object = scene.add({
       name,
       class: "person",
       mesh: meshKey,
       position: first.local.root,
       rotation: first.local.rootRotation,
-      material: { ...this.body.materials[this.body.parts.findIndex((x) => x.slot === "shirt")] },
+      material: { ...this.body.topMaterial },
       attributes: {
         description: describe(appearance),
         figure: appearance.figure,
+        age: appearance.figure === "boy" || appearance.figure === "girl" ? "child" : "adult",
         height: Math.round(p.height * 100) / 100,
         build: appearance.build,
         skin: appearance.skin,
-        shirt: appearance.shirt,
-        trousers: appearance.trousers,
+        clothing: garments(appearance),
+        top: appearance.clothes.top,
+        top_pattern: appearance.clothes.pattern,
+        bottom: appearance.clothes.bottom,
         shoes: appearance.shoes,
-        hair: appearance.hair,
-        long_hair: appearance.longHair,
+        hair: appearance.hairStyle === "bald" ? "none" : appearance.hair,
+        hair_style: appearance.hairStyle,
       },
     });
+    this.object.skinMatrices = body.skinMatrices(
+      first.world,
+      first.local.root,
+      first.local.rootRotation,
+    );
   }
 
   /** Moves the whole performance on the floor (before the first frame is posed). */
@@ -156,7 +169,7 @@ export class Actor {
     const b = this.baked[Math.min(frame, this.baked.length - 1)];
     this.object.position = [...b.local.root];
     this.object.rotation = [...b.local.rootRotation];
-    this.object.partMatrices = this.body.partMatrices(b.world, b.local.root, b.local.rootRotation);
+    this.object.skinMatrices = this.body.skinMatrices(b.world, b.local.root, b.local.rootRotation);
   }
 
   /** Keeps the camera at a fixed offset from the (smoothed) body centre, looking at it. */
@@ -180,15 +193,17 @@ export class Actor {
     const camera = this.scene.camera;
     const k = camera.intrinsics(width, height);
     const cam = b.world.positions.map((p) => toCamera(camera, p));
-    const keypoints = COCO17.map((j) => {
-      const uv = project(k, cam[JOINT_INDEX[j]]);
-      return [uv?.[0] ?? NaN, uv?.[1] ?? NaN, null] as [number, number, number | null];
-    });
+    const points = (joints: readonly JointName[]) =>
+      joints.map((j) => {
+        const uv = project(k, cam[JOINT_INDEX[j]]);
+        return [uv?.[0] ?? NaN, uv?.[1] ?? NaN, null] as [number, number, number | null];
+      });
     const label: FrameLabel = {
       frame,
       joints_world: b.world.positions.map((p) => [...p] as Vec3),
       joints_camera: cam,
-      keypoints,
+      keypoints: points(COCO17),
+      hands: { left: points(hand21("left")), right: points(hand21("right")) },
       bbox: null,
       contact: { ...b.contact },
     };
@@ -202,17 +217,21 @@ export class Actor {
     if (!label) return;
     const tolerance = 0.075 * this.appearance.proportions.height *
       this.appearance.proportions.build;
-    COCO17.forEach((j, i) => {
-      const kp = label.keypoints[i];
-      const uv = Number.isFinite(kp[0]) ? [kp[0], kp[1]] as [number, number] : null;
-      kp[2] = visibility(
-        frame,
-        this.object.id,
-        uv,
-        label.joints_camera[JOINT_INDEX[j]][2],
-        tolerance,
-      );
-    });
+    const judge = (
+      joints: readonly JointName[],
+      kps: [number, number, number | null][],
+      tol: number,
+    ) =>
+      joints.forEach((j, i) => {
+        const kp = kps[i];
+        const uv = Number.isFinite(kp[0]) ? [kp[0], kp[1]] as [number, number] : null;
+        kp[2] = visibility(frame, this.object.id, uv, label.joints_camera[JOINT_INDEX[j]][2], tol);
+      });
+    judge(COCO17, label.keypoints, tolerance);
+    // Finger joints sit a finger's radius under the skin.
+    const fingers = 0.012 * this.appearance.proportions.height;
+    judge(hand21("left"), label.hands.left, fingers);
+    judge(hand21("right"), label.hands.right, fingers);
     label.bbox = frame.labels.find((l) => l.id === this.object.id)?.bbox ?? null;
   }
 
@@ -222,6 +241,7 @@ export class Actor {
       person: this.object.id,
       joint_names: JOINTS,
       coco17: COCO17,
+      hand21: { left: hand21("left"), right: hand21("right") },
       frames: this.labels,
     };
   }

@@ -12,6 +12,7 @@ import type { Quat, Vec3 } from "../scene/scene.ts";
 import { type BodyPart, partBottom } from "./body.ts";
 import { add, axisAngle, length, qmul, rotate, scale, sub, yawPitchRoll } from "./math.ts";
 import { shiftFoot } from "./leg_ik.ts";
+import { fingerRotations, RELAXED_HANDS } from "./hands.ts";
 import type { MotionFrame } from "./motion.ts";
 import {
   ARTICULATED,
@@ -24,10 +25,20 @@ import {
   type WorldPose,
 } from "./skeleton.ts";
 
-/** A foot touches the floor when its sole is within this height. */
-export const CONTACT_HEIGHT = 0.012;
-/** A foot further than this from where it should be held is not locked (it is swinging through). */
-const MAX_LOCK = 0.15;
+/**
+ * A foot touches the floor when its sole is within this height: 0.31 foot radii, 1.2 cm
+ * on a 1.75 m adult. Motions are joint angles, so a shorter leg swings its foot lower.
+ */
+export function contactHeight(footRadius: number): number {
+  return 0.31 * footRadius;
+}
+/**
+ * A foot further than this from where it should be held is not locked (it is swinging
+ * through): 3.9 foot radii, 15 cm on a 1.75 m adult.
+ */
+function maxLock(footRadius: number): number {
+  return 3.9 * footRadius;
+}
 /** Time constant (seconds) over which a released foot returns to its authored place. */
 const RELEASE = 0.05;
 
@@ -49,12 +60,15 @@ export interface BakeOptions {
 }
 
 /** Local pose (root at the origin) for a motion frame, with joint limits enforced. */
-export function localPose(f: MotionFrame, heading: number): LocalPose {
+export function localPose(f: MotionFrame, heading: number, offsets: Vec3[]): LocalPose {
   const local = restLocal();
   for (const joint of ARTICULATED) {
     const a = f.angles[joint];
     if (a) local[JOINT_INDEX[joint]] = jointRotation(joint, clampAngles(joint, a));
   }
+  const hands = f.hands ?? RELAXED_HANDS;
+  fingerRotations("left", hands.left, offsets, local);
+  fingerRotations("right", hands.right, offsets, local);
   const rootRotation: Quat = qmul(
     axisAngle([0, 1, 0], heading),
     yawPitchRoll(f.yaw, f.pitch, f.roll),
@@ -78,9 +92,10 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
   // Horizontal shift of each foot from its authored place (foot locking).
   let shifts: Record<Side, Vec3> = { left: [0, 0, 0], right: [0, 0, 0] };
   const keep = Math.exp(-1 / (o.fps * RELEASE));
+  const touching = contactHeight(o.footRadius);
   for (let f = 0; f < frames.length; f++) {
     const motion = frames[f];
-    const local = localPose(motion, o.heading);
+    const local = localPose(motion, o.heading, o.offsets);
     const atOrigin = forwardKinematics(o.offsets, local);
     const lowest = Math.min(...o.parts.map((p) => partBottom(p, atOrigin)));
     const y = -lowest + motion.lift;
@@ -93,7 +108,7 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
     );
     const contact = { left: false, right: false };
     FEET.forEach((side, k) => {
-      contact[side] = Math.min(soles[k][0][1], soles[k][1][1]) < CONTACT_HEIGHT;
+      contact[side] = Math.min(soles[k][0][1], soles[k][1][1]) < touching;
     });
     const prev = out[f - 1];
 
@@ -123,7 +138,7 @@ export function bake(frames: readonly MotionFrame[], o: BakeOptions): BakedFrame
           const before = prev.world.positions[joint];
           const now = world.positions[joint];
           const shift: Vec3 = [before[0] - now[0], 0, before[2] - now[2]];
-          if (length(shift) <= MAX_LOCK) {
+          if (length(shift) <= maxLock(o.footRadius)) {
             next[side] = shift;
             locked = true;
             held.push({ joint, before });
@@ -195,8 +210,8 @@ function holdPoint(
 ): number {
   const points = [JOINT_INDEX[`${side}_heel`], JOINT_INDEX[`${side}_toe`]];
   const touched = [0, 1].filter((i) =>
-    prev.world.positions[points[i]][1] - footRadius < CONTACT_HEIGHT &&
-    soles[k][i][1] < CONTACT_HEIGHT
+    prev.world.positions[points[i]][1] - footRadius < contactHeight(footRadius) &&
+    soles[k][i][1] < contactHeight(footRadius)
   );
   const from = touched.length > 0 ? touched : [0, 1];
   return points[from.reduce((a, b) => (soles[k][b][1] < soles[k][a][1] ? b : a))];
@@ -224,6 +239,7 @@ export function fromLocalPoses(
       rootRotation: qmul(turn, p.rootRotation),
     };
   };
+  const touching = contactHeight(o.footRadius);
   const first = forwardKinematics(o.offsets, place(poses[0], 0));
   const lift = -Math.min(...o.parts.map((p) => partBottom(p, first)));
   return poses.map((p) => {
@@ -237,7 +253,7 @@ export function fromLocalPoses(
     return {
       local,
       world,
-      contact: { left: sole("left") < CONTACT_HEIGHT, right: sole("right") < CONTACT_HEIGHT },
+      contact: { left: sole("left") < touching, right: sole("right") < touching },
     };
   });
 }

@@ -1,33 +1,45 @@
 /**
- * The body: smooth parts (capsules between joints, ellipsoids on joints) that
- * together make ONE mesh asset, so the person is one instance id. Part
- * placements are recomputed from the posed skeleton every frame.
+ * The body: ONE skinned mesh asset, so the person is one instance id, and the
+ * simple solids (capsules between joints, ellipsoids on joints) that put it
+ * on the floor and under a stool.
  */
-import { capsule, type MeshData, sphere } from "../scene/mesh.ts";
-import type { Material, MeshPart, Quat, Vec3 } from "../scene/scene.ts";
+import { mat4 } from "wgpu-matrix";
+import type { Material, MeshPart, Quat, Texture, Vec3 } from "../scene/scene.ts";
+import {
+  proceduralKey,
+  type ProceduralSpec,
+  proceduralTexture,
+} from "../scene/procedural_texture.ts";
 import {
   type Appearance,
+  DENIMS,
   HAIRS,
   linearColor,
   SHIRTS,
   SHOES,
   SKINS,
+  TOP_PATTERNS,
   TROUSERS,
 } from "./appearance.ts";
-import { add, compose, fromTo, length, lerp3, qconj, qmul, rotate, scale, sub } from "./math.ts";
+import { bodyJointBoxes, type BodyMesh, buildBodyMesh, type Slot } from "./body_mesh.ts";
+import { bindPose, bodyPrimitives, type Primitive } from "./body_shape.ts";
+import { jointBoxMesh } from "../scene/skin.ts";
+import { add, compose, lerp3, qconj, qmul, rotate, sub } from "./math.ts";
 import {
   footRadius,
   JOINT_INDEX,
   type JointName,
+  JOINTS,
   type Proportions,
   type WorldPose,
 } from "./skeleton.ts";
 
-export type Slot = "skin" | "shirt" | "trousers" | "shoes" | "hair";
+/** What a contact solid is dressed in (the baker only needs its shape). */
+type PartSlot = "skin" | "shirt" | "trousers" | "shoes" | "hair";
 
 export interface BodyPart {
   name: string;
-  slot: Slot;
+  slot: PartSlot;
   /** Capsule from `joint` to `to` (both rigid in `joint`'s frame), or ellipsoid on `joint`. */
   joint: JointName;
   to?: JointName;
@@ -39,7 +51,7 @@ export interface BodyPart {
 }
 
 /** The parts of a body with these proportions. */
-export function bodyParts(p: Proportions, longHair: boolean): BodyPart[] {
+export function bodyParts(p: Proportions, longHair = false): BodyPart[] {
   const h = p.height;
   const g = p.build;
   const limb = (side: "left" | "right"): BodyPart[] => [
@@ -120,72 +132,155 @@ export function partBottom(part: BodyPart, pose: WorldPose): number {
   return Math.min(a[1], b[1]) - part.radius;
 }
 
-/** Meshes and per-part data of one person, built once per clip. */
+/**
+ * One person's skinned mesh (engine/human/body_mesh.ts), its materials and
+ * fabric textures; `skinMatrices` poses it each frame. The shape's primitives
+ * and joint boxes are cheap and made at once; the mesh (about half a second)
+ * only when a run draws it. `parts` are the simple solids the baker stands on
+ * the floor.
+ */
 export class Body {
   readonly parts: BodyPart[];
-  readonly meshes: MeshData[];
-  readonly materials: Material[];
-  /** Rest direction and length of each capsule in its joint's frame. */
-  readonly #axes: { dir: Quat; length: number; start: Vec3 }[];
+  /** The bind pose (root at the origin) the shape and mesh are made in. */
+  readonly bind: WorldPose;
+  readonly primitives: Primitive[];
+  /** A box per joint (skin.jointBoxes): the person's bounds in every pose. */
+  readonly jointBoxes: Float32Array;
+  /** Fabric textures the materials name (register them in the scene). */
+  readonly textures = new Map<string, Texture>();
+  /** Inverse bind transforms, 16 floats per joint. */
+  readonly #inverseBind: Float32Array;
+  #mesh?: BodyMesh;
 
   constructor(readonly appearance: Appearance, offsets: Vec3[]) {
-    this.parts = bodyParts(appearance.proportions, appearance.longHair);
-    const unit = sphere({ radius: 1, segments: 24, rings: 12 });
-    const palettes = { skin: SKINS, shirt: SHIRTS, trousers: TROUSERS, shoes: SHOES, hair: HAIRS };
-    const material = (slot: Slot): Material => ({
-      color: linearColor(palettes[slot], appearance[slot]),
-      roughness: slot === "skin" ? 0.55 : slot === "shoes" ? 0.4 : 0.85,
-      metalness: 0,
-      colorName: appearance[slot],
+    this.parts = bodyParts(appearance.proportions);
+    this.bind = bindPose(offsets);
+    this.primitives = bodyPrimitives(appearance, this.bind);
+    this.jointBoxes = bodyJointBoxes(this.primitives, this.bind, appearance.proportions.height);
+    this.#inverseBind = new Float32Array(JOINTS.length * 16);
+    JOINTS.forEach((_, j) => {
+      const m = compose(this.bind.positions[j], this.bind.rotations[j], [1, 1, 1]);
+      this.#inverseBind.set(mat4.inverse(m), j * 16);
     });
-    this.meshes = [];
-    this.materials = [];
-    this.#axes = [];
-    for (const part of this.parts) {
-      this.materials.push(material(part.slot));
-      if (part.radii) {
-        this.meshes.push(unit);
-        this.#axes.push({ dir: [0, 0, 0, 1], length: 0, start: [0, 0, 0] });
-        continue;
-      }
-      // Both capsule ends are rigid in the joint's frame: offsets of `to` (and `from`) from it.
-      const start = part.from ? offsets[JOINT_INDEX[part.from]] : [0, 0, 0] as Vec3;
-      const end = offsets[JOINT_INDEX[part.to!]];
-      const bone = sub(end, start);
-      const len = length(bone);
-      this.meshes.push(
-        capsule({ radius: part.radius, height: len + 2 * part.radius, segments: 16, rings: 5 }),
-      );
-      this.#axes.push({ dir: fromTo([0, 1, 0], bone), length: len, start });
-    }
   }
 
-  /** Mesh parts placed for `pose` (see `partMatrices`): the body's mesh asset. */
-  place(pose: WorldPose, rootPosition: Vec3, rootRotation: Quat): MeshPart[] {
-    return this.partMatrices(pose, rootPosition, rootRotation).map((matrix, k) => ({
-      mesh: this.meshes[k],
-      matrix,
-      material: this.materials[k],
-    }));
+  /** The full mesh, built on first use. */
+  get mesh(): BodyMesh {
+    return this.#mesh ??= buildBodyMesh(this.appearance, this.bind, this.primitives);
   }
 
   /**
-   * Placement of every part for `pose`, relative to the object frame given by
-   * (rootPosition, rootRotation). Fresh matrices each call.
+   * The mesh asset: one skinned part per material; or, for a run that never draws (plan
+   * mode), the joint boxes as one part, which has the same posed bounds.
    */
-  partMatrices(pose: WorldPose, rootPosition: Vec3, rootRotation: Quat): Float32Array[] {
-    const inv = qconj(rootRotation);
-    const toObject = (p: Vec3) => rotate(inv, sub(p, rootPosition));
-    return this.parts.map((part, k) => {
-      const i = JOINT_INDEX[part.joint];
-      const q = qmul(inv, pose.rotations[i]);
-      const origin = toObject(pose.positions[i]);
-      if (part.radii) return compose(add(origin, rotate(q, part.centre!)), q, part.radii);
-      const axis = this.#axes[k];
-      const mid = add(axis.start, scale(rotate(axis.dir, [0, 1, 0]), axis.length / 2));
-      return compose(add(origin, rotate(q, mid)), qmul(q, axis.dir), [1, 1, 1]);
-    });
+  place(draw = true): MeshPart[] {
+    if (!draw) {
+      return [{ mesh: jointBoxMesh(this.jointBoxes, JOINTS.length), material: this.topMaterial }];
+    }
+    return this.mesh.parts.map(({ mesh, slot }) => ({
+      mesh,
+      material: slotMaterial(this.appearance, slot, this.textures),
+    }));
   }
+
+  /** Material of the person's top (the object's own material: captions read its colour). */
+  get topMaterial(): Material {
+    return slotMaterial(this.appearance, "top", this.textures);
+  }
+
+  /**
+   * Joint matrices for `pose`, relative to the object frame (rootPosition, rootRotation):
+   * object-from-world · joint-in-world · inverse bind. A fresh array each call.
+   */
+  skinMatrices(pose: WorldPose, rootPosition: Vec3, rootRotation: Quat): Float32Array {
+    const inv = qconj(rootRotation);
+    const out = new Float32Array(JOINTS.length * 16);
+    const joint = new Float32Array(16);
+    for (let j = 0; j < JOINTS.length; j++) {
+      const q = qmul(inv, pose.rotations[j]);
+      compose(rotate(inv, sub(pose.positions[j], rootPosition)), q, [1, 1, 1], joint);
+      mat4.multiply(
+        joint,
+        this.#inverseBind.subarray(j * 16, j * 16 + 16),
+        out.subarray(j * 16, j * 16 + 16),
+      );
+    }
+    return out;
+  }
+}
+
+/** The material a slot wears; patterned tops and jeans get a fabric texture. */
+function slotMaterial(a: Appearance, slot: Slot, textures: Map<string, Texture>): Material {
+  const skin = linearColor(SKINS, a.skin);
+  const cloth = (palette: Record<string, string>, name: string, roughness: number): Material => ({
+    color: linearColor(palette, name),
+    roughness,
+    metalness: 0,
+    colorName: name,
+  });
+  switch (slot) {
+    case "skin":
+      return { color: skin, roughness: 0.5, metalness: 0, colorName: a.skin };
+    case "lips":
+      return {
+        color: [skin[0] * 0.75, skin[1] * 0.45, skin[2] * 0.45],
+        roughness: 0.4,
+        metalness: 0,
+      };
+    case "eyes":
+      return { color: [0.02, 0.015, 0.012], roughness: 0.15, metalness: 0 };
+    case "hair":
+      return { ...cloth(HAIRS, a.hair, 0.55) };
+    case "shoes":
+      return cloth(SHOES, a.shoes, 0.45);
+    case "accent":
+      return cloth(SHIRTS, a.clothes.accent, 0.85);
+    case "bottom": {
+      if (a.clothes.bottom !== "jeans") {
+        return cloth(a.clothes.bottom === "dress" ? SHIRTS : TROUSERS, a.trousers, 0.85);
+      }
+      // Denim: a fine twill noise around the colour.
+      const base = linearColor(DENIMS, a.trousers);
+      const key = fabric(textures, {
+        pattern: "noise",
+        seed: a.seed,
+        frequency: 24,
+        colorA: scaleColor(base, 1.15),
+        colorB: scaleColor(base, 0.8),
+      });
+      return {
+        color: [1, 1, 1],
+        roughness: 0.9,
+        metalness: 0,
+        colorName: a.trousers,
+        texture: key,
+      };
+    }
+    case "top": {
+      const top = cloth(SHIRTS, a.shirt, a.clothes.top === "jacket" ? 0.7 : 0.85);
+      const pattern = TOP_PATTERNS[a.clothes.pattern];
+      if (!pattern) return top;
+      const key = fabric(textures, {
+        pattern,
+        seed: a.seed + 1,
+        frequency: pattern === "stripes" ? 12 : 8,
+        colorA: top.color,
+        colorB: linearColor(SHIRTS, a.clothes.accent),
+      });
+      return { ...top, color: [1, 1, 1], texture: key };
+    }
+  }
+} // deno-fmt-ignore
+
+function scaleColor(c: Vec3, k: number): Vec3 {
+  return [Math.min(1, c[0] * k), Math.min(1, c[1] * k), Math.min(1, c[2] * k)];
+}
+
+/** Registers a procedural fabric texture; returns its key. */
+function fabric(textures: Map<string, Texture>, spec: ProceduralSpec): string {
+  const key = `${proceduralKey(spec)}/person`;
+  textures.set(key, proceduralTexture(spec));
+  return key;
 }
 
 /** Point halfway between two joints (for camera targets and props). */

@@ -1,11 +1,11 @@
 /**
  * Foot sliding: how far a sole point (heel or toe) moves over the floor while
  * it touches it. A contact episode is a run of frames in which the point's
- * sole is within CONTACT_HEIGHT of the floor (the same test as the `contact`
+ * sole is within contactHeight (bake.ts) of the floor (the same test as the `contact`
  * label); its slide is the largest horizontal distance from where it touched down.
  */
 import type { BakedFrame } from "./bake.ts";
-import { CONTACT_HEIGHT } from "./bake.ts";
+import { contactHeight } from "./bake.ts";
 import { JOINT_INDEX, type JointName } from "./skeleton.ts";
 
 export interface Slide {
@@ -28,7 +28,7 @@ export function footSlides(baked: readonly BakedFrame[], footRadius: number): Sl
     let touch: readonly number[] = [];
     baked.forEach((b, f) => {
       const p = b.world.positions[j];
-      if (p[1] - footRadius >= CONTACT_HEIGHT) {
+      if (p[1] - footRadius >= contactHeight(footRadius)) {
         episode = undefined;
         return;
       }

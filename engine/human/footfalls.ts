@@ -3,11 +3,11 @@
  * every frame (so a person who walks, stomps or jumps is heard where and when
  * each foot comes down, not where the clip began). A footfall is a foot whose
  * contact (BakedFrame.contact) turns on; its time is when the lower sole
- * point crossed CONTACT_HEIGHT between the two frames, its speed how fast the
+ * point crossed the contact height between the two frames, its speed how fast the
  * sole came down over that frame. Feet already down on the first frame did
  * not land in the clip and make no footfall.
  */
-import { type BakedFrame, CONTACT_HEIGHT } from "./bake.ts";
+import { type BakedFrame, contactHeight } from "./bake.ts";
 import { JOINT_INDEX } from "./skeleton.ts";
 import type { Vec3 } from "../scene/vector.ts";
 
@@ -43,7 +43,9 @@ export function footfalls(baked: readonly BakedFrame[], footRadius: number, fps:
       const now = sole(baked[f], side, footRadius);
       const drop = before.height - now.height;
       // Share of the frame interval at which the sole crossed the contact height.
-      const u = drop > 0 ? Math.min(1, Math.max(0, (before.height - CONTACT_HEIGHT) / drop)) : 1;
+      const u = drop > 0
+        ? Math.min(1, Math.max(0, (before.height - contactHeight(footRadius)) / drop))
+        : 1;
       out.push({
         side,
         frame: f,

@@ -6,6 +6,7 @@
  */
 import { type Angles, ARTICULATED, type ArticulatedJoint } from "./skeleton.ts";
 import { ease, lerp } from "./math.ts";
+import { type Hands, mixHands, RELAXED_HANDS } from "./hands.ts";
 
 export type JointAngles = Partial<Record<ArticulatedJoint, Angles>>;
 
@@ -18,6 +19,8 @@ export interface MotionFrame {
   roll: number;
   /** Height above the grounded pose (metres): > 0 only while airborne. */
   lift: number;
+  /** Finger shapes; relaxed hands when absent. */
+  hands?: Hands;
 }
 
 export interface MotionParams {
@@ -70,6 +73,9 @@ export function mix(a: MotionFrame, b: MotionFrame, w: number): MotionFrame {
     pitch: lerp(a.pitch, b.pitch, w),
     roll: lerp(a.roll, b.roll, w),
     lift: lerp(a.lift, b.lift, w),
+    ...(a.hands || b.hands
+      ? { hands: mixHands(a.hands ?? RELAXED_HANDS, b.hands ?? RELAXED_HANDS, w) }
+      : {}),
   };
 }
 
@@ -100,7 +106,8 @@ export function mirror(f: MotionFrame): MotionFrame {
     const central = other === joint;
     angles[other as ArticulatedJoint] = central ? [a[0], -a[1], -a[2]] : [...a];
   }
-  return { ...f, angles, yaw: -f.yaw, roll: -f.roll };
+  const hands = f.hands ? { left: f.hands.right, right: f.hands.left } : undefined;
+  return { ...f, angles, yaw: -f.yaw, roll: -f.roll, ...(hands ? { hands } : {}) };
 }
 
 /** Samples `motion` after a lead-in of standing still, then holds or repeats it. */

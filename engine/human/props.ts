@@ -10,6 +10,7 @@ import type { BakedFrame } from "./bake.ts";
 import { lerp3, rotate } from "./math.ts";
 import type { MotionFrame } from "./motion.ts";
 import { JOINT_INDEX } from "./skeleton.ts";
+import { HAND_SHAPES, mixHand } from "./hands.ts";
 
 export type PropKind = "ball" | "box";
 
@@ -18,8 +19,11 @@ export const CARRY_MOTIONS = new Set(["walk", "turn_around", "squat", "sit_down"
 
 /** The motion frames with the arms holding a prop in front of the belly. */
 export function carryPose(poses: MotionFrame[]): MotionFrame[] {
+  // Hands cupped round the prop: half way from open to a grip.
+  const cupped = mixHand(HAND_SHAPES.open, HAND_SHAPES.grip, 0.45);
   return poses.map((f) => ({
     ...f,
+    hands: { left: cupped, right: cupped },
     angles: {
       ...f.angles,
       left_shoulder: [28, 0, 0],

@@ -13,7 +13,7 @@
 import type { Quat, Vec3 } from "../scene/scene.ts";
 import { add, axisAngle, DEG, IDENTITY, qmul, rotate } from "./math.ts";
 
-export const JOINTS = [
+const BODY_JOINTS = [
   "pelvis",
   "spine",
   "chest",
@@ -43,12 +43,32 @@ export const JOINTS = [
   "right_heel",
   "right_toe",
 ] as const; // deno-fmt-ignore
-export type JointName = typeof JOINTS[number];
+
+/** Fingers in the order of the 21 hand keypoints (OpenPose / MediaPipe). */
+export const FINGERS = ["thumb", "index", "middle", "ring", "pinky"] as const;
+export type Finger = typeof FINGERS[number];
+export type Side = "left" | "right";
+/**
+ * Three articulated joints per finger and a site at its tip: 1 is the knuckle (the thumb's
+ * carpometacarpal joint), 2 and 3 the joints towards the tip.
+ */
+export type FingerJoint = `${Side}_${Finger}_${1 | 2 | 3 | "tip"}`;
+export type JointName = typeof BODY_JOINTS[number] | FingerJoint;
+
+const fingerJoints = (side: Side): FingerJoint[] =>
+  FINGERS.flatMap((f) => ([1, 2, 3, "tip"] as const).map((k): FingerJoint => `${side}_${f}_${k}`));
+
+/** Body joints first (their indices never change), then the left and the right hand's fingers. */
+export const JOINTS: readonly JointName[] = [
+  ...BODY_JOINTS,
+  ...fingerJoints("left"),
+  ...fingerJoints("right"),
+];
 export const JOINT_INDEX: Record<JointName, number> = Object.fromEntries(
   JOINTS.map((name, i) => [name, i]),
 ) as Record<JointName, number>;
 
-export const PARENT: Record<JointName, JointName | null> = {
+const BODY_PARENT: Record<typeof BODY_JOINTS[number], JointName | null> = {
   pelvis: null,
   spine: "pelvis",
   chest: "spine",
@@ -78,6 +98,26 @@ export const PARENT: Record<JointName, JointName | null> = {
   right_heel: "right_ankle",
   right_toe: "right_ankle",
 }; // deno-fmt-ignore
+
+export const PARENT: Record<JointName, JointName | null> = {
+  ...BODY_PARENT,
+  ...Object.fromEntries((["left", "right"] as const).flatMap((side) =>
+    FINGERS.flatMap((f) => [
+      [`${side}_${f}_1`, `${side}_wrist`],
+      [`${side}_${f}_2`, `${side}_${f}_1`],
+      [`${side}_${f}_3`, `${side}_${f}_2`],
+      [`${side}_${f}_tip`, `${side}_${f}_3`],
+    ])
+  )),
+} as Record<JointName, JointName | null>;
+
+/** The 21 hand keypoints of one hand (wrist, then each finger from knuckle to tip). */
+export function hand21(side: Side): JointName[] {
+  return [
+    `${side}_wrist`,
+    ...FINGERS.flatMap((f) => [1, 2, 3, "tip"].map((k) => `${side}_${f}_${k}` as JointName)),
+  ];
+} // deno-fmt-ignore
 
 /** COCO-17 keypoints in COCO's order, as joints of this skeleton. */
 export const COCO17: readonly JointName[] = [
@@ -203,6 +243,8 @@ export interface Proportions {
   hips: number;
   /** Girth multiplier for the body parts' radii (slim < 1 < heavy). */
   build: number;
+  /** Head size relative to an adult's share of the height (a child's head is larger: ~1.25). */
+  head: number;
 }
 
 export const AVERAGE: Proportions = {
@@ -212,6 +254,7 @@ export const AVERAGE: Proportions = {
   shoulders: 1,
   hips: 1,
   build: 1,
+  head: 1,
 };
 
 /** Rest offsets of every joint from its parent, in the parent's frame. */
@@ -228,17 +271,19 @@ export function restOffsets(p: Proportions): Vec3[] {
   const foot = 0.045 * h;
   const footRadius = 0.022 * h;
   const arm = p.arms;
-  const o: Record<JointName, Vec3> = {
+  // The head's own size: a child's head takes a larger share of the height.
+  const hd = h * p.head;
+  const o: Record<typeof BODY_JOINTS[number], Vec3> = {
     pelvis: [0, 0, 0],
     spine: [0, t(0.08), 0],
     chest: [0, t(0.1), 0],
     neck: [0, t(0.11), -0.01 * h],
     head: [0, t(0.05), 0.005 * h],
-    nose: [0, 0.04 * h, 0.065 * h],
-    left_eye: [0.018 * h, 0.055 * h, 0.052 * h],
-    right_eye: [-0.018 * h, 0.055 * h, 0.052 * h],
-    left_ear: [0.047 * h, 0.045 * h, 0.0],
-    right_ear: [-0.047 * h, 0.045 * h, 0.0],
+    nose: [0, 0.04 * hd, 0.065 * hd],
+    left_eye: [0.018 * hd, 0.055 * hd, 0.052 * hd],
+    right_eye: [-0.018 * hd, 0.055 * hd, 0.052 * hd],
+    left_ear: [0.047 * hd, 0.045 * hd, 0.0],
+    right_ear: [-0.047 * hd, 0.045 * hd, 0.0],
     left_shoulder: [0.1 * h * p.shoulders, t(0.085), -0.01 * h],
     left_elbow: [0, -0.17 * h * arm, 0],
     left_wrist: [0, -0.15 * h * arm, 0],
@@ -258,8 +303,47 @@ export function restOffsets(p: Proportions): Vec3[] {
     right_heel: [0, -foot + footRadius, -0.035 * h],
     right_toe: [0, -foot + footRadius, 0.1 * h],
   };
-  return JOINTS.map((j) => o[j]);
+  const fingers = { ...fingerOffsets("left", h * arm), ...fingerOffsets("right", h * arm) };
+  return JOINTS.map((j) => (o as Record<string, Vec3>)[j] ?? fingers[j as FingerJoint]);
 }
+
+/**
+ * Rest offsets of one hand's finger joints, for a hand of length 0.108 × `size` (an adult's
+ * hand is 0.108 of the height). The hand hangs with the fingers along −Y, the palm facing
+ * the body (−X for the left hand) and the thumb in front (+Z).
+ */
+function fingerOffsets(side: Side, size: number): Record<FingerJoint, Vec3> {
+  const s = side === "left" ? 1 : -1;
+  const out = {} as Record<FingerJoint, Vec3>;
+  // Knuckle (MCP) positions from the wrist and phalanx lengths, as shares of `size`.
+  const long: Record<Exclude<Finger, "thumb">, { at: Vec3; bones: [number, number, number] }> = {
+    index: { at: [0, -0.052, 0.016], bones: [0.024, 0.015, 0.012] },
+    middle: { at: [0, -0.054, 0.005], bones: [0.027, 0.017, 0.012] },
+    ring: { at: [0, -0.051, -0.005], bones: [0.025, 0.016, 0.012] },
+    pinky: { at: [0, -0.046, -0.014], bones: [0.019, 0.012, 0.011] },
+  };
+  for (
+    const [f, { at, bones }] of Object.entries(long) as [
+      Exclude<Finger, "thumb">,
+      typeof long.index,
+    ][]
+  ) {
+    out[`${side}_${f}_1`] = [at[0] * size, at[1] * size, at[2] * size];
+    out[`${side}_${f}_2`] = [0, -bones[0] * size, 0];
+    out[`${side}_${f}_3`] = [0, -bones[1] * size, 0];
+    out[`${side}_${f}_tip`] = [0, -bones[2] * size, 0];
+  }
+  // The thumb leaves the wrist's front edge pointing down, forward and a little palmward.
+  const along = (d: Vec3, l: number): Vec3 => {
+    const n = Math.hypot(...d);
+    return [(d[0] / n) * l * size, (d[1] / n) * l * size, (d[2] / n) * l * size];
+  };
+  out[`${side}_thumb_1`] = [-s * 0.006 * size, -0.014 * size, 0.014 * size];
+  out[`${side}_thumb_2`] = along([-s * 0.3, -0.72, 0.62], 0.027);
+  out[`${side}_thumb_3`] = along([-s * 0.22, -0.82, 0.5], 0.019);
+  out[`${side}_thumb_tip`] = along([-s * 0.22, -0.82, 0.5], 0.015);
+  return out;
+} // deno-fmt-ignore
 
 /** Radius of the foot's sole capsule; heel and toe sites sit this far above the sole. */
 export const footRadius = (p: Proportions): number => 0.022 * p.height;

@@ -33,6 +33,7 @@ import RAPIER from "@dimforge/rapier3d-compat";
 import { applyPreset, materialPreset, type PresetName } from "../scene/materials.ts";
 import type { ClipContext, Options } from "../plugin/contract.ts";
 import type { Quat, Scene, SceneObject, Vec3 } from "../scene/scene.ts";
+import { posedMesh } from "../scene/skin.ts";
 
 export {
   MATERIAL_PRESETS,
@@ -133,7 +134,10 @@ export function meshPoints(scene: Scene, object: SceneObject): Float32Array {
   for (const [k, { mesh, matrix }] of parts.entries()) {
     // An articulated object (a person) is where its current part placements put it.
     const m = object.partMatrices?.[k] ?? matrix;
-    const p = mesh.positions;
+    // A skinned object (a person) is where its current joint matrices put it.
+    const p = mesh.skin && object.skinMatrices
+      ? posedMesh(mesh, object.skinMatrices).positions
+      : mesh.positions;
     for (let i = 0; i < p.length; i += 3) {
       let [x, y, z] = [p[i], p[i + 1], p[i + 2]];
       if (m) {
@@ -239,7 +243,7 @@ export class PhysicsWorld {
   /** Gives `object` a body at its current pose; its pose follows the body from then on. */
   addBody(scene: Scene, object: SceneObject, options: BodyOptions = {}): PhysicsBody {
     if (this.#bodies.has(object.id)) throw new RangeError(`${object.name} already has a body`);
-    if (object.partMatrices) {
+    if (object.partMatrices || object.skinMatrices) {
       // A rigid body would keep the limbs where they were when it was made.
       throw new RangeError(
         `${object.name} is articulated (its action poses its limbs every frame) and cannot have a rigid body`,

@@ -215,7 +215,7 @@ export async function runClip(
   const bounds = new Map<number, LocalBox | undefined>();
   for (const [id, o] of seen) {
     const parts = scene.meshes.get(o.mesh);
-    bounds.set(id, parts ? partsBounds(parts) : undefined);
+    bounds.set(id, parts ? partsBounds(parts, o.skinMatrices) : undefined);
   }
   const framing = measureFraming(
     states,

@@ -1,6 +1,7 @@
 /** Axis-aligned bounds of a mesh key's parts in object space (before the object's pose). */
 import { meshBounds } from "./mesh.ts";
 import type { MeshPart } from "./scene.ts";
+import { posedBounds } from "./skin.ts";
 import type { Vec3 } from "./vector.ts";
 
 export interface LocalBox {
@@ -11,11 +12,17 @@ export interface LocalBox {
 const cache = new WeakMap<object, LocalBox>();
 
 /** Bounds of every part at its rest placement; undefined for a mesh with no vertices. */
-export function partsBounds(parts: readonly MeshPart[]): LocalBox | undefined {
+export function partsBounds(
+  parts: readonly MeshPart[],
+  skinMatrices?: Float32Array,
+): LocalBox | undefined {
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   for (const part of parts) {
-    let b = cache.get(part.mesh);
+    // A skinned part is where its object's joint matrices put it.
+    let b = part.mesh.skin && skinMatrices
+      ? posedBounds(part.mesh, skinMatrices)
+      : cache.get(part.mesh);
     if (!b) cache.set(part.mesh, b = meshBounds(part.mesh));
     const m = part.matrix;
     for (let i = 0; i < 8; i++) {

@@ -12,6 +12,8 @@ export interface ObjectState {
   model: Float32Array;
   /** Copies of the object's part placements (articulated objects only). */
   partMatrices?: Float32Array[];
+  /** The skinned object's joint matrices (shared, not copied: they are replaced, never edited). */
+  skinMatrices?: Float32Array;
   material: Material;
 }
 
@@ -54,6 +56,7 @@ export function snapshot(scene: Scene, width: number, height: number): FrameStat
       mesh: o.mesh,
       model: model as Float32Array,
       partMatrices: o.partMatrices?.map((m) => new Float32Array(m)),
+      skinMatrices: o.skinMatrices,
       material: copyMaterial(o.material),
     });
   }

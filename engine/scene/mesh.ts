@@ -2,12 +2,31 @@
 // Closed solids are watertight by position: seam and crease duplicates reuse the exact same
 // arithmetic, so their positions are bit-identical.
 
+/** Joints and weights of a skinned mesh (posed by engine/scene/skin.ts). */
+export interface Skin {
+  /** Four joint indices per vertex. */
+  joints: Uint16Array;
+  /** Four weights per vertex, summing to 1. */
+  weights: Float32Array;
+  /** Number of joints the matrices array holds. */
+  jointCount: number;
+  /**
+   * Optional box around what each joint carries: its 8 corners in bind-space object
+   * coordinates, 24 floats per joint (NaN for a joint that carries nothing). When present,
+   * posed bounds are these corners under the joint matrices, so they need no vertices and
+   * agree between a full mesh and its outline (plan mode).
+   */
+  jointBoxes?: Float32Array;
+}
+
 export interface MeshData {
   positions: Float32Array; // xyz per vertex
   normals: Float32Array; // xyz per vertex, unit length, outward
   uvs: Float32Array; // uv per vertex
   indices: Uint32Array; // triangles, counter-clockwise when seen from outside
   convex: boolean; // true when the mesh is a closed convex solid
+  /** Joints and weights of a skinned mesh (engine/scene/skin.ts); its object carries the matrices. */
+  skin?: Skin;
 }
 
 /** Growable vertex/index lists, frozen into typed arrays by `finish`. */

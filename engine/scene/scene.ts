@@ -76,6 +76,12 @@ export class SceneObject {
    * Frame states keep copies, so they may be updated in place.
    */
   partMatrices?: Float32Array[];
+  /**
+   * Joint matrices of a skinned object (16 floats per joint, object space, bind pose →
+   * this frame's pose): every skinned part of its mesh follows them (engine/scene/skin.ts).
+   * Replaced, not edited, when the object is posed again.
+   */
+  skinMatrices?: Float32Array;
 
   constructor(
     /** Instance id in instance.npy; 0 is the background. */

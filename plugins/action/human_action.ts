@@ -14,7 +14,7 @@ import {
 } from "../../engine/plugin/contract.ts";
 import { checkName } from "../../engine/plugin/checks.ts";
 import { Actor, type CameraFollow } from "../../engine/human/actor.ts";
-import { describe, sampleAppearance } from "../../engine/human/appearance.ts";
+import { describe, FIGURE_CHOICES, sampleAppearance } from "../../engine/human/appearance.ts";
 import { ENDS_SEATED, MOTION_NAMES, MOTIONS, STARTS_SEATED } from "../../engine/human/library.ts";
 import { DEG } from "../../engine/human/math.ts";
 import { bake } from "../../engine/human/bake.ts";
@@ -48,7 +48,7 @@ export const HUMAN_DEFAULTS = {
   side: "any",
   /** Longest standing lead-in before the motion starts, seconds. */
   delay: 0.4,
-  /** Body build: man, woman or any. */
+  /** Who: man, woman, boy, girl, adult, child, any (an adult) or anyone (children a quarter of the time). */
   figure: "any",
   /** Clothing colour names (captions say them), or "any" for a sampled one. */
   shirt: "any",
@@ -128,7 +128,7 @@ export function humanPlugin(
       vary: { min: 0, max: 0.5 },
       side: { oneOf: ["any", "left", "right"] },
       delay: { min: 0, max: 5 },
-      figure: { oneOf: ["any", "man", "woman"] },
+      figure: { oneOf: FIGURE_CHOICES },
       camera: { oneOf: ["follow", "fixed"] },
       prop: { oneOf: ["none", "ball", "box", "any"] },
       distance: { min: 0.5, max: 20 },
@@ -195,6 +195,7 @@ export function humanPlugin(
             body,
             baked,
             heading,
+            !ctx.planning,
           );
           // A travelling motion is moved back along its path so the clip's middle is at `position`.
           const end = actor.baked[actor.baked.length - 1].local.root;

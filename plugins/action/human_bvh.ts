@@ -7,9 +7,10 @@
 import { definePlugin } from "../../engine/plugin/contract.ts";
 import { checkFile } from "../../engine/plugin/checks.ts";
 import { Actor, type CameraFollow } from "../../engine/human/actor.ts";
-import { describe, sampleAppearance } from "../../engine/human/appearance.ts";
+import { describe, FIGURE_CHOICES, sampleAppearance } from "../../engine/human/appearance.ts";
 import { fromLocalPoses } from "../../engine/human/bake.ts";
 import { Body } from "../../engine/human/body.ts";
+import { fingerRotations, HAND_SHAPES } from "../../engine/human/hands.ts";
 import { type Bvh, parseBvh, retarget } from "../../engine/human/bvh.ts";
 import { DEG, lerp3, slerp } from "../../engine/human/math.ts";
 import { footRadius, type LocalPose, restOffsets } from "../../engine/human/skeleton.ts";
@@ -60,7 +61,7 @@ export const humanBvh = definePlugin<BvhOptions>({
     action: "mocap",
     /** Words after the person in the event label: "[Someone] <label>", "A man in … <label>". */
     label: "moving",
-    /** Body build: man, woman or any (drawn 50/50). */
+    /** Who: man, woman, boy, girl, adult, child, any (an adult) or anyone (children a quarter of the time). */
     figure: "any",
     /** Shirt colour: red, blue, green, yellow, white, black, gray, orange, purple, pink or any. */
     shirt: "any",
@@ -77,7 +78,7 @@ export const humanBvh = definePlugin<BvhOptions>({
     /** Camera distance in body heights (follow mode; drawn ×0.9–1.15 per clip). */
     distance: 2.4,
   },
-  limits: { figure: { oneOf: ["any", "man", "woman"] }, camera: { oneOf: ["follow", "fixed"] } },
+  limits: { figure: { oneOf: FIGURE_CHOICES }, camera: { oneOf: ["follow", "fixed"] } },
   check: (o, scene) => checkFile("file", String(o.file), scene, "a .bvh motion capture file"),
   creates: (key) => ({ names: [key, `${key}_*`], classes: ["person", "stool"] }),
   create() {
@@ -96,7 +97,12 @@ export const humanBvh = definePlugin<BvhOptions>({
         const look = sampleAppearance(ctx.rng.fork("look"), o);
         const offsets = restOffsets(look.proportions);
         const body = new Body(look, offsets);
+        // A capture has no fingers: they hang relaxed.
         const poses = resample(retarget(bvh!, offsets), bvh!.frameTime, ctx.frames, ctx.fps);
+        for (const pose of poses) {
+          fingerRotations("left", HAND_SHAPES.relaxed, offsets, pose.local);
+          fingerRotations("right", HAND_SHAPES.relaxed, offsets, pose.local);
+        }
         const baked = fromLocalPoses(poses, {
           offsets,
           parts: body.parts,
@@ -111,6 +117,7 @@ export const humanBvh = definePlugin<BvhOptions>({
           body,
           baked,
           o.heading * DEG,
+          !ctx.planning,
         );
         follow = o.camera === "follow"
           ? sampleFollow(ctx.rng, o.distance * look.proportions.height)

@@ -1,6 +1,7 @@
 /** World-space bounds of scene objects (from their meshes' vertices), for framing and placement. */
 import { mat4, vec3 } from "wgpu-matrix";
 import { meshBounds } from "../../engine/scene/mesh.ts";
+import { posedBounds } from "../../engine/scene/skin.ts";
 import type { Scene, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import { isForeground } from "../../engine/scene/foreground.ts";
 
@@ -18,9 +19,12 @@ export function objectBounds(scene: Scene, object: SceneObject): Box {
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   for (const [k, part] of (scene.meshes.get(object.mesh) ?? []).entries()) {
-    let b = cache.get(part.mesh);
+    // A skinned object (a person) is where its joint matrices put it.
+    let b = part.mesh.skin && object.skinMatrices
+      ? posedBounds(part.mesh, object.skinMatrices)
+      : cache.get(part.mesh);
     if (!b) cache.set(part.mesh, b = meshBounds(part.mesh));
-    // An articulated object (a person) is where its current part placements put it.
+    // An articulated object is where its current part placements put it.
     const placement = object.partMatrices?.[k] ?? part.matrix;
     const m = placement ? mat4.multiply(model, placement) : model;
     for (let i = 0; i < 8; i++) {
