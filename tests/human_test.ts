@@ -520,6 +520,50 @@ plugins:
 );
 
 gpuTest(
+  "rendered: three people in one clip have their own ids, keypoints and events, never touch, all in view",
+  async () => {
+    const yaml = `
+name: people
+seed: 4
+size: [96, 64]
+camera: { position: [0, 1.5, 5], look_at: [0, 0.9, 0], fov: 50 }
+objects:
+  - { name: floor, mesh: plane, class: floor, scale: [20, 1, 20], color: [0.5, 0.5, 0.5] }
+plugins:
+  - { use: action/human, name: crowd, with: { motion: any, people: 3, camera: follow } }
+`;
+    const { out } = await renderTestScene(yaml, { clips: 1, frames: 12, size: [96, 64] });
+    const labels = await readLabels(out, 0);
+    const records = labels.plugins.crowd.keypoints;
+    assertEquals(records.length, 3);
+    const ids: number[] = records.map((r: { person: number }) => r.person);
+    assertEquals(new Set(ids).size, 3);
+    assertEquals(labels.plugins.crowd.person.map((p: { id: number }) => p.id), ids);
+    for (const id of ids) {
+      assertEquals(labels.objects.find((o: { id: number }) => o.id === id).class, "person");
+      assert(labels.events.some((e: { subjects: number[] }) => e.subjects[0] === id), `event for ${id}`);
+    }
+    const inst = decodeNpy(await Deno.readFile(`${out}/clip_00000/instance.npy`));
+    const [T, H, W] = inst.shape;
+    for (let t = 0; t < T; t++) {
+      // No two people within 40 cm of each other (joint to joint, on the floor).
+      for (let a = 0; a < 3; a++) {
+        for (let b = a + 1; b < 3; b++) {
+          let nearest = Infinity;
+          for (const p of records[a].frames[t].joints_world) {
+            for (const q of records[b].frames[t].joints_world) nearest = Math.min(nearest, Math.hypot(p[0] - q[0], p[2] - q[2]));
+          }
+          assert(nearest > 0.4, `frame ${t}: people ${ids[a]} and ${ids[b]} ${nearest.toFixed(2)} m apart`);
+        }
+      }
+      // The group camera keeps everyone in the picture.
+      const seen = new Set(inst.data.subarray(t * W * H, (t + 1) * W * H));
+      for (const id of ids) assert(seen.has(id), `frame ${t}: person ${id} in view`);
+    }
+  },
+); // deno-fmt-ignore
+
+gpuTest(
   "rendered: action/human_bvh drives a person from a BVH file next to the scene",
   async () => {
     const yaml = `

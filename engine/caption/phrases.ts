@@ -49,7 +49,8 @@ function nounOf(o: ObjectFacts, detail: Detail): string {
 
 /** "garment" → "a garment"; plural garments ("trousers") take no article. */
 function garment(phrase: string): string {
-  return /s$/.test(phrase) ? phrase : withArticle(phrase);
+  // Plurals ("blue jeans", "khaki trousers") take no article; "a yellow dress" does.
+  return /[^s]s$/.test(phrase) ? phrase : withArticle(phrase);
 }
 
 /** An object without its article: "small striped red rubber ball", "man in a red shirt". */

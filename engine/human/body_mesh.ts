@@ -44,48 +44,73 @@ interface Vertices {
   positions: Float32Array;
   normals: Float32Array;
   indices: Uint32Array;
+  /** Slot index (SLOTS) of each vertex. */
+  label: Uint8Array;
 }
 
 await MeshoptSimplifier.ready;
 
 /**
- * One grid's surface, simplified (meshoptimizer's edge collapses keep a subset of the
- * vertices, so their SDF normals stay exact) to within `error` metres of the field.
+ * One grid's surface, labelled with the slot each dense vertex wears, then simplified
+ * (meshoptimizer's edge collapses keep a subset of the vertices, so their SDF normals stay
+ * exact) to within `error` metres of the field. Vertices on a border between slots are
+ * locked, so a hem or sleeve edge keeps the dense grid's ~1 cm steps instead of zigzagging
+ * along long simplified triangles.
  */
-function grid(primitives: Primitive[], cell: number, error: number): Vertices {
+function grid(
+  primitives: Primitive[],
+  cell: number,
+  error: number,
+  slot: (owner: Primitive, p: Vec3) => number,
+): Vertices {
   const reach = 12 * cell;
-  const { field, min, max } = bodyField(primitives, reach, Math.max(0.04, 16 * cell));
+  const { field, nearest, min, max } = bodyField(primitives, reach, Math.max(0.04, 16 * cell));
   const dense = polygonize(
     field,
     min as [number, number, number],
     max as [number, number, number],
     cell,
   );
-  const [kept] = MeshoptSimplifier.simplify(dense.indices, dense.positions, 3, 0, error, [
-    "ErrorAbsolute",
-  ]);
+  const n = dense.positions.length / 3;
+  const labels = new Uint8Array(n);
+  for (let v = 0; v < n; v++) {
+    const p: Vec3 = [dense.positions[v * 3], dense.positions[v * 3 + 1], dense.positions[v * 3 + 2]];
+    const i = nearest(p[0], p[1], p[2]);
+    labels[v] = i < 0 ? 0 : slot(primitives[i], p);
+  }
+  const lock = new Uint8Array(n);
+  const tri = dense.indices;
+  for (let f = 0; f < tri.length; f += 3) {
+    const a = tri[f], b = tri[f + 1], c = tri[f + 2];
+    if (labels[a] !== labels[b] || labels[b] !== labels[c]) lock[a] = lock[b] = lock[c] = 1;
+  }
+  const [kept] = MeshoptSimplifier.simplifyWithAttributes(
+    dense.indices, dense.positions, 3, new Float32Array(0), 0, [], lock, 0, error, ["ErrorAbsolute"],
+  );
   const [remap, count] = MeshoptSimplifier.compactMesh(kept);
-  void remap;
   const positions = new Float32Array(count * 3);
   const normals = new Float32Array(count * 3);
+  const label = new Uint8Array(count);
   // compactMesh renumbered `kept` in place; remap[old] is each kept vertex's new index.
   for (let v = 0; v < remap.length; v++) {
     const to = remap[v];
     if (to === 0xffffffff) continue;
     positions.set(dense.positions.subarray(v * 3, v * 3 + 3), to * 3);
     normals.set(dense.normals.subarray(v * 3, v * 3 + 3), to * 3);
+    label[to] = labels[v];
   }
-  return { positions, normals, indices: kept };
+  return { positions, normals, indices: kept, label };
 } // deno-fmt-ignore
 
 function concat(parts: Vertices[]): Vertices {
   let nv = 0, ni = 0;
   for (const p of parts) nv += p.positions.length, ni += p.indices.length;
-  const out = { positions: new Float32Array(nv), normals: new Float32Array(nv), indices: new Uint32Array(ni) };
+  const out = { positions: new Float32Array(nv), normals: new Float32Array(nv), indices: new Uint32Array(ni), label: new Uint8Array(nv / 3) };
   let ov = 0, oi = 0;
   for (const p of parts) {
     out.positions.set(p.positions, ov);
     out.normals.set(p.normals, ov);
+    out.label.set(p.label, ov / 3);
     for (let i = 0; i < p.indices.length; i++) out.indices[oi + i] = p.indices[i] + ov / 3;
     ov += p.positions.length;
     oi += p.indices.length;
@@ -109,31 +134,30 @@ export function buildBodyMesh(
   primitives: Primitive[],
 ): BodyMesh {
   const h = look.proportions.height;
+  const faces = faceSites(bind, look);
+  const slot = (owner: Primitive, p: Vec3) => SLOTS.indexOf(slotOf(look, owner, p, bind, faces));
   const body = primitives.filter((p) => p.grid === "body");
   const hands = (["left", "right"] as const).map((side) =>
     grid(
       primitives.filter((p) => p.grid === "hand" && p.side === side),
       HAND_CELL * h,
       SIMPLIFY_HAND * h,
+      slot,
     )
   );
-  const all = concat([grid(body, BODY_CELL * h, SIMPLIFY_BODY * h), ...hands]);
+  const all = concat([grid(body, BODY_CELL * h, SIMPLIFY_BODY * h, slot), ...hands]);
   const n = all.positions.length / 3;
   const skin = skinWeights(all.positions, primitives, h, n);
-  const label = new Uint8Array(n);
   // Angle around (turns), distance along (m) and girth (m) of each vertex's limb: u = turns × girth.
   const around = new Float32Array(n * 3);
-  const faces = faceSites(bind, look);
   for (let v = 0; v < n; v++) {
     const x = all.positions[v * 3], y = all.positions[v * 3 + 1], z = all.positions[v * 3 + 2];
-    const owner = primitives[skin.owner[v]];
-    label[v] = SLOTS.indexOf(slotOf(look, owner, [x, y, z], bind, faces));
-    around.set(surfaceUv(owner, [x, y, z], bind), v * 3);
+    around.set(surfaceUv(primitives[skin.owner[v]], [x, y, z], bind), v * 3);
   }
   const parts = splitBySlot(all, around, {
     ...skin.skin,
     jointBoxes: bodyJointBoxes(primitives, bind, h),
-  }, label);
+  }, all.label);
   return { parts, bind, primitives, triangles: all.indices.length / 3 };
 }
 

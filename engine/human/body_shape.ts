@@ -467,7 +467,20 @@ export function bodyField(primitives: Primitive[], reach: number, bin = 0.05) {
     }
     return Math.min(d, reach);
   };
-  return { field, min, max };
+  /** Index of the primitive nearest the point (among those binned there; -1 beyond reach). */
+  const nearest = (x: number, y: number, z: number): number => {
+    const ix = Math.floor((x - min[0]) / bin),
+      iy = Math.floor((y - min[1]) / bin),
+      iz = Math.floor((z - min[2]) / bin);
+    if (ix < 0 || iy < 0 || iz < 0 || ix >= n[0] || iy >= n[1] || iz >= n[2]) return -1;
+    let best = Infinity, at = -1;
+    for (const i of bins[(iz * n[1] + iy) * n[0] + ix]) {
+      const d = primitiveDistance(primitives[i], x, y, z);
+      if (d < best) best = d, at = i;
+    }
+    return at;
+  };
+  return { field, nearest, min, max };
 } // deno-fmt-ignore
 
 /**

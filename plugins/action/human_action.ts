@@ -29,6 +29,9 @@ import {
   sequence,
 } from "../../engine/human/motion.ts";
 import type { Rng } from "../../engine/scene/rng.ts";
+import type { ClipContext } from "../../engine/plugin/contract.ts";
+import { GroupCamera } from "../../engine/human/group_camera.ts";
+import { makeRoom } from "../../engine/human/spacing.ts";
 import type { Scene } from "../../engine/scene/scene.ts";
 
 export const HUMAN_DEFAULTS = {
@@ -68,6 +71,8 @@ export const HUMAN_DEFAULTS = {
   camera: "follow",
   /** Camera distance in body heights (follow mode). */
   distance: 2.4,
+  /** How many people (1–4), each with their own look and motion, side by side, never touching. */
+  people: 1,
 } as const;
 
 type HumanOptions = {
@@ -132,120 +137,141 @@ export function humanPlugin(
       camera: { oneOf: ["follow", "fixed"] },
       prop: { oneOf: ["none", "ball", "box", "any"] },
       distance: { min: 0.5, max: 20 },
+      people: { min: 1, max: 4 },
     },
     check: (o) => [
       ...(typeof o.motion === "string"
         ? checkName("motion", o.motion, [...MOTION_NAMES, "balanced", "any"])
         : []),
       ...(typeof o.then === "string" && o.then ? checkName("then", o.then, MOTION_NAMES) : []),
+      ...(typeof o.people === "number" && !Number.isInteger(o.people)
+        ? [{ option: "people", message: `a whole number of people (1–4), not ${o.people}` }]
+        : []),
     ],
     // The person is named after the plugin key; a stool or carried prop after it.
     creates: (key) => ({ names: [key, `${key}_*`], classes: ["person", "stool", "ball", "box"] }),
     create() {
-      let actor: Actor | undefined;
+      let actors: Actor[] = [];
       let follow: CameraFollow | undefined;
+      let group: GroupCamera | undefined;
       return {
         clipStart(ctx) {
-          actor = undefined;
+          actors = [];
           follow = undefined;
+          group = undefined;
           const o = ctx.options;
-          const rng = ctx.rng;
-          const look = sampleAppearance(rng.fork("look"), {
-            figure: o.figure,
-            shirt: o.shirt,
-            trousers: o.trousers,
-            height: o.height,
-          });
-          const names = [o.motion, ...(o.then ? [o.then] : [])];
-          const motions = names.map((n) => motionNamed(n, ctx.clip, rng));
-          const params = motions.map((): MotionParams => ({
-            speed: o.speed * rng.uniform(1 - o.vary, 1 + o.vary),
-            amplitude: Math.min(
-              1.2,
-              Math.max(0.8, o.amplitude * rng.uniform(1 - o.vary, 1 + o.vary)),
-            ),
-            side: o.side === "left" || o.side === "right"
-              ? o.side
-              : rng.choice(["left", "right"] as const),
-            height: look.proportions.height,
-          }));
-          const delay = rng.uniform(0, o.delay);
-          const scheduled = schedule(motions, params, delay, o.blend, ctx.frames, ctx.fps);
-          const plan = scheduled.plan;
-          const canCarry = motions.every((m) => CARRY_MOTIONS.has(m.name));
-          const wanted = o.prop === "any" ? rng.choice(["none", "ball", "box"], [2, 1, 1]) : o.prop;
-          const prop = canCarry && wanted !== "none" ? wanted as PropKind : undefined;
-          const poses = prop ? carryPose(scheduled.poses) : scheduled.poses;
-          const heading = o.random_heading ? rng.uniform(-180, 180) * DEG : o.heading * DEG;
-          const start = [o.position[0], o.position[1]] as [number, number];
-          const offsets = restOffsets(look.proportions);
-          const body = new Body(look, offsets);
-          const baked = bake(poses, {
-            offsets,
-            parts: body.parts,
-            footRadius: footRadius(look.proportions),
-            start,
-            heading,
-            fps: ctx.fps,
-          });
-          actor = new Actor(
-            ctx.scene,
-            ctx.key,
-            `human:${ctx.clip}:${ctx.key}`,
-            body,
-            baked,
-            heading,
-            !ctx.planning,
-          );
-          // A travelling motion is moved back along its path so the clip's middle is at `position`.
-          const end = actor.baked[actor.baked.length - 1].local.root;
-          actor.translate((start[0] - end[0]) / 2, (start[1] - end[2]) / 2);
-          if (motions.some((m) => STARTS_SEATED.has(m.name) || ENDS_SEATED.has(m.name))) {
-            actor.addStool(rng);
-          }
-          const carried = prop
-            ? new CarriedProp(
-              ctx.scene,
-              `${ctx.key}_${prop}`,
-              prop,
-              baked,
-              0.022 * look.proportions.height,
-              rng,
-            )
-            : undefined;
-          if (carried) actor.attach(carried);
+          const count = o.people;
+          const first = perform(ctx, ctx.rng, ctx.key, ctx.clip, []);
+          actors.push(first);
           if (o.camera === "follow") {
-            follow = sampleFollow(rng, o.distance * look.proportions.height);
+            follow = sampleFollow(ctx.rng, o.distance * first.appearance.proportions.height);
           }
-          const subject = capitalize(describe(look));
-          plan.forEach(({ motion, params: p, start: s }, i) => {
-            const next = plan[i + 1]?.start;
-            const endTime = next ?? (motion.cyclic ? Infinity : s + motion.duration(p));
-            ctx.emit({
-              verb: motion.name,
-              subjects: [actor!.object.id],
-              start: Math.min(ctx.frames - 1, Math.round(s * ctx.fps)),
-              end: Math.min(ctx.frames - 1, Math.round(endTime * ctx.fps)),
-              template: motion.template,
-              label: motion.label(subject, p) +
-                (carried ? `, carrying ${carried.description}` : ""),
-              args: {
-                speed: p.speed,
-                amplitude: p.amplitude,
-                side: p.side,
-                person: describe(look),
-                ...(carried ? { prop: carried.description, prop_id: carried.object.id } : {}),
-              },
-            });
-          });
-          ctx.record("person", { id: actor.object.id, ...actor.object.attributes });
-          ctx.record("contacts", actor.footfallContacts(floorId(ctx.scene), ctx.fps));
-          announceActors(ctx, [actor.object.id]);
+          // More people draw from their own streams, so adding them leaves the first unchanged.
+          for (let i = 1; i < count; i++) {
+            const rng = ctx.rng.fork(`person ${i + 1}`);
+            actors.push(perform(ctx, rng, `${ctx.key}_${i + 1}`, ctx.clip + i, actors));
+          }
+          if (follow && actors.length > 1) {
+            group = new GroupCamera(actors, ctx.scene.camera, ctx.width, ctx.height);
+          }
+          const floor = floorId(ctx.scene);
+          const records = actors.map((a) => ({ id: a.object.id, ...a.object.attributes }));
+          ctx.record("person", count === 1 ? records[0] : records);
+          ctx.record("contacts", actors.flatMap((a) => a.footfallContacts(floor, ctx.fps)));
+          announceActors(ctx, actors.map((a) => a.object.id));
         },
-        ...actorHooks(() => actor, () => follow),
+        ...actorHooks(() => actors, () => follow, () => group),
       };
     },
   });
+}
+
+/**
+ * One person: look, motions, baked performance, stool and prop, placed beside `others`
+ * (never overlapping any of them over the whole clip), and its action events.
+ */
+function perform(
+  ctx: ClipContext<HumanOptions>,
+  rng: Rng,
+  name: string,
+  index: number,
+  others: readonly Actor[],
+): Actor {
+  const o = ctx.options;
+  const look = sampleAppearance(rng.fork("look"), {
+    figure: o.figure,
+    shirt: o.shirt,
+    trousers: o.trousers,
+    height: o.height,
+  });
+  const names = [o.motion, ...(o.then ? [o.then] : [])];
+  const motions = names.map((n) => motionNamed(n, index, rng));
+  const params = motions.map((): MotionParams => ({
+    speed: o.speed * rng.uniform(1 - o.vary, 1 + o.vary),
+    amplitude: Math.min(1.2, Math.max(0.8, o.amplitude * rng.uniform(1 - o.vary, 1 + o.vary))),
+    side: o.side === "left" || o.side === "right" ? o.side : rng.choice(["left", "right"] as const),
+    height: look.proportions.height,
+  }));
+  const delay = rng.uniform(0, o.delay);
+  const scheduled = schedule(motions, params, delay, o.blend, ctx.frames, ctx.fps);
+  const plan = scheduled.plan;
+  const canCarry = motions.every((m) => CARRY_MOTIONS.has(m.name));
+  const wanted = o.prop === "any" ? rng.choice(["none", "ball", "box"], [2, 1, 1]) : o.prop;
+  const prop = canCarry && wanted !== "none" ? wanted as PropKind : undefined;
+  const poses = prop ? carryPose(scheduled.poses) : scheduled.poses;
+  const heading = o.random_heading ? rng.uniform(-180, 180) * DEG : o.heading * DEG;
+  const start = [o.position[0], o.position[1]] as [number, number];
+  const offsets = restOffsets(look.proportions);
+  const body = new Body(look, offsets);
+  const baked = bake(poses, {
+    offsets,
+    parts: body.parts,
+    footRadius: footRadius(look.proportions),
+    start,
+    heading,
+    fps: ctx.fps,
+  });
+  const actor = new Actor(
+    ctx.scene,
+    name,
+    `human:${ctx.clip}:${name}`,
+    body,
+    baked,
+    heading,
+    !ctx.planning,
+  );
+  // A travelling motion is moved back along its path so the clip's middle is at `position`.
+  const end = actor.baked[actor.baked.length - 1].local.root;
+  actor.translate((start[0] - end[0]) / 2, (start[1] - end[2]) / 2);
+  makeRoom(actor, others);
+  if (motions.some((m) => STARTS_SEATED.has(m.name) || ENDS_SEATED.has(m.name))) {
+    actor.addStool(rng);
+  }
+  const carried = prop
+    ? new CarriedProp(ctx.scene, `${name}_${prop}`, prop, baked, 0.022 * look.proportions.height, rng)
+    : undefined;
+  if (carried) actor.attach(carried);
+  const subject = capitalize(describe(look));
+  plan.forEach(({ motion, params: p, start: s }, i) => {
+    const next = plan[i + 1]?.start;
+    const endTime = next ?? (motion.cyclic ? Infinity : s + motion.duration(p));
+    ctx.emit({
+      verb: motion.name,
+      subjects: [actor.object.id],
+      start: Math.min(ctx.frames - 1, Math.round(s * ctx.fps)),
+      end: Math.min(ctx.frames - 1, Math.round(endTime * ctx.fps)),
+      template: motion.template,
+      label: motion.label(subject, p) + (carried ? `, carrying ${carried.description}` : ""),
+      args: {
+        speed: p.speed,
+        amplitude: p.amplitude,
+        side: p.side,
+        person: describe(look),
+        ...(carried ? { prop: carried.description, prop_id: carried.object.id } : {}),
+      },
+    });
+  });
+  return actor;
 }
 
 /** The instance id feet land on: the scene's floor object, else 0 (the ground plane). */
@@ -265,24 +291,29 @@ export function sampleFollow(rng: Rng, distance: number): CameraFollow {
 
 /** The per-frame hooks every person plugin shares: pose, camera, labels, visibility, record. */
 export function actorHooks(
-  actor: () => Actor | undefined,
+  actors: () => readonly Actor[],
   follow: () => CameraFollow | undefined,
+  group: () => GroupCamera | undefined = () => undefined,
 ): PluginHooks<Options> {
   return {
     frame(ctx) {
-      const a = actor();
-      if (!a) return;
-      a.pose(ctx.frame);
+      const all = actors();
+      if (all.length === 0) return;
+      for (const a of all) a.pose(ctx.frame);
       const f = follow();
-      if (f) a.follow(ctx.scene.camera, ctx.frame, f);
-      if (ctx.frame < ctx.frames) a.label(ctx.frame, ctx.width, ctx.height);
+      const g = group();
+      if (f && g) g.aim(ctx.scene.camera, ctx.frame, f);
+      else if (f) all[0].follow(ctx.scene.camera, ctx.frame, f);
+      if (ctx.frame < ctx.frames) for (const a of all) a.label(ctx.frame, ctx.width, ctx.height);
     },
     rendered(_ctx, frame) {
-      actor()?.rendered(frame);
+      for (const a of actors()) a.rendered(frame);
     },
     clipEnd(ctx) {
-      const a = actor();
-      if (a) ctx.record("keypoints", a.record());
+      const all = actors();
+      // One person's keypoints as one record (as before), several as a list.
+      if (all.length === 1) ctx.record("keypoints", all[0].record());
+      else if (all.length > 1) ctx.record("keypoints", all.map((a) => a.record()));
     },
   };
 }

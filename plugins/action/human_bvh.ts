@@ -136,7 +136,7 @@ export const humanBvh = definePlugin<BvhOptions>({
         ctx.record("person", { id: actor.object.id, ...actor.object.attributes });
         ctx.record("contacts", actor.footfallContacts(floorId(ctx.scene), ctx.fps));
       },
-      ...actorHooks(() => actor, () => follow),
+      ...actorHooks(() => (actor ? [actor] : []), () => follow),
     };
   },
 });
