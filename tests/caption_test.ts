@@ -730,7 +730,7 @@ Deno.test("captioners write the expected sentences for fixed seeds", async () =>
     "3 generic: Pushing a box from left to right.",
     "3 short: Someone pushes a yellow box from left to right.",
     "3 medium: Someone pushes a yellow wooden box from left to right inside a room with sage green walls. The camera pans to the left.",
-    "3 long: Someone pushes a yellow wooden box from left to right inside a room with sage green walls and a gray floor. The camera pans to the left, starting from a close-up. A red rubber ball is also in the scene. Light comes from the left, casting shadows to the right.",
+    "3 long: Someone pushes a yellow wooden box from left to right inside a room with sage green walls and a gray floor. The camera pans to the left. A red rubber ball is also in the scene. Light comes from the left, casting shadows to the right.",
   ]);
 });
 

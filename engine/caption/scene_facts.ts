@@ -88,7 +88,9 @@ function fromCameraRandomizer(
   const move = RANDOMIZER_MOVES[movement];
   const amount = Number(rec.amount);
   if (!move || !Number.isFinite(amount)) return undefined;
-  const facts: CameraFacts = { move };
+  // A move the randomizer had to drop (to keep every subject in view) leaves the camera still.
+  const neutral = movement === "zoom" ? 1 : 0;
+  const facts: CameraFacts = { move: amount === neutral && move !== "follow" ? "static" : move };
   const sides = POSITIVE[movement];
   if (sides && amount !== 0) facts.direction = amount > 0 ? sides[0] : sides[1];
   if (movement === "zoom" && amount !== 1) facts.direction = amount > 1 ? "in" : "out";
@@ -102,7 +104,10 @@ function fromCameraRandomizer(
     if (rate < CAMERA_SLOW[unit]) facts.speed = "slowly";
     else if (rate > CAMERA_FAST[unit]) facts.speed = "quickly";
   }
-  if (typeof rec.on_screen === "number") facts.framing = framingWord(rec.on_screen);
+  // The share it got: widening the view to keep other subjects in frame shrinks the planned one.
+  const framing = rec.framing as { median_share?: unknown } | undefined;
+  const share = typeof framing?.median_share === "number" ? framing.median_share : rec.on_screen;
+  if (typeof share === "number") facts.framing = framingWord(share);
   if (typeof rec.subject_id === "number") facts.subject = byId.get(rec.subject_id);
   const travel = facts.subject ? subjectTravel(facts.subject.id) : 0;
   if (move === "follow" && travel < MIN_TRAVEL) {
