@@ -279,4 +279,4 @@ Deno.test("a shorts hem is a clean line round the thigh, not a fringe of long tr
   // fringe when labels were decided after simplifying.
   const band = highestSkin - lowestShorts;
   assert(band < 0.03, `hem band ${(band * 100).toFixed(1)} cm`);
-}); // deno-fmt-ignore
+});

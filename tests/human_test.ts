@@ -541,7 +541,10 @@ plugins:
     assertEquals(labels.plugins.crowd.person.map((p: { id: number }) => p.id), ids);
     for (const id of ids) {
       assertEquals(labels.objects.find((o: { id: number }) => o.id === id).class, "person");
-      assert(labels.events.some((e: { subjects: number[] }) => e.subjects[0] === id), `event for ${id}`);
+      assert(
+        labels.events.some((e: { subjects: number[] }) => e.subjects[0] === id),
+        `event for ${id}`,
+      );
     }
     const inst = decodeNpy(await Deno.readFile(`${out}/clip_00000/instance.npy`));
     const [T, H, W] = inst.shape;
@@ -551,9 +554,14 @@ plugins:
         for (let b = a + 1; b < 3; b++) {
           let nearest = Infinity;
           for (const p of records[a].frames[t].joints_world) {
-            for (const q of records[b].frames[t].joints_world) nearest = Math.min(nearest, Math.hypot(p[0] - q[0], p[2] - q[2]));
+            for (const q of records[b].frames[t].joints_world) {
+              nearest = Math.min(nearest, Math.hypot(p[0] - q[0], p[2] - q[2]));
+            }
           }
-          assert(nearest > 0.4, `frame ${t}: people ${ids[a]} and ${ids[b]} ${nearest.toFixed(2)} m apart`);
+          assert(
+            nearest > 0.4,
+            `frame ${t}: people ${ids[a]} and ${ids[b]} ${nearest.toFixed(2)} m apart`,
+          );
         }
       }
       // The group camera keeps everyone in the picture.

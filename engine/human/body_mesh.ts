@@ -74,7 +74,11 @@ function grid(
   const n = dense.positions.length / 3;
   const labels = new Uint8Array(n);
   for (let v = 0; v < n; v++) {
-    const p: Vec3 = [dense.positions[v * 3], dense.positions[v * 3 + 1], dense.positions[v * 3 + 2]];
+    const p: Vec3 = [
+      dense.positions[v * 3],
+      dense.positions[v * 3 + 1],
+      dense.positions[v * 3 + 2],
+    ];
     const i = nearest(p[0], p[1], p[2]);
     labels[v] = i < 0 ? 0 : slot(primitives[i], p);
   }
@@ -85,7 +89,16 @@ function grid(
     if (labels[a] !== labels[b] || labels[b] !== labels[c]) lock[a] = lock[b] = lock[c] = 1;
   }
   const [kept] = MeshoptSimplifier.simplifyWithAttributes(
-    dense.indices, dense.positions, 3, new Float32Array(0), 0, [], lock, 0, error, ["ErrorAbsolute"],
+    dense.indices,
+    dense.positions,
+    3,
+    new Float32Array(0),
+    0,
+    [],
+    lock,
+    0,
+    error,
+    ["ErrorAbsolute"],
   );
   const [remap, count] = MeshoptSimplifier.compactMesh(kept);
   const positions = new Float32Array(count * 3);

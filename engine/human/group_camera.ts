@@ -47,7 +47,10 @@ export class GroupCamera {
   /** Distance from the group's middle that fits everyone: at least the follow distance. */
   distance(f: CameraFollow): number {
     // The nearest person may stand `spread` closer, the outermost `spread` to the side.
-    return Math.max(f.distance + this.spread, (this.spread + HALF_WIDTH) / this.#tanHalf + this.spread);
+    return Math.max(
+      f.distance + this.spread,
+      (this.spread + HALF_WIDTH) / this.#tanHalf + this.spread,
+    );
   }
 
   aim(camera: Camera, frame: number, f: CameraFollow): void {

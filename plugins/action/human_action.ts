@@ -248,7 +248,14 @@ function perform(
     actor.addStool(rng);
   }
   const carried = prop
-    ? new CarriedProp(ctx.scene, `${name}_${prop}`, prop, baked, 0.022 * look.proportions.height, rng)
+    ? new CarriedProp(
+      ctx.scene,
+      `${name}_${prop}`,
+      prop,
+      baked,
+      0.022 * look.proportions.height,
+      rng,
+    )
     : undefined;
   if (carried) actor.attach(carried);
   const subject = capitalize(describe(look));
@@ -304,7 +311,11 @@ export function actorHooks(
       const g = group();
       if (f && g) g.aim(ctx.scene.camera, ctx.frame, f);
       else if (f) all[0].follow(ctx.scene.camera, ctx.frame, f);
-      if (ctx.frame < ctx.frames) for (const a of all) a.label(ctx.frame, ctx.width, ctx.height);
+      if (ctx.frame < ctx.frames) {
+        for (const a of all) {
+          a.label(ctx.frame, ctx.width, ctx.height);
+        }
+      }
     },
     rendered(_ctx, frame) {
       for (const a of actors()) a.rendered(frame);
