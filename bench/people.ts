@@ -1,9 +1,10 @@
 /**
- * `deno task bench:people`: what one person costs on the CPU, per clip and per frame —
- * building the body mesh (once per clip), skinning it (once per frame; the renderer and
- * labels share the posed vertices), the joint matrices and the posed bounds.
+ * `deno task bench:people`: what one person costs — on the CPU, building the body mesh
+ * (once per clip), skinning it (once per frame; the renderer and labels share the posed
+ * vertices), the joint matrices and the posed bounds; and end to end (scene → plugins →
+ * render → encode → write), milliseconds per frame with 0, 1 and 4 people in view.
  *
- *   deno task bench:people [--people N] [--frames N]
+ *   deno task bench:people [--people N] [--frames N] [--size N] [--no-render]
  */
 import { type FlagSpec, parseCommandLine, UsageError } from "../engine/cli/args.ts";
 import { sampleAppearance } from "../engine/human/appearance.ts";
@@ -14,10 +15,14 @@ import { footRadius, restOffsets } from "../engine/human/skeleton.ts";
 import { Rng } from "../engine/scene/rng.ts";
 import { posedBounds, skinMesh } from "../engine/scene/skin.ts";
 import { schedule } from "../plugins/action/human_action.ts";
+import { acquireGpu, type Gpu } from "../engine/gpu/gpu.ts";
+import { renderDataset } from "../engine/run/dataset_run.ts";
 
 const FLAGS = {
   people: { type: "integer", description: "people to build (default 8)" },
   frames: { type: "integer", description: "walk frames to pose each (default 48)" },
+  size: { type: "integer", description: "square image size of the end-to-end runs (default 256)" },
+  "no-render": { type: "boolean", description: "CPU figures only" },
   help: { type: "boolean", description: "show this help" },
 } satisfies Record<string, FlagSpec>;
 
@@ -26,7 +31,37 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function main(): number {
+/** A clip of `people` walkers (2 clips of `frames`), fixed camera, the default outputs. */
+function sceneYaml(people: number, frames: number, size: number): string {
+  const plugin = people === 0 ? "plugins: []" : `plugins:
+  - { use: action/human, name: people, with: { motion: walk, people: ${people}, camera: fixed, random_heading: false, heading: 0 } }`;
+  return `name: bench_people
+seed: 1
+clips: 2
+frames: ${frames}
+size: [${size}, ${size}]
+outputs: [rgb, depth, normals, instance, flow]
+camera: { position: [0, 1.6, 9], look_at: [0, 0.9, 0], fov: 50 }
+objects:
+  - { name: floor, mesh: plane, class: floor, scale: [30, 1, 30], color: [0.5, 0.5, 0.5] }
+${plugin}
+`;
+}
+
+/** End-to-end milliseconds per frame of the people scene. */
+async function endToEnd(gpu: Gpu, dir: string, people: number, frames: number, size: number) {
+  const file = `${dir}/people_${people}.yaml`;
+  await Deno.writeTextFile(file, sceneYaml(people, frames, size));
+  const out = `${dir}/out_${people}`;
+  const started = performance.now();
+  const summary = await renderDataset({ scene: file, out, gpu, log: () => {} });
+  const ms = performance.now() - started;
+  await Deno.remove(out, { recursive: true });
+  if (summary.failed > 0) throw new Error(`run failed: ${summary.clips.find((c) => c.error)?.error}`);
+  return ms / summary.frames;
+}
+
+async function main(): Promise<number> {
   const args = parseCommandLine(Deno.args, {
     name: "deno task bench:people",
     summary: "CPU cost of one person: mesh build per clip, skinning and bounds per frame.",
@@ -37,6 +72,7 @@ function main(): number {
   });
   if (typeof args === "number") return args;
   const people = (args.people as number | undefined) ?? 8;
+  const size = (args.size as number | undefined) ?? 256;
   const frames = (args.frames as number | undefined) ?? 48;
   const build: number[] = [],
     matrices: number[] = [],
@@ -95,9 +131,22 @@ function main(): number {
       (1000 / (median(skinning) + median(matrices))).toFixed(0),
     ],
   ]; // deno-fmt-ignore
+  if (!args["no-render"]) {
+    const gpu = await acquireGpu();
+    rows.push(["end-to-end adapter", `${gpu.backend}: ${gpu.description}`]);
+    const dir = await Deno.makeTempDir({ prefix: "synthvid_bench_people_" });
+    try {
+      const ms = [];
+      for (const n of [0, 1, 4]) ms.push(await endToEnd(gpu, dir, n, frames, size));
+      rows.push([`end to end ${size}², 0 / 1 / 4 people (ms per frame)`, ms.map((m) => m.toFixed(1)).join(" / ")]);
+      rows.push(["end to end, each person adds (ms per frame, of 4)", ((ms[2] - ms[0]) / 4).toFixed(1)]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
   return 0;
 }
 
-Deno.exit(main());
+Deno.exit(await main());
