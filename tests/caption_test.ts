@@ -24,6 +24,7 @@ import {
 import { applyTag, negativePrompt, stripTag } from "../engine/caption/tag.ts";
 import { captionStats } from "../engine/caption/stats.ts";
 import { fineCaption } from "../plugins/captioner/fine.ts";
+import { cameraClause } from "../engine/caption/phrases.ts";
 import { genericSentence } from "../plugins/captioner/generic.ts";
 import { planDataset } from "../engine/run/dataset_run.ts";
 import { definePlugin, type PluginDefinition } from "../engine/plugin/contract.ts";
@@ -66,6 +67,25 @@ const facts = (f: Partial<ClipFacts>): ClipFacts => ({
   setting: {},
   ...f,
 });
+
+Deno.test("a second mention says more when another object reads the same: the woman in a white t-shirt", () => {
+  const a = { ...person, id: 5, noun: "woman", clothing: ["white t-shirt", "blue jeans"] };
+  const b = { ...person, id: 6, noun: "woman", clothing: ["red dress"] };
+  const man = { ...person, id: 7, noun: "man" };
+  const follow = { move: "follow" as const };
+  assertEquals(
+    cameraClause(follow, a, firstChoice, false, [a, man]),
+    "the camera follows the woman",
+  );
+  assertEquals(
+    cameraClause(follow, a, firstChoice, false, [a, b, man]),
+    "the camera follows the woman in a white t-shirt",
+  );
+  assertEquals(
+    cameraClause(follow, b, firstChoice, false, [a, b, man]),
+    "the camera follows the woman in a red dress",
+  );
+}); // deno-fmt-ignore
 
 Deno.test("nameLinearColor names primaries, greys and the default palette's colours", () => {
   assertEquals(nameLinearColor([1, 0, 0]), "red");

@@ -80,9 +80,14 @@ export function objectNP(o: ObjectFacts, detail: Detail): string {
   return withArticle(objectPhrase(o, detail));
 }
 
-/** With "the" and few words, for a second mention: "the red ball", "the man". */
-export function objectRef(o: ObjectFacts): string {
-  return `the ${objectPhrase(o, "short")}`;
+/**
+ * With "the" and few words, for a second mention: "the red ball", "the man"; with more words
+ * when another of `among` reads the same ("the woman in a white t-shirt" beside another woman).
+ */
+export function objectRef(o: ObjectFacts, among: readonly ObjectFacts[] = []): string {
+  const short = objectPhrase(o, "short");
+  const twin = among.some((x) => x.id !== o.id && objectPhrase(x, "short") === short);
+  return `the ${twin ? objectPhrase(o, "medium") : short}`;
 }
 
 /** Fills "[something]" slots of a template, in order, with the subjects' noun phrases. */
@@ -262,9 +267,10 @@ export function cameraClause(
   subject: ObjectFacts | undefined,
   rng: Rng,
   framing = false,
+  among: readonly ObjectFacts[] = [],
 ): string {
   if (!c) return "";
-  const target = subject ? objectRef(subject) : "the scene";
+  const target = subject ? objectRef(subject, among) : "the scene";
   const shot = framing && c.framing ? withArticle(c.framing) : "";
   if (c.move === "static") {
     if (shot) return `a static camera films ${target} in ${shot}`;

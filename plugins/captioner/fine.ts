@@ -84,7 +84,15 @@ export function fineCaption(facts: ClipFacts, variant: Detail, rng: Rng, maxOthe
   const main = joinClauses(clauses, rng);
   const parts = [sentence(withSetting(main, setting, rng))];
   parts.push(
-    sentence(cameraClause(facts.camera, facts.camera?.subject ?? mainSubject(facts), rng, long)),
+    sentence(
+      cameraClause(
+        facts.camera,
+        facts.camera?.subject ?? mainSubject(facts),
+        rng,
+        long,
+        facts.objects,
+      ),
+    ),
   );
   if (long) {
     parts.push(sentence(othersClause(others(facts, maxOthers), "medium", rng)));
