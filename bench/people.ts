@@ -57,7 +57,9 @@ async function endToEnd(gpu: Gpu, dir: string, people: number, frames: number, s
   const summary = await renderDataset({ scene: file, out, gpu, log: () => {} });
   const ms = performance.now() - started;
   await Deno.remove(out, { recursive: true });
-  if (summary.failed > 0) throw new Error(`run failed: ${summary.clips.find((c) => c.error)?.error}`);
+  if (summary.failed > 0) {
+    throw new Error(`run failed: ${summary.clips.find((c) => c.error)?.error}`);
+  }
   return ms / summary.frames;
 }
 
