@@ -172,14 +172,19 @@ export class Actor {
     this.object.skinMatrices = this.body.skinMatrices(b.world, b.local.root, b.local.rootRotation);
   }
 
-  /** Keeps the camera at a fixed offset from the (smoothed) body centre, looking at it. */
-  follow(camera: Camera, frame: number, f: CameraFollow): void {
+  /** Mean of the joints' world positions at `frame` (the body centre cameras aim at). */
+  centre(frame: number): Vec3 {
     const positions = this.baked[Math.min(frame, this.baked.length - 1)].world.positions;
-    const centre = positions.reduce(
+    return positions.reduce(
       (s, p) => [s[0] + p[0], s[1] + p[1], s[2] + p[2]],
       [0, 0, 0] as Vec3,
     )
       .map((v) => v / positions.length) as Vec3;
+  }
+
+  /** Keeps the camera at a fixed offset from the (smoothed) body centre, looking at it. */
+  follow(camera: Camera, frame: number, f: CameraFollow): void {
+    const centre = this.centre(frame);
     this.#centre = this.#centre ? lerp3(this.#centre, centre, 0.2) : centre;
     const a = this.heading + f.azimuth;
     const c = this.#centre;

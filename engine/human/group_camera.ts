@@ -11,14 +11,8 @@ import { lerp3 } from "./math.ts";
 /** Half a person's width, added to the spread so the outermost person fits whole (m). */
 const HALF_WIDTH = 0.4;
 
-function centreOf(actor: Actor, frame: number): Vec3 {
-  const positions = actor.baked[Math.min(frame, actor.baked.length - 1)].world.positions;
-  const s = positions.reduce((a, p) => [a[0] + p[0], a[1] + p[1], a[2] + p[2]], [0, 0, 0]);
-  return [s[0] / positions.length, s[1] / positions.length, s[2] / positions.length];
-}
-
 function groupCentre(actors: readonly Actor[], frame: number): Vec3 {
-  const cs = actors.map((a) => centreOf(a, frame));
+  const cs = actors.map((a) => a.centre(frame));
   return [0, 1, 2].map((k) => cs.reduce((s, c) => s + c[k], 0) / cs.length) as Vec3;
 }
 
@@ -32,7 +26,7 @@ export class GroupCamera {
     for (let f = 0; f < actors[0].baked.length; f++) {
       const g = groupCentre(actors, f);
       for (const a of actors) {
-        const c = centreOf(a, f);
+        const c = a.centre(f);
         spread = Math.max(spread, Math.hypot(c[0] - g[0], c[2] - g[2]));
       }
     }
