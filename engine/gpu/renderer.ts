@@ -27,7 +27,6 @@ import { type Bounds, fitShadow, ShadowPass } from "./shadow_pass.ts";
 import { type Environment, renderSettings } from "../scene/render_settings.ts";
 import { TONE_MAPPING_CODE } from "../scene/tone_mapping.ts";
 import { environmentMips, irradianceSh } from "../scene/environment.ts";
-import { meshBounds, type MeshData } from "../scene/mesh.ts";
 
 export interface RendererOptions {
   width: number;
@@ -75,8 +74,6 @@ export class Renderer {
   #envSh?: { image: Environment["image"]; rotation: number; sh: Float32Array };
   readonly #blackEnv: GPUTexture;
   readonly #envSampler: GPUSampler;
-  // Weak: meshes made per clip must not stay alive for the whole run through this cache.
-  readonly #bounds = new WeakMap<MeshData, Bounds>();
   readonly #frameUniform: GPUBuffer;
   #instanceBuffer: GPUBuffer;
   #instanceData = new Float32Array(INSTANCE_FLOATS * 64);
@@ -453,10 +450,7 @@ export class Renderer {
     const world = new Float32Array(16);
     for (const o of now.objects) {
       for (const [index, part] of (scene.meshes.get(o.mesh) ?? []).entries()) {
-        let b = part.mesh.skin
-          ? posedBounds(part.mesh, o.skinMatrices)
-          : this.#bounds.get(part.mesh);
-        if (!b) this.#bounds.set(part.mesh, b = meshBounds(part.mesh));
+        const b = posedBounds(part.mesh, o.skinMatrices);
         place(o.model, partMatrix(o, part, index), world);
         for (let i = 0; i < 8; i++) {
           const x = i & 1 ? b.max[0] : b.min[0];

@@ -1,5 +1,4 @@
 /** Axis-aligned bounds of a mesh key's parts in object space (before the object's pose). */
-import { meshBounds } from "./mesh.ts";
 import type { MeshPart } from "./scene.ts";
 import { posedBounds } from "./skin.ts";
 import type { Vec3 } from "./vector.ts";
@@ -8,8 +7,6 @@ export interface LocalBox {
   min: Vec3;
   max: Vec3;
 }
-
-const cache = new WeakMap<object, LocalBox>();
 
 /** Bounds of every part at its rest placement; undefined for a mesh with no vertices. */
 export function partsBounds(
@@ -20,10 +17,7 @@ export function partsBounds(
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   for (const part of parts) {
     // A skinned part is where its object's joint matrices put it.
-    let b = part.mesh.skin && skinMatrices
-      ? posedBounds(part.mesh, skinMatrices)
-      : cache.get(part.mesh);
-    if (!b) cache.set(part.mesh, b = meshBounds(part.mesh));
+    const b = posedBounds(part.mesh, skinMatrices);
     const m = part.matrix;
     for (let i = 0; i < 8; i++) {
       const x = i & 1 ? b.max[0] : b.min[0];

@@ -4,7 +4,7 @@
  * pose → current pose). Dual quaternion skinning, on the CPU: the renderer draws
  * the posed vertices; bounds, physics and labels read the same ones.
  */
-import { cube, type MeshData, type Skin } from "./mesh.ts";
+import { cube, meshBounds, type MeshData, type Skin } from "./mesh.ts";
 
 export type { Skin };
 
@@ -127,9 +127,12 @@ export function posedMesh(mesh: MeshData, matrices: Float32Array): Posed {
   return posed;
 }
 
+const restBounds = new WeakMap<MeshData, ReturnType<typeof meshBounds>>();
+
 /**
  * Axis-aligned bounds (object space) of a mesh: posed when it is skinned and matrices are
- * given (from its joint boxes when it has them, else from its posed vertices).
+ * given (from its joint boxes when it has them, else from its posed vertices); otherwise its
+ * vertices' bounds, computed once per mesh.
  */
 export function posedBounds(
   mesh: MeshData,
@@ -161,7 +164,12 @@ export function posedBounds(
     }
     return { min, max };
   }
-  const p = mesh.skin && matrices ? posedMesh(mesh, matrices).positions : mesh.positions;
+  if (!(mesh.skin && matrices)) {
+    let rest = restBounds.get(mesh);
+    if (!rest) restBounds.set(mesh, rest = meshBounds(mesh));
+    return rest;
+  }
+  const p = posedMesh(mesh, matrices).positions;
   for (let i = 0; i < p.length; i += 3) grow(p[i], p[i + 1], p[i + 2]);
   return { min, max };
 }

@@ -25,7 +25,6 @@ import {
   type Mode,
   objectModes,
 } from "../../engine/audio/modal.ts";
-import { meshBounds } from "../../engine/scene/mesh.ts";
 import { posedBounds } from "../../engine/scene/skin.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
 import type { AudioSource, ClipContext } from "../../engine/plugin/contract.ts";
@@ -110,9 +109,7 @@ function objectSize(scene: Scene, id: number): number {
   if (!object) return 1;
   let extent = 0;
   for (const [k, part] of (scene.meshes.get(object.mesh) ?? []).entries()) {
-    const { min, max } = part.mesh.skin
-      ? posedBounds(part.mesh, object.skinMatrices)
-      : meshBounds(part.mesh);
+    const { min, max } = posedBounds(part.mesh, object.skinMatrices);
     // Part matrices in assets are mostly placements; their scale is the diagonal's size.
     // An articulated object (a person) uses its current part placements.
     const m = object.partMatrices?.[k] ?? part.matrix;

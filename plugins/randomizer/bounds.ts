@@ -1,6 +1,5 @@
 /** World-space bounds of scene objects (from their meshes' vertices), for framing and placement. */
 import { mat4, vec3 } from "wgpu-matrix";
-import { meshBounds } from "../../engine/scene/mesh.ts";
 import { posedBounds } from "../../engine/scene/skin.ts";
 import type { Scene, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import { isForeground } from "../../engine/scene/foreground.ts";
@@ -10,8 +9,6 @@ export interface Box {
   max: Vec3;
 }
 
-const cache = new WeakMap<object, Box>();
-
 export function objectBounds(scene: Scene, object: SceneObject): Box {
   const model = mat4.translation(object.position);
   mat4.multiply(model, mat4.fromQuat(object.rotation), model);
@@ -20,10 +17,7 @@ export function objectBounds(scene: Scene, object: SceneObject): Box {
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   for (const [k, part] of (scene.meshes.get(object.mesh) ?? []).entries()) {
     // A skinned object (a person) is where its joint matrices put it.
-    let b = part.mesh.skin && object.skinMatrices
-      ? posedBounds(part.mesh, object.skinMatrices)
-      : cache.get(part.mesh);
-    if (!b) cache.set(part.mesh, b = meshBounds(part.mesh));
+    const b = posedBounds(part.mesh, object.skinMatrices);
     // An articulated object is where its current part placements put it.
     const placement = object.partMatrices?.[k] ?? part.matrix;
     const m = placement ? mat4.multiply(model, placement) : model;
