@@ -14,6 +14,10 @@ override ENVIRONMENT: bool = true;
 override TEXTURES: bool = true;
 // Tone mapping curve of object pixels (0 none, 1 PBR Neutral, 2 ACES fit); the sky reads frame.tone.x.
 override TONE: u32 = 1u;
+// Ambient and environment light dimmed by the occlusion AoPass traced (shaders/ao.wgsl).
+override AO: bool = false;
+// fs_main shades rgb; off when a colour pass of its own draws rgb afterwards.
+override SHADE: bool = true;
 
 @group(1) @binding(0) var textures: texture_2d_array<f32>;
 @group(1) @binding(1) var texture_sampler: sampler;
@@ -22,6 +26,7 @@ override TONE: u32 = 1u;
 @group(2) @binding(1) var shadow_sampler: sampler_comparison;
 @group(2) @binding(2) var env_map: texture_2d<f32>;
 @group(2) @binding(3) var env_sampler: sampler;
+@group(2) @binding(4) var ao_map: texture_2d<f32>;
 
 struct GBufferOut {
   @location(0) rgb: vec4f,
@@ -169,6 +174,20 @@ fn env_diffuse(n: vec3f) -> vec3f {
   return max(r, vec3f(0.0)) * frame.env.x;
 }
 
+// Traced occlusion at this fragment: the 1× map, bilinear, at the fragment's screen position
+// (the same at any supersampling factor).
+fn ambient_occlusion(clip: vec4f) -> f32 {
+  let size = vec2i(textureDimensions(ao_map));
+  let p = clip_to_pixel(clip) - 0.5;
+  let first = vec2i(floor(p));
+  let f = p - floor(p);
+  let a = clamp(first, vec2i(0), size - 1);
+  let b = clamp(first + 1, vec2i(0), size - 1);
+  let top = mix(textureLoad(ao_map, a, 0).r, textureLoad(ao_map, vec2i(b.x, a.y), 0).r, f.x);
+  let bottom = mix(textureLoad(ao_map, vec2i(a.x, b.y), 0).r, textureLoad(ao_map, b, 0).r, f.x);
+  return mix(top, bottom, f.y);
+}
+
 // Linear radiance leaving the surface towards the camera.
 fn shade(in: VertexOut, front: bool) -> vec3f {
   let inst = instances[in.instance];
@@ -184,7 +203,11 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
   let roughness = inst.material.x;
   let metalness = inst.material.y;
   let v = normalize(frame.camera_pos.xyz - in.world_pos);
-  var color = frame.ambient.rgb * albedo;
+  var occlusion = 1.0;
+  if (AO) {
+    occlusion = ambient_occlusion(in.clip_now);
+  }
+  var color = frame.ambient.rgb * albedo * occlusion;
   for (var i = 0u; i < frame.light_count; i++) {
     let light = frame.lights[i];
     let lr = light_radiance(light, in.world_pos);
@@ -198,8 +221,14 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
     let n_v = max(dot(n, v), 0.0);
     let f0 = mix(vec3f(0.04), albedo, metalness);
     let f = f0 + (max(vec3f(1.0 - roughness), f0) - f0) * pow(1.0 - n_v, 5.0);
-    color += (1.0 - f) * (1.0 - metalness) * albedo * env_diffuse(n);
-    color += f * env_radiance(reflect(-v, n), roughness * frame.env.w);
+    // specular occlusion from the diffuse one (Lagarde & de Rousiers 2014)
+    let specular_occlusion = clamp(
+      pow(n_v + occlusion, exp2(-16.0 * roughness - 1.0)) - 1.0 + occlusion,
+      0.0,
+      1.0,
+    );
+    color += (1.0 - f) * (1.0 - metalness) * albedo * env_diffuse(n) * occlusion;
+    color += f * env_radiance(reflect(-v, n), roughness * frame.env.w) * specular_occlusion;
   }
   return color;
 }
@@ -212,7 +241,10 @@ fn fs_main(in: VertexOut, @builtin(front_facing) front: bool) -> GBufferOut {
     n = -n;
   }
   var out: GBufferOut;
-  out.rgb = vec4f(display(shade(in, front)), 1.0);
+  out.rgb = vec4f(0.0, 0.0, 0.0, 1.0);
+  if (SHADE) {
+    out.rgb = vec4f(display(shade(in, front)), 1.0);
+  }
   // metric depth along the viewing axis (camera looks down -z in view space)
   out.depth = bitcast<u32>(-in.view_pos.z);
   // camera-space normal in the OpenCV frame (x right, y down, z forward)

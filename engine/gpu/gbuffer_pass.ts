@@ -1,10 +1,14 @@
 /**
  * The one render pass that writes rgb, depth, normals, instance ids and flow
  * (objects, then the environment on the far plane where nothing was drawn).
- * With supersampling, rgb alone is drawn again at N× and averaged down into
- * the rgb target; every label target stays the exact 1× render.
+ * With supersampling or ambient occlusion, that pass writes the labels only and
+ * rgb is drawn by a colour pass of its own: at N× and averaged down into the rgb
+ * target, or at 1× over the label pass's depth buffer (only the visible surface
+ * is shaded), after the occlusion was traced from the label targets. Every label
+ * target stays the exact 1× render.
  */
 import { type Draw, MeshStore } from "./mesh_store.ts";
+import { AoPass, type AoSettings } from "./ao_pass.ts";
 
 export type { Draw };
 
@@ -32,6 +36,8 @@ export interface ShadingFeatures {
   textures: boolean;
   /** Tone mapping curve code (TONE_MAPPING_CODE): compiled in, a per-pixel branch costs. */
   tone: number;
+  /** Ambient and environment light are dimmed by the traced occlusion. */
+  ao: boolean;
 }
 
 /** What the G-buffer pass needs besides geometry: bind group, sky, supersampling, features. */
@@ -40,6 +46,15 @@ export interface Lighting {
   sky: boolean;
   supersample: number;
   features: ShadingFeatures;
+  /** How occlusion is traced when features.ao is on. */
+  ao?: AoSettings;
+}
+
+/** Shader modules of the pass: the G-buffer itself, the supersample filter, the occlusion. */
+export interface GBufferModules {
+  gbuffer: GPUShaderModule;
+  downsample: GPUShaderModule;
+  ao: GPUShaderModule;
 }
 
 export class GBufferPass {
@@ -56,13 +71,18 @@ export class GBufferPass {
   #textureGroup?: GPUBindGroup;
   #textureView?: GPUTextureView;
   #supersample?: Supersample;
+  readonly #skyColor: GPURenderPipeline;
+  readonly module: GPUShaderModule;
+  /** Occlusion traced from this pass's depth and normals; the lighting group binds its view. */
+  readonly ao: AoPass;
 
   constructor(
     private readonly device: GPUDevice,
     readonly width: number,
     readonly height: number,
-    readonly module: GPUShaderModule,
+    private readonly modules: GBufferModules,
   ) {
+    this.module = modules.gbuffer;
     const usage = GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC |
       GPUTextureUsage.TEXTURE_BINDING;
     this.targets = Object.fromEntries(
@@ -111,6 +131,11 @@ export class GBufferPass {
         { binding: 1, visibility: GPUShaderStage.FRAGMENT, sampler: { type: "comparison" } },
         { binding: 2, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: "float" } },
         { binding: 3, visibility: GPUShaderStage.FRAGMENT, sampler: { type: "filtering" } },
+        {
+          binding: 4,
+          visibility: GPUShaderStage.FRAGMENT,
+          texture: { sampleType: "unfilterable-float" },
+        },
       ],
     });
     this.#layout = device.createPipelineLayout({
@@ -118,23 +143,53 @@ export class GBufferPass {
     });
     this.#targetStates = TARGET_NAMES.map((name) => ({ format: TARGETS[name] }));
     this.#skyPipeline = this.#sky("GBufferPass.sky", "fs_sky", this.#targetStates);
+    this.#skyColor = this.#sky("GBufferPass.skyColor", "fs_sky_color", [
+      { format: TARGETS.rgb },
+    ]);
+    this.ao = new AoPass(
+      device,
+      modules.ao,
+      this.frameLayout,
+      width,
+      height,
+      this.targets.depth,
+      this.targets.normals,
+    );
   }
 
   readonly #layout: GPUPipelineLayout;
 
-  /** The object pipeline for `entryPoint` with `features` compiled in (made once, then cached). */
-  #objects(entryPoint: "fs_main" | "fs_color", features: ShadingFeatures): GPURenderPipeline {
-    const flags = [features.shadows, features.environment, features.textures];
-    const key = `${entryPoint}:${flags.map(Number).join("")}:${features.tone}`;
+  /**
+   * The object pipeline with `features` compiled in (made once, then cached) for one of:
+   * `labels` (fs_main: every target, rgb shaded), `labelsOnly` (fs_main with rgb left black
+   * for a colour pass to fill), `color` (fs_color into its own depth buffer) or `colorOver`
+   * (fs_color over the label pass's depth buffer, shading only the fragment that won there).
+   */
+  #objects(
+    kind: "labels" | "labelsOnly" | "color" | "colorOver",
+    features: ShadingFeatures,
+  ): GPURenderPipeline {
+    const flags = [features.shadows, features.environment, features.textures, features.ao];
+    const key = `${kind}:${flags.map(Number).join("")}:${features.tone}`;
     let pipeline = this.#variants.get(key);
     if (!pipeline) {
-      const targets = entryPoint === "fs_main" ? this.#targetStates : [{ format: TARGETS.rgb }];
-      pipeline = this.#objectPipeline(`GBufferPass.${key}`, entryPoint, targets, {
-        SHADOWS: Number(features.shadows),
-        ENVIRONMENT: Number(features.environment),
-        TEXTURES: Number(features.textures),
-        TONE: features.tone,
-      });
+      const labels = kind === "labels" || kind === "labelsOnly";
+      pipeline = this.#objectPipeline(
+        `GBufferPass.${key}`,
+        labels ? "fs_main" : "fs_color",
+        labels ? this.#targetStates : [{ format: TARGETS.rgb }],
+        {
+          SHADOWS: Number(features.shadows),
+          ENVIRONMENT: Number(features.environment),
+          TEXTURES: Number(features.textures),
+          TONE: features.tone,
+          AO: Number(features.ao),
+          SHADE: Number(kind !== "labelsOnly"),
+        },
+        kind === "colorOver"
+          ? { format: "depth32float", depthWriteEnabled: false, depthCompare: "equal" }
+          : { format: "depth32float", depthWriteEnabled: true, depthCompare: "less" },
+      );
       this.#variants.set(key, pipeline);
     }
     return pipeline;
@@ -145,6 +200,7 @@ export class GBufferPass {
     entryPoint: string,
     targets: GPUColorTargetState[],
     constants: Record<string, number>,
+    depthStencil: GPUDepthStencilState,
   ) {
     return this.device.createRenderPipeline({
       label,
@@ -153,7 +209,7 @@ export class GBufferPass {
       fragment: { module: this.module, entryPoint, targets, constants },
       // No culling: open surfaces (planes) must show from both sides.
       primitive: { topology: "triangle-list", cullMode: "none" },
-      depthStencil: { format: "depth32float", depthWriteEnabled: true, depthCompare: "less" },
+      depthStencil,
     });
   }
 
@@ -215,15 +271,41 @@ export class GBufferPass {
         depthClearValue: 1,
       },
     });
-    const objects = this.#objects("fs_main", lighting.features);
-    this.#draw(pass, objects, this.#skyPipeline, frameGroup, meshes, draws, lighting);
+    const features = lighting.features;
+    const colorPass = lighting.supersample > 1 || features.ao;
+    // the sky adds rgb only: with a colour pass to follow, the label pass leaves it out
+    const labelLighting = colorPass ? { ...lighting, sky: false } : lighting;
+    const objects = this.#objects(colorPass ? "labelsOnly" : "labels", features);
+    this.#draw(pass, objects, this.#skyPipeline, frameGroup, meshes, draws, labelLighting);
     pass.end();
+    if (features.ao) {
+      if (!lighting.ao) throw new Error("Ambient occlusion is on but has no settings");
+      this.ao.run(encoder, frameGroup, lighting.ao);
+    }
     if (lighting.supersample > 1) {
-      const color = this.#objects("fs_color", lighting.features);
+      const color = this.#objects("color", features);
       const ss = this.#supersampled(lighting.supersample);
       ss.run(encoder, background, (p) => {
         this.#draw(p, color, ss.sky, frameGroup, meshes, draws, lighting);
       });
+    } else if (colorPass) {
+      const over = encoder.beginRenderPass({
+        label: "GBufferPass.color",
+        colorAttachments: [{
+          view: this.#views.rgb,
+          loadOp: "clear",
+          storeOp: "store",
+          clearValue: background,
+        }],
+        depthStencilAttachment: {
+          view: this.#depthView,
+          depthLoadOp: "load",
+          depthStoreOp: "store",
+        },
+      });
+      const color = this.#objects("colorOver", features);
+      this.#draw(over, color, this.#skyColor, frameGroup, meshes, draws, lighting);
+      over.end();
     }
   }
 
@@ -257,19 +339,17 @@ export class GBufferPass {
         this.height,
         this.#views.rgb,
         this.#sky("GBufferPass.skySS", "fs_sky_color", [{ format: TARGETS.rgb }]),
-        this.downsampleModule,
+        this.modules.downsample,
       );
     }
     return this.#supersample;
   }
 
-  /** Set by the renderer: shaders/downsample.wgsl. */
-  downsampleModule?: GPUShaderModule;
-
   destroy(): void {
     for (const t of Object.values(this.targets)) t.destroy();
     this.depthBuffer.destroy();
     this.#supersample?.destroy();
+    this.ao.destroy();
   }
 }
 
@@ -291,9 +371,8 @@ class Supersample {
     height: number,
     private readonly target: GPUTextureView,
     readonly sky: GPURenderPipeline,
-    module: GPUShaderModule | undefined,
+    module: GPUShaderModule,
   ) {
-    if (!module) throw new Error("Supersampling needs the downsample shader");
     const size = [width * factor, height * factor];
     this.#color = device.createTexture({
       label: "Supersample.color",

@@ -95,6 +95,7 @@ export class Renderer {
       amodal: GPUShaderModule;
       shadow: GPUShaderModule;
       downsample: GPUShaderModule;
+      ao: GPUShaderModule;
       textureGen: GPUShaderModule;
     },
   ) {
@@ -104,8 +105,7 @@ export class Renderer {
     this.height = options.height;
     this.#inFlight = options.inFlight ?? 8;
     this.hostFrames = new HostFramePool(this.width, this.height);
-    this.#gbuffer = new GBufferPass(device, this.width, this.height, modules.gbuffer);
-    this.#gbuffer.downsampleModule = modules.downsample;
+    this.#gbuffer = new GBufferPass(device, this.width, this.height, modules);
     this.#shadow = new ShadowPass(device, modules.shadow, this.#gbuffer.frameLayout, 1024);
     this.#blackEnv = device.createTexture({
       label: "Renderer.noEnvironment",
@@ -161,6 +161,7 @@ export class Renderer {
       amodal: await compile("amodal.wgsl", "amodal.wgsl", true),
       shadow: await compile("shadow.wgsl", "shadow.wgsl", true),
       downsample: await compile("downsample.wgsl", "downsample.wgsl", false),
+      ao: await compile("ao.wgsl", "ao.wgsl", true),
       textureGen: await compile("texture_gen.wgsl", "texture_gen.wgsl", false),
     };
     const renderer = new Renderer(gpu, options, modules);
@@ -205,7 +206,9 @@ export class Renderer {
         environment: environment !== undefined && environment.intensity > 0,
         textures: textured,
         tone: TONE_MAPPING_CODE[settings.toneMapping],
+        ao: settings.ambientOcclusion !== undefined,
       },
+      ao: settings.ambientOcclusion,
     };
     await this.#ring.push(meta, (staging) => {
       const encoder = this.#device.createCommandEncoder({ label: "Renderer.frame" });
@@ -513,6 +516,7 @@ export class Renderer {
           { binding: 1, resource: this.#shadow.sampler },
           { binding: 2, resource: envView ?? this.#blackEnv.createView() },
           { binding: 3, resource: this.#envSampler },
+          { binding: 4, resource: this.#gbuffer.ao.view },
         ],
       });
     }

@@ -27,7 +27,19 @@ export interface Environment {
   name: string;
 }
 
-export type Quality = "low" | "high";
+/** How ambient occlusion is traced from depth and normals (engine/gpu/ao_pass.ts). */
+export interface AoSettings {
+  /** World radius of the search in metres. */
+  radius: number;
+  /** Visibility is raised to this power (1 = as traced). */
+  strength: number;
+  /** Screen directions per pixel. */
+  slices: number;
+  /** Samples per direction and side. */
+  steps: number;
+}
+
+export type Quality = "low" | "high" | "ultra";
 
 export interface RenderSettings {
   quality: Quality;
@@ -39,12 +51,26 @@ export interface RenderSettings {
   toneMapping: ToneMapping;
   /** Exposure in EV: radiance is scaled by 2^exposure before the curve. */
   exposure: number;
+  /** Ambient occlusion of ambient and environment light; undefined = off. */
+  ambientOcclusion?: AoSettings;
   environment?: Environment;
 }
 
-export const QUALITY_PRESETS: Record<Quality, { shadowMapSize: number; supersample: number }> = {
-  low: { shadowMapSize: 1024, supersample: 1 },
-  high: { shadowMapSize: 2048, supersample: 2 },
+type Preset = Pick<RenderSettings, "shadowMapSize" | "supersample" | "ambientOcclusion">;
+
+/** What each quality preset turns on (docs/look.md lists them with their cost). */
+export const QUALITY_PRESETS: Record<Quality, Preset> = {
+  low: { shadowMapSize: 1024, supersample: 1, ambientOcclusion: undefined },
+  high: {
+    shadowMapSize: 2048,
+    supersample: 2,
+    ambientOcclusion: { radius: 0.5, strength: 1, slices: 2, steps: 4 },
+  },
+  ultra: {
+    shadowMapSize: 4096,
+    supersample: 3,
+    ambientOcclusion: { radius: 0.5, strength: 1, slices: 4, steps: 8 },
+  },
 };
 
 export function defaultRenderSettings(): RenderSettings {

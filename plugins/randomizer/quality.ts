@@ -1,30 +1,47 @@
 /**
- * Render quality presets: low / high (shadow map size, rgb supersampling), tone mapping and
- * exposure. RGB only: the labels stay exact.
+ * Render quality presets: low / high / ultra (shadow map size, rgb supersampling, ambient
+ * occlusion), tone mapping and exposure. RGB only: the labels stay exact.
  */
 import { definePlugin } from "../../engine/plugin/contract.ts";
-import { type Quality, renderSettings, setQuality } from "../../engine/scene/render_settings.ts";
+import {
+  type Quality,
+  QUALITY_PRESETS,
+  renderSettings,
+  setQuality,
+} from "../../engine/scene/render_settings.ts";
 import { TONE_MAPPINGS, type ToneMapping } from "../../engine/scene/tone_mapping.ts";
 
 export const qualityRandomizer = definePlugin({
   id: "randomizer/quality",
   kind: "randomizer",
   description:
-    "Render quality preset: low (1024² shadows, 1× rgb) or high (2048², 2×2 supersampled rgb)",
+    "Render quality preset: low (1024² shadows, 1× rgb), high (2048², 2×2 supersampled rgb, ambient occlusion) or ultra (4096², 3×3, finer occlusion)",
   defaults: {
-    /** low: 1024² shadow map, no supersampling; high: 2048², 2×2 supersampled rgb. */
+    /**
+     * low: 1024² shadow map, no supersampling, no occlusion; high: 2048², 2×2 supersampled
+     * rgb, ambient occlusion (2 directions × 4 steps); ultra: 4096², 3×3, occlusion 4 × 8.
+     */
     quality: "low",
     /** 0 = the preset's value. */
     shadow_map_size: 0,
     /** RGB rendered at this factor per axis and averaged down (labels stay 1×); 0 = preset's. */
     supersample: 0,
+    /** Ambient occlusion: preset (as the quality says), on (with high's settings) or off. */
+    ambient_occlusion: "preset",
+    /** World radius (metres) occlusion is searched over; 0 = the preset's (0.5). */
+    ao_radius: 0,
+    /** Occlusion strength: visibility ^ strength (1 = as traced); 0 = the preset's. */
+    ao_strength: 0,
     /** Curve from radiance to display: neutral (Khronos PBR Neutral), aces, or none (clamp). */
     tone_mapping: "neutral",
     /** Exposure in EV (radiance × 2^EV before the curve); a range randomizes it per clip. */
     exposure: 0,
   },
   limits: {
-    quality: { oneOf: ["low", "high"] },
+    quality: { oneOf: Object.keys(QUALITY_PRESETS) },
+    ambient_occlusion: { oneOf: ["preset", "on", "off"] },
+    ao_radius: { min: 0, max: 10 },
+    ao_strength: { min: 0, max: 8 },
     shadow_map_size: { min: 0, max: 8192, integer: true },
     supersample: { min: 0, max: 4, integer: true },
     tone_mapping: { oneOf: [...TONE_MAPPINGS] },
@@ -38,12 +55,24 @@ export const qualityRandomizer = definePlugin({
         const s = renderSettings(ctx.scene);
         if (o.shadow_map_size > 0) s.shadowMapSize = o.shadow_map_size;
         if (o.supersample > 0) s.supersample = o.supersample;
+        if (o.ambient_occlusion === "off") s.ambientOcclusion = undefined;
+        if (o.ambient_occlusion === "on" && !s.ambientOcclusion) {
+          s.ambientOcclusion = QUALITY_PRESETS.high.ambientOcclusion;
+        }
+        if (s.ambientOcclusion && (o.ao_radius > 0 || o.ao_strength > 0)) {
+          s.ambientOcclusion = {
+            ...s.ambientOcclusion,
+            radius: o.ao_radius || s.ambientOcclusion.radius,
+            strength: o.ao_strength || s.ambientOcclusion.strength,
+          };
+        }
         s.toneMapping = o.tone_mapping as ToneMapping;
         s.exposure = o.exposure;
         ctx.record("randomization", {
           quality: s.quality,
           shadow_map_size: s.shadowMapSize,
           supersample: s.supersample,
+          ambient_occlusion: s.ambientOcclusion ?? null,
           tone_mapping: s.toneMapping,
           exposure: s.exposure,
         });

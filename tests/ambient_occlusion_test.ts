@@ -1,0 +1,104 @@
+/**
+ * Ambient occlusion: a crease gets darker, an open floor does not, and the labels never
+ * change with it or with any quality preset.
+ */
+import { assert, assertEquals } from "./assert.ts";
+import { frameProbe, probedFrames, renderTestScene } from "./helpers.ts";
+import { builtins } from "../plugins/mod.ts";
+import { QUALITY_PRESETS } from "../engine/scene/render_settings.ts";
+import type { RenderedFrame } from "../engine/gpu/frame.ts";
+
+const gpuTest = { sanitizeResources: false, sanitizeOps: false };
+
+/** A box standing on a floor, lit by uniform ambient light alone, seen from the front. */
+const crease = (quality: string) => `
+name: crease
+seed: 1
+clips: 1
+frames: 2
+size: [64, 48]
+outputs: [rgb, depth, normals, instance, flow]
+camera: { position: [0, 1.2, 3], look_at: [0, 0.3, 0], fov: 45 }
+ambient: { color: [1, 1, 1], intensity: 0.7 }
+lights: [{ type: directional, direction: [0, -1, 0], intensity: 0 }]
+objects:
+  - { name: floor, mesh: plane, scale: [20, 1, 20], color: [0.8, 0.8, 0.8], roughness: 1 }
+  - { name: box, mesh: cube, position: [0, 0.4, 0], scale: 0.8, color: [0.8, 0.8, 0.8], roughness: 1 }
+plugins:
+  - { use: randomizer/quality, with: { ${quality} } }
+  - { use: randomizer/test_probe }
+`;
+
+async function firstFrame(quality: string): Promise<RenderedFrame> {
+  probedFrames.length = 0;
+  const { dir } = await renderTestScene(crease(quality), { registry: [...builtins, frameProbe] });
+  await Deno.remove(dir, { recursive: true });
+  return probedFrames[0];
+}
+
+/** Red channel at (x, y) and the instance id there. */
+const at = (f: RenderedFrame, x: number, y: number) => ({
+  red: f.rgb[(y * f.width + x) * 4],
+  id: f.instance[y * f.width + x],
+});
+
+Deno.test({
+  name: "AO darkens the floor where it meets the box and leaves the open floor as it was",
+  ...gpuTest,
+  async fn() {
+    const off = await firstFrame("quality: low, ambient_occlusion: off");
+    const on = await firstFrame("quality: low, ambient_occlusion: on");
+    // the floor pixel just below the box's front bottom edge, and one far from the box
+    const boxId = off.instance[24 * 64 + 32];
+    let y = 24;
+    while (off.instance[y * 64 + 32] === boxId) y++;
+    const nearCrease = { off: at(off, 32, y + 1), on: at(on, 32, y + 1) };
+    const further = { off: at(off, 32, y + 8), on: at(on, 32, y + 8) };
+    const openFloor = { off: at(off, 4, 46), on: at(on, 4, 46) };
+    assert(nearCrease.off.id !== boxId && nearCrease.off.id > 0, "below the box is the floor");
+    const darkening = (p: { off: { red: number }; on: { red: number } }) => p.off.red - p.on.red;
+    assert(
+      darkening(nearCrease) >= 12,
+      `crease: ${nearCrease.on.red} with AO vs ${nearCrease.off.red} without`,
+    );
+    assert(
+      darkening(further) < darkening(nearCrease),
+      `occlusion fades away from the box: ${darkening(further)} vs ${darkening(nearCrease)}`,
+    );
+    assert(
+      Math.abs(openFloor.on.red - openFloor.off.red) <= 2,
+      `open floor: ${openFloor.on.red} with AO vs ${openFloor.off.red} without`,
+    );
+    // the box's top face sees the whole sky: not darkened either
+    const top = { off: at(off, 32, 14), on: at(on, 32, 14) };
+    assertEquals(top.off.id, boxId);
+    assert(Math.abs(top.on.red - top.off.red) <= 2, `top: ${top.on.red} vs ${top.off.red}`);
+  },
+});
+
+Deno.test({
+  name: "labels are byte-identical with every quality preset and with AO on or off",
+  ...gpuTest,
+  async fn() {
+    const variants = [
+      ...Object.keys(QUALITY_PRESETS).map((q) => `quality: ${q}`),
+      "quality: low, ambient_occlusion: on",
+      "quality: high, ambient_occlusion: off",
+    ];
+    const frames = [];
+    for (const v of variants) frames.push(await firstFrame(v));
+    const [first] = frames;
+    frames.forEach((f, i) => {
+      for (const name of ["depth", "normals", "instance", "flow"] as const) {
+        assertEquals(
+          new Uint8Array(f[name].buffer, f[name].byteOffset, f[name].byteLength),
+          new Uint8Array(first[name].buffer, first[name].byteOffset, first[name].byteLength),
+          `${name}: ${variants[i]} vs ${variants[0]}`,
+        );
+      }
+      assertEquals(f.labels, first.labels, `labels: ${variants[i]}`);
+    });
+    const differs = (a: RenderedFrame, b: RenderedFrame) => a.rgb.some((v, i) => v !== b.rgb[i]);
+    assert(differs(frames[1], frames[0]), "high's rgb differs from low's");
+  },
+});
