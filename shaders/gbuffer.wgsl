@@ -27,6 +27,9 @@ override SHADE: bool = true;
 @group(2) @binding(2) var env_map: texture_2d<f32>;
 @group(2) @binding(3) var env_sampler: sampler;
 @group(2) @binding(4) var ao_map: texture_2d<f32>;
+// split-sum table (engine/scene/brdf_lut.ts): r = A, g = B at (n·v, roughness)
+@group(2) @binding(5) var brdf_lut: texture_2d<f32>;
+@group(2) @binding(6) var clamp_sampler: sampler;
 
 struct GBufferOut {
   @location(0) rgb: vec4f,
@@ -220,7 +223,11 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
   if (ENVIRONMENT && frame.env.x > 0.0) {
     let n_v = max(dot(n, v), 0.0);
     let f0 = mix(vec3f(0.04), albedo, metalness);
-    let f = f0 + (max(vec3f(1.0 - roughness), f0) - f0) * pow(1.0 - n_v, 5.0);
+    // split-sum specular (Karis 2013) with the energy single scattering loses put back
+    // (Fdez-Agüera 2019), so a rough white metal reflects all the light it gets
+    let dfg = textureSampleLevel(brdf_lut, clamp_sampler, vec2f(n_v, roughness), 0.0).rg;
+    let single = f0 * dfg.x + dfg.y;
+    let f = single * (1.0 + f0 * (1.0 / max(dfg.x + dfg.y, 1e-3) - 1.0));
     // specular occlusion from the diffuse one (Lagarde & de Rousiers 2014)
     let specular_occlusion = clamp(
       pow(n_v + occlusion, exp2(-16.0 * roughness - 1.0)) - 1.0 + occlusion,

@@ -136,6 +136,8 @@ export class GBufferPass {
           visibility: GPUShaderStage.FRAGMENT,
           texture: { sampleType: "unfilterable-float" },
         },
+        { binding: 5, visibility: GPUShaderStage.FRAGMENT, texture: { sampleType: "float" } },
+        { binding: 6, visibility: GPUShaderStage.FRAGMENT, sampler: { type: "filtering" } },
       ],
     });
     this.#layout = device.createPipelineLayout({

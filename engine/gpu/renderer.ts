@@ -26,7 +26,9 @@ import { TextureGenerator } from "./texture_generator.ts";
 import { type Bounds, fitShadow, ShadowPass } from "./shadow_pass.ts";
 import { type Environment, renderSettings } from "../scene/render_settings.ts";
 import { TONE_MAPPING_CODE } from "../scene/tone_mapping.ts";
-import { environmentMips, irradianceSh } from "../scene/environment.ts";
+import { irradianceSh } from "../scene/environment.ts";
+import { EnvironmentPrefilter } from "./environment_prefilter.ts";
+import { BRDF_LUT_SIZE, brdfLut } from "../scene/brdf_lut.ts";
 
 export interface RendererOptions {
   width: number;
@@ -74,6 +76,10 @@ export class Renderer {
   #envSh?: { image: Environment["image"]; rotation: number; sh: Float32Array };
   readonly #blackEnv: GPUTexture;
   readonly #envSampler: GPUSampler;
+  readonly #prefilter: EnvironmentPrefilter;
+  /** Split-sum table of the specular environment term (engine/scene/brdf_lut.ts). */
+  readonly #brdfLut: GPUTexture;
+  readonly #clampSampler: GPUSampler;
   readonly #frameUniform: GPUBuffer;
   #instanceBuffer: GPUBuffer;
   #instanceData = new Float32Array(INSTANCE_FLOATS * 64);
@@ -96,6 +102,7 @@ export class Renderer {
       shadow: GPUShaderModule;
       downsample: GPUShaderModule;
       ao: GPUShaderModule;
+      prefilter: GPUShaderModule;
       textureGen: GPUShaderModule;
     },
   ) {
@@ -120,6 +127,21 @@ export class Renderer {
       mipmapFilter: "linear",
       addressModeU: "repeat",
       addressModeV: "clamp-to-edge",
+    });
+    this.#prefilter = new EnvironmentPrefilter(device, modules.prefilter);
+    this.#brdfLut = device.createTexture({
+      label: "Renderer.brdfLut",
+      size: [BRDF_LUT_SIZE, BRDF_LUT_SIZE],
+      format: "rgba16float",
+      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
+    });
+    device.queue.writeTexture({ texture: this.#brdfLut }, brdfLut(), {
+      bytesPerRow: BRDF_LUT_SIZE * 8,
+    }, [BRDF_LUT_SIZE, BRDF_LUT_SIZE]);
+    this.#clampSampler = device.createSampler({
+      label: "Renderer.clampSampler",
+      magFilter: "linear",
+      minFilter: "linear",
     });
     this.#labels = new LabelPass(
       device,
@@ -162,6 +184,7 @@ export class Renderer {
       shadow: await compile("shadow.wgsl", "shadow.wgsl", true),
       downsample: await compile("downsample.wgsl", "downsample.wgsl", false),
       ao: await compile("ao.wgsl", "ao.wgsl", true),
+      prefilter: await compile("prefilter.wgsl", "prefilter.wgsl", false),
       textureGen: await compile("texture_gen.wgsl", "texture_gen.wgsl", false),
     };
     const renderer = new Renderer(gpu, options, modules);
@@ -244,6 +267,7 @@ export class Renderer {
     this.#shadow.destroy();
     this.#env?.texture.destroy();
     this.#blackEnv.destroy();
+    this.#brdfLut.destroy();
     this.#frameUniform.destroy();
     this.#instanceBuffer.destroy();
   }
@@ -477,26 +501,17 @@ export class Renderer {
     return { min: min as Bounds["min"], max: max as Bounds["max"] };
   }
 
+  /** The specular environment texture of `env` (prefiltered on the GPU when the map changes). */
   #uploadEnvironment(env: Environment) {
     if (this.#env?.source === env.image) return this.#env;
     this.#env?.texture.destroy();
-    const levels = environmentMips(env.image);
-    const texture = this.#device.createTexture({
-      label: "Renderer.environment",
-      size: [env.image.width, env.image.height],
-      format: "rgba16float",
-      mipLevelCount: levels.length,
-      usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
-    });
-    levels.forEach((level, mip) => {
-      this.#device.queue.writeTexture(
-        { texture, mipLevel: mip },
-        level.data,
-        { bytesPerRow: level.width * 8 },
-        [level.width, level.height],
-      );
-    });
-    this.#env = { source: env.image, texture, view: texture.createView(), levels: levels.length };
+    const texture = this.#prefilter.run(env.image);
+    this.#env = {
+      source: env.image,
+      texture,
+      view: texture.createView(),
+      levels: texture.mipLevelCount,
+    };
     return this.#env;
   }
 
@@ -517,6 +532,8 @@ export class Renderer {
           { binding: 2, resource: envView ?? this.#blackEnv.createView() },
           { binding: 3, resource: this.#envSampler },
           { binding: 4, resource: this.#gbuffer.ao.view },
+          { binding: 5, resource: this.#brdfLut.createView() },
+          { binding: 6, resource: this.#clampSampler },
         ],
       });
     }
