@@ -46,6 +46,9 @@ struct Frame {
   env_sh: array<vec4f, 9>,
   // x: tone mapping curve (0 none, 1 PBR Neutral, 2 ACES fit), y: exposure scale (2^EV)
   tone: vec4f,
+  // soft shadows of the key light: x: penumbra radius in texels per unit of map depth between
+  // blocker and receiver (0 = not a directional light: the fixed filter), y: widest radius
+  shadow_soft: vec4f,
 }
 
 // One drawn part of an object; several parts may share one instance id.

@@ -18,6 +18,8 @@ override TONE: u32 = 1u;
 override AO: bool = false;
 // fs_main shades rgb; off when a colour pass of its own draws rgb afterwards.
 override SHADE: bool = true;
+// Soft shadows by the key light's size (PCSS) with this many samples; 0 = the fixed filter.
+override SOFT_SHADOW_SAMPLES: u32 = 0u;
 
 @group(1) @binding(0) var textures: texture_2d_array<f32>;
 @group(1) @binding(1) var texture_sampler: sampler;
@@ -157,6 +159,60 @@ fn shadow_factor(p: vec3f, n: vec3f, l: vec3f) -> f32 {
   return lit / 25.0;
 }
 
+// The i-th of n points of a Vogel (golden-angle) disc of radius 1, turned by `turn` radians.
+fn vogel(i: u32, n: u32, turn: f32) -> vec2f {
+  let r = sqrt((f32(i) + 0.5) / f32(n));
+  let a = f32(i) * 2.39996323 + turn;
+  return r * vec2f(cos(a), sin(a));
+}
+
+// Per-pixel turn of the sample disc (interleaved gradient noise, Jimenez 2014): fixed per
+// pixel, so the same scene gives the same bytes.
+fn pixel_turn(pixel: vec2f) -> f32 {
+  return 6.2831853 * fract(52.9829189 * fract(dot(floor(pixel), vec2f(0.06711056, 0.00583715))));
+}
+
+// Percentage-closer soft shadows (Fernando 2005): the average depth of the blockers around p
+// sets the penumbra, as wide as a light of the key light's angular size casts at that distance,
+// and the lit fraction is filtered over a disc that wide.
+fn soft_shadow_factor(p: vec3f, n: vec3f, l: vec3f, pixel: vec2f) -> f32 {
+  let slope = 1.0 - clamp(dot(n, l), 0.0, 1.0);
+  let q = frame.shadow_view_proj * vec4f(p + n * frame.shadow.w * (0.5 + slope), 1.0);
+  let ndc = q.xyz / q.w;
+  let uv = vec2f(ndc.x * 0.5 + 0.5, 0.5 - ndc.y * 0.5);
+  if (any(uv < vec2f(0.0)) || any(uv > vec2f(1.0)) || ndc.z > 1.0) {
+    return 1.0;
+  }
+  let texel = frame.shadow.z;
+  let size = vec2i(textureDimensions(shadow_map));
+  let per_depth = frame.shadow_soft.x;
+  let widest = frame.shadow_soft.y;
+  let turn = pixel_turn(pixel);
+  let receiver = ndc.z - 1e-4;
+  // blockers: anything nearer the light within the widest penumbra a blocker could cast here
+  let search = clamp(receiver * per_depth, 1.5, widest);
+  var blocker_sum = 0.0;
+  var blockers = 0.0;
+  for (var i = 0u; i < SOFT_SHADOW_SAMPLES; i++) {
+    let at = vec2i(floor(uv / texel + vogel(i, SOFT_SHADOW_SAMPLES, turn) * search));
+    let d = textureLoad(shadow_map, clamp(at, vec2i(0), size - 1), 0);
+    if (d < receiver) {
+      blocker_sum += d;
+      blockers += 1.0;
+    }
+  }
+  if (blockers == 0.0) {
+    return 1.0;
+  }
+  let penumbra = clamp((receiver - blocker_sum / blockers) * per_depth, 1.0, widest);
+  var lit = 0.0;
+  for (var i = 0u; i < SOFT_SHADOW_SAMPLES; i++) {
+    let tap = uv + vogel(i, SOFT_SHADOW_SAMPLES, turn + 1.0) * penumbra * texel;
+    lit += textureSampleCompareLevel(shadow_map, shadow_sampler, tap, receiver);
+  }
+  return lit / f32(SOFT_SHADOW_SAMPLES);
+}
+
 fn env_uv(d: vec3f) -> vec2f {
   let u = atan2(d.x, -d.z) / (2.0 * PI) + 0.5 + frame.env.y / (2.0 * PI);
   let v = acos(clamp(d.y, -1.0, 1.0)) / PI;
@@ -216,7 +272,11 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
     let lr = light_radiance(light, in.world_pos);
     var visible = 1.0;
     if (SHADOWS && frame.shadow.x > 0.5 && u32(frame.shadow.y) == i) {
-      visible = shadow_factor(in.world_pos, n, lr.xyz);
+      if (SOFT_SHADOW_SAMPLES > 0u && frame.shadow_soft.x > 0.0) {
+        visible = soft_shadow_factor(in.world_pos, n, lr.xyz, in.clip.xy);
+      } else {
+        visible = shadow_factor(in.world_pos, n, lr.xyz);
+      }
     }
     color += brdf(n, v, lr.xyz, albedo, roughness, metalness) * light.color.rgb * lr.w * PI * visible;
   }

@@ -11,7 +11,7 @@ import {
 import { kelvinToLinear, srgbToLinear } from "../scene/color.ts";
 import { eulerToQuat, type Keyframe } from "../scene/keyframes.ts";
 import type { Rng } from "../scene/rng.ts";
-import { type Material, type MeshPart, Scene, type Vec3 } from "../scene/scene.ts";
+import { type Material, type MeshPart, Scene, SUN_DIAMETER, type Vec3 } from "../scene/scene.ts";
 import { keyframeSchema, MESH_KEYS, type SceneConfig, SceneError } from "./scene_file.ts";
 import { sample, type Schema } from "../plugin/schema.ts";
 
@@ -133,6 +133,7 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
       direction: draw(vec3, l.direction, [-0.4, -1, -0.6]),
       angle: draw(number, l.angle, 30),
       castShadow: (l.cast_shadow as boolean) ?? false,
+      size: draw(number, l.size, SUN_DIAMETER),
     });
     if (temperature !== undefined) Object.assign(light, { temperature });
   }

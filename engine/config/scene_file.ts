@@ -217,6 +217,7 @@ export const sceneSchema: Schema = {
           direction: vec3,
           angle: sampledNum({ min: 1, max: 89 }),
           cast_shadow: { type: "boolean" },
+          size: sampledNum({ min: 0, max: 30 }),
         },
       },
     },

@@ -38,6 +38,8 @@ export interface ShadingFeatures {
   tone: number;
   /** Ambient and environment light are dimmed by the traced occlusion. */
   ao: boolean;
+  /** Samples of the soft (PCSS) shadow filter; 0 = the fixed filter. */
+  softShadows: number;
 }
 
 /** What the G-buffer pass needs besides geometry: bind group, sky, supersampling, features. */
@@ -172,7 +174,7 @@ export class GBufferPass {
     features: ShadingFeatures,
   ): GPURenderPipeline {
     const flags = [features.shadows, features.environment, features.textures, features.ao];
-    const key = `${kind}:${flags.map(Number).join("")}:${features.tone}`;
+    const key = `${kind}:${flags.map(Number).join("")}:${features.tone}:${features.softShadows}`;
     let pipeline = this.#variants.get(key);
     if (!pipeline) {
       const labels = kind === "labels" || kind === "labelsOnly";
@@ -186,6 +188,7 @@ export class GBufferPass {
           TEXTURES: Number(features.textures),
           TONE: features.tone,
           AO: Number(features.ao),
+          SOFT_SHADOW_SAMPLES: features.softShadows,
           SHADE: Number(kind !== "labelsOnly"),
         },
         kind === "colorOver"

@@ -37,7 +37,9 @@ export interface RendererOptions {
   inFlight?: number;
 }
 
-const FRAME_UNIFORM_BYTES = 1216; // see Frame in common.wgsl
+const FRAME_UNIFORM_BYTES = 1232; // see Frame in common.wgsl
+/** Widest soft-shadow filter radius, in shadow texels. */
+const MAX_PENUMBRA_TEXELS = 24;
 /** Shadows cover at most this far (metres) around the camera. */
 const SHADOW_REACH = 25;
 const INSTANCE_FLOATS = 60; // 3 mat4 + 3 vec4 (see Instance in common.wgsl)
@@ -230,6 +232,7 @@ export class Renderer {
         textures: textured,
         tone: TONE_MAPPING_CODE[settings.toneMapping],
         ao: settings.ambientOcclusion !== undefined,
+        softShadows: shadowed ? settings.softShadows : 0,
       },
       ao: settings.ambientOcclusion,
     };
@@ -447,6 +450,10 @@ export class Renderer {
       f[257] = key;
       f[258] = 1 / this.#shadow.size;
       f[259] = fit.texelWorld * 1.5;
+      // penumbra radius in texels per unit of map depth between blocker and receiver
+      const halfAngle = (lights[key].size * Math.PI) / 360;
+      f[304] = (fit.depthRange * Math.tan(halfAngle)) / fit.texelWorld;
+      f[305] = MAX_PENUMBRA_TEXELS;
     }
     const env = settings.environment;
     if (env && env.intensity > 0) {

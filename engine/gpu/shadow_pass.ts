@@ -98,6 +98,8 @@ export interface ShadowProjection {
   viewProj: Float32Array;
   /** World size of one shadow texel around the scene: the shader's normal offset. */
   texelWorld: number;
+  /** World depth the map's 0..1 depth spans (orthographic maps; 0 for perspective ones). */
+  depthRange: number;
 }
 
 /**
@@ -132,6 +134,7 @@ export function fitShadow(light: Light, bounds: Bounds, size: number): ShadowPro
     return {
       viewProj: mat4.multiply(proj, view, new Float32Array(16)) as Float32Array,
       texelWorld: Math.max(x1 - x0, y1 - y0) / size,
+      depthRange: z1 - z0 + 0.2,
     };
   }
   const eye = light.position;
@@ -157,5 +160,6 @@ export function fitShadow(light: Light, bounds: Bounds, size: number): ShadowPro
   return {
     viewProj: mat4.multiply(proj, view, new Float32Array(16)) as Float32Array,
     texelWorld: (2 * distance * Math.tan(fov / 2)) / size,
+    depthRange: 0,
   };
 }

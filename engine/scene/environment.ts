@@ -75,6 +75,11 @@ const LOOKS: Record<SkyPreset, SkyLook> = {
   },
 };
 
+/** Angular diameter (degrees) of a procedural sky's sun disc: its shadows soften as much. */
+export function skySunDiameter(preset: SkyPreset): number {
+  return 2 * LOOKS[preset].sunSize;
+}
+
 /** World direction of the centre of equirect pixel (u, v) in [0,1]². */
 export function equirectDirection(u: number, v: number, rotationDeg = 0): Vec3 {
   const theta = v * Math.PI;

@@ -53,23 +53,33 @@ export interface RenderSettings {
   exposure: number;
   /** Ambient occlusion of ambient and environment light; undefined = off. */
   ambientOcclusion?: AoSettings;
+  /**
+   * Soft shadows of directional lights by their size (PCSS: a blocker search, then a filter as
+   * wide as the penumbra) with this many samples each; 0 = a fixed 5×5 texel filter.
+   */
+  softShadows: number;
   environment?: Environment;
 }
 
-type Preset = Pick<RenderSettings, "shadowMapSize" | "supersample" | "ambientOcclusion">;
+type Preset = Pick<
+  RenderSettings,
+  "shadowMapSize" | "supersample" | "ambientOcclusion" | "softShadows"
+>;
 
 /** What each quality preset turns on (docs/look.md lists them with their cost). */
 export const QUALITY_PRESETS: Record<Quality, Preset> = {
-  low: { shadowMapSize: 1024, supersample: 1, ambientOcclusion: undefined },
+  low: { shadowMapSize: 1024, supersample: 1, ambientOcclusion: undefined, softShadows: 0 },
   high: {
     shadowMapSize: 2048,
     supersample: 2,
     ambientOcclusion: { radius: 0.5, strength: 1, slices: 2, steps: 4 },
+    softShadows: 16,
   },
   ultra: {
     shadowMapSize: 4096,
     supersample: 3,
     ambientOcclusion: { radius: 0.5, strength: 1, slices: 4, steps: 8 },
+    softShadows: 32,
   },
 };
 

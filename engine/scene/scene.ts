@@ -49,6 +49,12 @@ export interface Light {
   /** Spot cone half-angle in degrees. */
   angle: number;
   castShadow: boolean;
+  /**
+   * Angular diameter of a directional light in degrees (the sun: 0.53), which sets how fast
+   * its shadows soften with distance from the caster (soft shadows in the high and ultra
+   * presets). Point and spot lights are shadowed with a fixed filter.
+   */
+  size: number;
 }
 
 export interface ObjectSpec {
@@ -103,6 +109,9 @@ export function defaultMaterial(): Material {
   return { color: [0.8, 0.8, 0.8], roughness: 0.5, metalness: 0 };
 }
 
+/** The sun's angular diameter seen from the earth, degrees. */
+export const SUN_DIAMETER = 0.53;
+
 export function defaultLight(): Light {
   return {
     type: "directional",
@@ -112,6 +121,7 @@ export function defaultLight(): Light {
     direction: [-0.4, -1, -0.6],
     angle: 30,
     castShadow: false,
+    size: SUN_DIAMETER,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   proceduralSky,
   SKY_PRESETS,
   type SkyPreset,
+  skySunDiameter,
 } from "../../engine/scene/environment.ts";
 import { decodeHdr } from "../../engine/scene/hdr.ts";
 import { decodeExr } from "../../engine/scene/exr.ts";
@@ -27,7 +28,7 @@ import { checkFile, checkNames } from "../../engine/plugin/checks.ts";
 import { pickColor } from "../../engine/scene/palette.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
 import { type EnvironmentImage, setEnvironment } from "../../engine/scene/render_settings.ts";
-import type { Vec3 } from "../../engine/scene/scene.ts";
+import { SUN_DIAMETER, type Vec3 } from "../../engine/scene/scene.ts";
 import { place } from "./lighting.ts";
 
 export const SCENE_TYPES = ["env", "basic", "empty"] as const;
@@ -177,6 +178,11 @@ export const sceneTypeRandomizer = definePlugin({
                 intensity: sunY * intensity * scale,
                 direction: direction.map((v) => -v) as Vec3,
                 castShadow: true,
+                // the blob's angular diameter: a hazy sun casts softer shadows
+                size: Math.max(
+                  SUN_DIAMETER,
+                  (2 * Math.acos(1 - sun.solidAngle / (2 * Math.PI)) * 180) / Math.PI,
+                ),
               });
               record.sun = {
                 from_environment: true,
@@ -202,6 +208,7 @@ export const sceneTypeRandomizer = definePlugin({
                 intensity: SUN[preset].intensity * intensity,
                 direction: sun.map((v) => -v) as Vec3,
                 castShadow: true,
+                size: skySunDiameter(preset),
               });
               record.sun = {
                 temperature: SUN[preset].kelvin,
