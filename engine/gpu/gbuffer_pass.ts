@@ -9,6 +9,8 @@
  */
 import { type Draw, MeshStore } from "./mesh_store.ts";
 import { AoPass, type AoSettings } from "./ao_pass.ts";
+import { CameraEffectsPass, type EffectsFrame } from "./camera_effects_pass.ts";
+import type { CameraEffects } from "../scene/render_settings.ts";
 
 export type { Draw };
 
@@ -50,6 +52,8 @@ export interface Lighting {
   features: ShadingFeatures;
   /** How occlusion is traced when features.ao is on. */
   ao?: AoSettings;
+  /** Camera and sensor effects applied to the finished rgb, with the frame they are for. */
+  camera?: { effects: CameraEffects; at: EffectsFrame };
 }
 
 /** Shader modules of the pass: the G-buffer itself, the supersample filter, the occlusion. */
@@ -57,6 +61,7 @@ export interface GBufferModules {
   gbuffer: GPUShaderModule;
   downsample: GPUShaderModule;
   ao: GPUShaderModule;
+  cameraEffects: GPUShaderModule;
 }
 
 export class GBufferPass {
@@ -77,6 +82,7 @@ export class GBufferPass {
   readonly module: GPUShaderModule;
   /** Occlusion traced from this pass's depth and normals; the lighting group binds its view. */
   readonly ao: AoPass;
+  readonly #camera: CameraEffectsPass;
 
   constructor(
     private readonly device: GPUDevice,
@@ -158,6 +164,14 @@ export class GBufferPass {
       height,
       this.targets.depth,
       this.targets.normals,
+    );
+    this.#camera = new CameraEffectsPass(
+      device,
+      modules.cameraEffects,
+      this.frameLayout,
+      this.targets.rgb,
+      this.targets.depth,
+      this.targets.flow,
     );
   }
 
@@ -312,6 +326,9 @@ export class GBufferPass {
       this.#draw(over, color, this.#skyColor, frameGroup, meshes, draws, lighting);
       over.end();
     }
+    if (lighting.camera && CameraEffectsPass.active(lighting.camera.effects)) {
+      this.#camera.run(encoder, frameGroup, lighting.camera.effects, lighting.camera.at);
+    }
   }
 
   #draw(
@@ -355,6 +372,7 @@ export class GBufferPass {
     this.depthBuffer.destroy();
     this.#supersample?.destroy();
     this.ao.destroy();
+    this.#camera.destroy();
   }
 }
 

@@ -105,6 +105,7 @@ export class Renderer {
       downsample: GPUShaderModule;
       ao: GPUShaderModule;
       prefilter: GPUShaderModule;
+      cameraEffects: GPUShaderModule;
       textureGen: GPUShaderModule;
     },
   ) {
@@ -187,6 +188,7 @@ export class Renderer {
       downsample: await compile("downsample.wgsl", "downsample.wgsl", false),
       ao: await compile("ao.wgsl", "ao.wgsl", true),
       prefilter: await compile("prefilter.wgsl", "prefilter.wgsl", false),
+      cameraEffects: await compile("camera_effects.wgsl", "camera_effects.wgsl", true),
       textureGen: await compile("texture_gen.wgsl", "texture_gen.wgsl", false),
     };
     const renderer = new Renderer(gpu, options, modules);
@@ -235,6 +237,14 @@ export class Renderer {
         softShadows: shadowed ? settings.softShadows : 0,
       },
       ao: settings.ambientOcclusion,
+      camera: settings.cameraEffects && {
+        effects: settings.cameraEffects,
+        at: {
+          focalPixels: now.proj[0] * 0.5 * this.width,
+          width: this.width,
+          frame: meta.frame,
+        },
+      },
     };
     await this.#ring.push(meta, (staging) => {
       const encoder = this.#device.createCommandEncoder({ label: "Renderer.frame" });

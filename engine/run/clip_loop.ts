@@ -25,6 +25,8 @@ import { type FrameState, snapshot } from "../scene/frame_state.ts";
 import { type LocalBox, partsBounds } from "../scene/bounds.ts";
 import { applyKeyframes } from "../scene/keyframes.ts";
 import { Rng } from "../scene/rng.ts";
+import { renderSettings } from "../scene/render_settings.ts";
+import { defaultBitrate } from "../dataset/video.ts";
 import type { SceneObject } from "../scene/scene.ts";
 
 export interface ClipResult {
@@ -178,7 +180,7 @@ export async function runClip(
     outputs: config.outputs,
     withAudio,
     gtFormat: config.gtFormat,
-    videoBitrate: config.videoBitrate,
+    videoBitrate: videoBitrate(config, renderSettings(scene).videoBitrateScale, width, height, fps),
   });
   if (render) render.recorder = recorder; // so a failure can abandon it
   const states: FrameState[] = [];
@@ -266,4 +268,16 @@ export function failed(clip: number, error: unknown): ClipResult {
     sampled: {},
     records: {},
   };
+}
+
+/** The clip's video bitrate: the scene's (or the encoder's default) × a randomizer's scale. */
+function videoBitrate(
+  config: SceneConfig,
+  scale: number,
+  width: number,
+  height: number,
+  fps: number,
+): number | undefined {
+  if (scale === 1) return config.videoBitrate;
+  return Math.round((config.videoBitrate ?? defaultBitrate(width, height, fps)) * scale);
 }

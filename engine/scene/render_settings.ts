@@ -39,6 +39,30 @@ export interface AoSettings {
   steps: number;
 }
 
+/**
+ * What a real camera does to the picture (engine/gpu/camera_effects_pass.ts; RGB only).
+ * Each is off at its neutral value; randomizer/camera_effects draws them per clip.
+ */
+export interface CameraEffects {
+  /** Exposure as a share of the frame interval (0.5 = a 180° shutter); 0 = no motion blur. */
+  shutter: number;
+  /** Thin-lens depth of field: f-number, 0 = everything sharp. */
+  fNumber: number;
+  /** Distance (metres) that is in focus. */
+  focusDistance: number;
+  /** Sensor width in millimetres (36 = full frame): with the field of view, the focal length. */
+  sensorWidth: number;
+  /** Vignetting 0..1: 1 = the full cos⁴ falloff of a simple lens. */
+  vignetting: number;
+  /** Linear rgb gains of a white-balance error ([1, 1, 1] = neutral). */
+  whiteBalance: [number, number, number];
+  /** Sensor noise as linear variance: gain × signal (shot noise) + floor (read noise). */
+  noiseGain: number;
+  noiseFloor: number;
+  /** Seeds the noise (with the frame), so the same clip gives the same bytes. */
+  seed: number;
+}
+
 export type Quality = "low" | "high" | "ultra";
 
 export interface RenderSettings {
@@ -59,6 +83,10 @@ export interface RenderSettings {
    */
   softShadows: number;
   environment?: Environment;
+  /** Camera and sensor effects on rgb; undefined = none. */
+  cameraEffects?: CameraEffects;
+  /** rgb.mp4's bitrate × this for the clip (lower = stronger compression artefacts). */
+  videoBitrateScale: number;
 }
 
 type Preset = Pick<
@@ -84,7 +112,13 @@ export const QUALITY_PRESETS: Record<Quality, Preset> = {
 };
 
 export function defaultRenderSettings(): RenderSettings {
-  return { quality: "low", ...QUALITY_PRESETS.low, toneMapping: "neutral", exposure: 0 };
+  return {
+    quality: "low",
+    ...QUALITY_PRESETS.low,
+    toneMapping: "neutral",
+    exposure: 0,
+    videoBitrateScale: 1,
+  };
 }
 
 const settings = new WeakMap<Scene, RenderSettings>();

@@ -1,6 +1,7 @@
 /** Plugins of this family, in the order they are registered. */
 import type { PluginDefinition } from "../../engine/plugin/contract.ts";
 import { cameraRandomizer } from "./camera.ts";
+import { cameraEffectsRandomizer } from "./camera_effects.ts";
 import { clutterRandomizer } from "./clutter.ts";
 import { lightingRandomizer } from "./lighting.ts";
 import { materialsRandomizer } from "./materials.ts";
@@ -14,5 +15,6 @@ export const randomizers: readonly PluginDefinition<any>[] = [
   materialsRandomizer,
   clutterRandomizer,
   cameraRandomizer,
+  cameraEffectsRandomizer,
   qualityRandomizer,
 ];
