@@ -24,26 +24,33 @@ export const cameraEffectsRandomizer = definePlugin({
   description:
     "Camera and sensor effects per clip: motion blur, depth of field, vignetting, white balance, sensor noise, compression",
   defaults: {
-    /** Chance a clip has motion blur, and its shutter (share of the frame interval; 0.5 = 180°). */
+    /** Chance a clip has motion blur. */
     motion_blur_chance: 0.5,
+    /** Exposure time as a share of the frame interval (0.5 = a 180° shutter), drawn per clip. */
     shutter_range: [0.25, 0.5],
-    /** Chance of a shallow depth of field, its f-number and the sensor width in mm (36 = full frame). */
+    /** Chance a clip has a shallow depth of field. */
     depth_of_field_chance: 0.3,
+    /** Lens f-number, drawn per clip (smaller = more blur away from the focus). */
     f_number_range: [1.4, 4],
+    /** Sensor width in mm (36 = full frame); with the field of view it gives the focal length. */
     sensor_width: 36,
     /** What is in focus: `subject` (the action's subject, on every frame) or a distance in metres. */
     focus: "subject",
-    /** Chance of vignetting and its strength (1 = the full cos⁴ falloff). */
+    /** Chance a clip has vignetting. */
     vignetting_chance: 0.5,
+    /** Vignetting strength, drawn per clip (1 = the full cos⁴ falloff of a simple lens). */
     vignetting_range: [0.2, 0.8],
-    /** Chance of a white-balance error and its size in kelvin (camera set for 6500 K + error). */
+    /** Chance a clip has a white-balance error. */
     white_balance_chance: 0.5,
+    /** White-balance error in kelvin, drawn per clip (the camera is set for 6500 K + error). */
     white_balance_range: [-1500, 1500],
-    /** Chance of sensor noise and its strength (1 = a small sensor at high ISO). */
+    /** Chance a clip has sensor noise. */
     noise_chance: 0.5,
+    /** Sensor noise strength, drawn per clip (1 = a small sensor at high ISO). */
     noise_range: [0.1, 1],
-    /** Chance of stronger video compression, and rgb.mp4's bitrate scale when drawn. */
+    /** Chance a clip is compressed harder than the scene's video setting. */
     compression_chance: 0.3,
+    /** rgb.mp4's bitrate × this, drawn per clip when compressed harder. */
     bitrate_scale_range: [0.2, 0.8],
   },
   limits: {
