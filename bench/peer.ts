@@ -12,7 +12,16 @@
 import { parseCommandLine, UsageError } from "../engine/cli/args.ts";
 import { acquireGpu, describeGpu } from "../engine/gpu/gpu.ts";
 import { renderDataset } from "../engine/run/dataset_run.ts";
-import { benchScene, benchSceneYaml } from "./scene.ts";
+import { srgbToLinear } from "../engine/scene/color.ts";
+import type { Vec3 } from "../engine/scene/vector.ts";
+import {
+  type BlenderScene,
+  blenderVersion,
+  primitiveMesh,
+  runBlender,
+  sunStrength,
+} from "./blender.ts";
+import { type BenchScene, benchScene, benchSceneYaml } from "./scene.ts";
 
 const FLAGS = {
   objects: { type: "list", description: "object counts (default 20)" },
@@ -41,47 +50,53 @@ interface PeerRow {
   blender: PeerTiming[];
 }
 
-async function blenderVersion(): Promise<string | undefined> {
-  try {
-    const out = await new Deno.Command("blender", {
-      args: ["--version"],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return out.success ? new TextDecoder().decode(out.stdout).split("\n")[0].trim() : undefined;
-  } catch {
-    return undefined;
-  }
+/** The bench scene as bench/peer_blender.py builds it (one cube mesh, two keys per cube). */
+export function blenderBenchScene(s: BenchScene): BlenderScene {
+  const linear = (c: readonly number[]) => c.map(srgbToLinear) as Vec3;
+  const last = s.frames - 1;
+  return {
+    width: s.width,
+    height: s.height,
+    fps: s.fps,
+    frames: s.frames,
+    camera: s.camera,
+    // The world shows the background colour (and lights with it, as Blender's world does).
+    world: { color: linear(s.background), strength: 1 },
+    lights: [{
+      type: "sun",
+      direction: s.light.direction,
+      strength: sunStrength(s.light.intensity),
+      color: [1, 1, 1],
+      angle: 0.526,
+    }],
+    meshes: { cube: primitiveMesh("cube") },
+    objects: s.cubes.map((c, i) => ({
+      name: c.name,
+      mesh: "cube",
+      color: linear(c.color),
+      roughness: 0.5,
+      metalness: 0,
+      passIndex: i + 1,
+      keys: [
+        {
+          frame: 0,
+          position: c.from,
+          rotation: [0, c.spinFrom, 0],
+          scale: [c.scale, c.scale, c.scale],
+        },
+        {
+          frame: last,
+          position: c.to,
+          rotation: [0, c.spinTo, 0],
+          scale: [c.scale, c.scale, c.scale],
+        },
+      ],
+    })),
+  };
 }
 
-async function runBlender(sceneJson: string, outDir: string, mode: string): Promise<PeerTiming> {
-  const script = new URL("./peer_blender.py", import.meta.url).pathname;
-  const started = performance.now();
-  const out = await new Deno.Command("blender", {
-    args: [
-      "-b",
-      "--factory-startup",
-      "-noaudio",
-      "--python",
-      script,
-      "--",
-      sceneJson,
-      outDir,
-      mode,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const clipSeconds = (performance.now() - started) / 1000;
-  const text = new TextDecoder().decode(out.stdout);
-  const line = text.split("\n").find((l) => l.startsWith("PEER_RESULT "));
-  if (!out.success || !line) {
-    const tail = (text + new TextDecoder().decode(out.stderr)).trim().split("\n").slice(-8).join(
-      "\n",
-    );
-    throw new Error(`blender ${mode} failed (exit ${out.code}):\n${tail}`);
-  }
-  const result = JSON.parse(line.slice("PEER_RESULT ".length));
+async function peerBlender(sceneJson: string, outDir: string, mode: string): Promise<PeerTiming> {
+  const result = await runBlender(sceneJson, outDir, mode);
   // Every pass must really be on disk: one file per frame.
   const files = [...Deno.readDirSync(outDir)].filter((e) => e.name.startsWith("frame_"));
   if (files.length !== result.frames) {
@@ -91,7 +106,7 @@ async function runBlender(sceneJson: string, outDir: string, mode: string): Prom
     mode,
     // steady state (first frame's set-up left out) when Blender reported it
     frameSeconds: result.steady_s_per_frame ?? result.render_s / result.frames,
-    clipSeconds,
+    clipSeconds: result.clipSeconds,
     version: result.blender,
   };
 }
@@ -186,7 +201,7 @@ async function main(argv: string[]): Promise<number> {
     const dir = await Deno.makeTempDir({ prefix: "synthvid_peer_" });
     try {
       const scene = benchScene(objects, width, height, frames);
-      await Deno.writeTextFile(`${dir}/scene.json`, JSON.stringify(scene));
+      await Deno.writeTextFile(`${dir}/scene.json`, JSON.stringify(blenderBenchScene(scene)));
       await Deno.writeTextFile(`${dir}/scene.yaml`, benchSceneYaml(scene, 1));
       const synthvid = await runSynthvid(dir, `${dir}/scene.yaml`, frames);
       gpuLine = synthvid.gpu;
@@ -195,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
         const outDir = `${dir}/blender_${mode}`;
         await Deno.mkdir(outDir);
         console.error(`  ${objects} objects: blender ${mode}…`);
-        blender.push(await runBlender(`${dir}/scene.json`, outDir, mode));
+        blender.push(await peerBlender(`${dir}/scene.json`, outDir, mode));
       }
       rows.push({ objects, width, height, frames, synthvid, blender });
     } finally {
