@@ -13,6 +13,7 @@ import { parseCommandLine, UsageError } from "../engine/cli/args.ts";
 import { acquireGpu, describeGpu } from "../engine/gpu/gpu.ts";
 import { renderDataset } from "../engine/run/dataset_run.ts";
 import { srgbToLinear } from "../engine/scene/color.ts";
+import { SUN_DIAMETER } from "../engine/scene/scene.ts";
 import type { Vec3 } from "../engine/scene/vector.ts";
 import {
   type BlenderScene,
@@ -67,7 +68,7 @@ export function blenderBenchScene(s: BenchScene): BlenderScene {
       direction: s.light.direction,
       strength: sunStrength(s.light.intensity),
       color: [1, 1, 1],
-      angle: 0.526,
+      angle: SUN_DIAMETER,
     }],
     meshes: { cube: primitiveMesh("cube") },
     objects: s.cubes.map((c, i) => ({

@@ -30,6 +30,7 @@ import { encodeHdr } from "../engine/scene/hdr.ts";
 import { type HdriName, loadHdri } from "../engine/scene/hdri_library.ts";
 import { QUALITY_PRESETS } from "../engine/scene/render_settings.ts";
 import { extractSun, upwardIrradiance } from "../engine/scene/sun_from_environment.ts";
+import { SUN_DIAMETER } from "../engine/scene/scene.ts";
 import type { Vec3 } from "../engine/scene/vector.ts";
 import {
   blenderEquirect,
@@ -442,8 +443,11 @@ async function environmentForBlender(
       );
     }
     const to = directionFromAngles(recorded.elevation, recorded.azimuth);
-    // Angular diameter of a disc with the clamped blob's solid angle.
-    const angle = (2 * Math.acos(1 - sun.solidAngle / (2 * Math.PI)) * 180) / Math.PI;
+    // Angular diameter of a disc with the clamped blob's solid angle (as the renderer's light).
+    const angle = Math.max(
+      SUN_DIAMETER,
+      (2 * Math.acos(1 - sun.solidAngle / (2 * Math.PI)) * 180) / Math.PI,
+    );
     lights.push({
       type: "sun",
       direction: to.map((c) => -c) as Vec3,
@@ -477,7 +481,7 @@ function blenderScene(
         direction: l.direction,
         strength: sunStrength(l.intensity),
         color: [1, 1, 1],
-        angle: 0.526,
+        angle: SUN_DIAMETER,
       }
       : {
         type: "point",
