@@ -102,3 +102,23 @@ Deno.test({
     assert(differs(frames[1], frames[0]), "high's rgb differs from low's");
   },
 });
+
+Deno.test({
+  name: "--quality forces a preset over the scene's: rgb as that preset renders it, recorded",
+  ...gpuTest,
+  async fn() {
+    probedFrames.length = 0;
+    const { dir, out } = await renderTestScene(crease("quality: high"), {
+      registry: [...builtins, frameProbe],
+      quality: "low",
+    });
+    const forced = probedFrames[0];
+    const labels = JSON.parse(await Deno.readTextFile(`${out}/clip_00000/labels.json`));
+    const dataset = JSON.parse(await Deno.readTextFile(`${out}/dataset.json`));
+    await Deno.remove(dir, { recursive: true });
+    const low = await firstFrame("quality: low");
+    assertEquals(forced.rgb, low.rgb);
+    assertEquals(labels.randomization["randomizer/quality"].quality, "low");
+    assertEquals(dataset.quality, "low");
+  },
+});

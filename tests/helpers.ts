@@ -1,4 +1,5 @@
 /** Helpers for tests that render real scenes at small sizes. */
+import type { Quality } from "../engine/scene/render_settings.ts";
 import type { GtFormat } from "../engine/config/gt_format.ts";
 import { acquireGpu, type Gpu } from "../engine/gpu/gpu.ts";
 import { renderDataset, type RunSummary } from "../engine/run/dataset_run.ts";
@@ -28,6 +29,8 @@ export interface TestRenderOptions {
   registry?: readonly PluginDefinition<any>[];
   /** How the ground-truth arrays are stored (the scene's gt_format otherwise). */
   gtFormat?: GtFormat;
+  /** Forces a quality preset over the scene's (--quality). */
+  quality?: Quality;
   /** Extra files to write next to the scene (name → contents). */
   files?: Record<string, string | Uint8Array>;
 }
@@ -57,6 +60,7 @@ export async function renderTestScene(
       width: options.size?.[0],
       height: options.size?.[1],
       gtFormat: options.gtFormat,
+      quality: options.quality,
     },
     only: options.only,
     registry: options.registry,

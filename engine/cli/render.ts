@@ -1,4 +1,5 @@
 /** `deno task render`: renders a scene into a dataset folder. */
+import { type Quality, QUALITY_PRESETS } from "../scene/render_settings.ts";
 import { parseCommandLine, UsageError } from "./args.ts";
 import { formatFraming, summarizeFraming } from "../dataset/clip_quality.ts";
 import { ResumeError } from "../dataset/resume.ts";
@@ -16,6 +17,10 @@ export const FLAGS = {
   frames: { type: "integer", description: "frames per clip (overrides the scene)" },
   fps: { type: "integer", description: "frames per second (overrides the scene)" },
   size: { type: "size", description: "frame size, e.g. 256x256 (overrides the scene)" },
+  quality: {
+    type: "string",
+    description: "force a quality preset over the scene's: low | high | ultra (a quick preview)",
+  },
   "gt-format": {
     type: "string",
     description:
@@ -43,6 +48,12 @@ export async function main(argv: string[]): Promise<number> {
     summary: "Render a labeled synthetic video dataset.",
     flags: FLAGS,
     check(args) {
+      const quality = args.quality as string | undefined;
+      if (quality !== undefined && !(quality in QUALITY_PRESETS)) {
+        throw new UsageError(
+          `--quality is one of ${Object.keys(QUALITY_PRESETS).join(", ")}, not "${quality}"`,
+        );
+      }
       const format = args["gt-format"] as string | undefined;
       if (format !== undefined && !(GT_FORMATS as readonly string[]).includes(format)) {
         throw new UsageError(`--gt-format is one of ${GT_FORMATS.join(", ")}, not "${format}"`);
@@ -93,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
         width: size?.[0],
         height: size?.[1],
         gtFormat: args["gt-format"] as GtFormat | undefined,
+        quality: args.quality as Quality | undefined,
       },
       only: args.only as number[] | undefined,
       inFlight: args["in-flight"] as number | undefined,

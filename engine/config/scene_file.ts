@@ -3,6 +3,7 @@
  * reported at once, each with file:line:column, the key path, what was
  * expected and what was found.
  */
+import type { Quality } from "../scene/render_settings.ts";
 import {
   furnitureEntry,
   furnitureFolder,
@@ -72,6 +73,8 @@ export interface SceneConfig {
   outputs: OutputName[];
   /** How depth, normals, instance ids and flow are stored (docs/scale.md, Storage). */
   gtFormat: GtFormat;
+  /** A quality preset forced over the scene's (`--quality`: a quick low preview, a test). */
+  quality?: Quality;
   /** rgb.mp4's average bitrate in bits per second (scene `video:`); the encoder's default if unset. */
   videoBitrate?: number;
   /** Clips whose acting objects are framed in fewer than `minFramed` of frames are drawn again. */
@@ -97,6 +100,7 @@ export interface SceneOverrides {
   width?: number;
   height?: number;
   gtFormat?: GtFormat;
+  quality?: Quality;
 }
 
 export class SceneError extends Error {
@@ -500,6 +504,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     height,
     outputs: (value.outputs as OutputName[]) ?? [...DEFAULT_OUTPUTS],
     gtFormat: o.gtFormat ?? (value.gt_format as GtFormat | undefined) ?? "npy",
+    quality: o.quality,
     videoBitrate: video?.bitrate ??
       (video?.bits_per_pixel !== undefined
         ? Math.round(video.bits_per_pixel * width * height * fps)

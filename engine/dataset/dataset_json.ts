@@ -76,6 +76,8 @@ export function datasetJson(config: SceneConfig, sceneSha256: string) {
     size: [config.width, config.height],
     outputs: config.outputs,
     gt_format: config.gtFormat,
+    // only when forced: runs of the scene as written keep the same identity
+    ...(config.quality ? { quality: config.quality } : {}),
     video: config.outputs.includes("rgb") ? videoSettings(config) : null,
     plugins: config.plugins.map((p) => ({ key: p.key, use: p.definition.id })),
     files: clipFiles(config),

@@ -32,6 +32,7 @@ export const IDENTITY_FIELDS = [
   "size",
   "outputs",
   "plugins",
+  "quality",
 ] as const;
 
 /** SHA-256 of the scene file's bytes, hex: tells two scenes with one name apart. */

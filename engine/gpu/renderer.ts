@@ -20,13 +20,14 @@ import { MeshStore } from "./mesh_store.ts";
 import { posedBounds, posedMesh } from "../scene/skin.ts";
 import { HostFrame, HostFramePool } from "./host_frame.ts";
 import { ReadbackRing } from "./readback.ts";
-import type { MeshPart, Scene } from "../scene/scene.ts";
+import type { MeshPart, Scene, Vec3 } from "../scene/scene.ts";
 import { TextureStore } from "./texture_store.ts";
 import { TextureGenerator } from "./texture_generator.ts";
 import { type Bounds, fitShadow, ShadowPass } from "./shadow_pass.ts";
 import { type Environment, renderSettings } from "../scene/render_settings.ts";
 import { TONE_MAPPING_CODE } from "../scene/tone_mapping.ts";
-import { irradianceSh } from "../scene/environment.ts";
+import { irradianceSh, shIrradiance } from "../scene/environment.ts";
+import { floorOf, groundRadiance } from "../scene/ground_bounce.ts";
 import { EnvironmentPrefilter } from "./environment_prefilter.ts";
 import { BRDF_LUT_SIZE, brdfLut } from "../scene/brdf_lut.ts";
 
@@ -53,6 +54,15 @@ const BYTES_PER_PIXEL: Record<TargetName, number> = {
   flow: 8,
 };
 
+/** A map's diffuse SH, and its sky half and unit ground half for the floor's bounce. */
+interface EnvironmentSh {
+  image: Environment["image"];
+  rotation: number;
+  sh: Float32Array;
+  sky: Float32Array;
+  ground: Float32Array;
+}
+
 interface Section {
   offset: number;
   bytesPerRow: number;
@@ -75,7 +85,8 @@ export class Renderer {
     view: GPUTextureView;
     levels: number;
   };
-  #envSh?: { image: Environment["image"]; rotation: number; sh: Float32Array };
+  #envSh?: EnvironmentSh;
+  readonly #floorSh = new Float32Array(27);
   readonly #blackEnv: GPUTexture;
   readonly #envSampler: GPUSampler;
   readonly #prefilter: EnvironmentPrefilter;
@@ -473,18 +484,41 @@ export class Renderer {
       f[262] = env.background ? 1 : 0;
       f[263] = uploaded.levels - 1;
       if (this.#envSh?.image !== env.image || this.#envSh.rotation !== env.rotation) {
+        const sky = irradianceSh(env.image, env.rotation, [0, 0, 0]);
+        const ground = irradianceSh(env.image, env.rotation, [1, 1, 1]).map((v, i) => v - sky[i]);
         this.#envSh = {
           image: env.image,
           rotation: env.rotation,
           sh: irradianceSh(env.image, env.rotation),
+          sky,
+          ground,
         };
       }
-      for (let i = 0; i < 9; i++) f.set(this.#envSh.sh.subarray(i * 3, i * 3 + 3), 264 + i * 4);
+      const sh = this.#withFloor(this.#envSh, now, env.intensity);
+      for (let i = 0; i < 9; i++) f.set(sh.subarray(i * 3, i * 3 + 3), 264 + i * 4);
     }
     f[300] = TONE_MAPPING_CODE[settings.toneMapping];
     f[301] = 2 ** settings.exposure;
     this.#device.queue.writeBuffer(this.#frameUniform, 0, f);
     return key >= 0 && bounds !== undefined;
+  }
+
+  /**
+   * The environment's diffuse SH with the scene's floor below the horizon (ground_bounce.ts),
+   * or the map's own when there is no floor.
+   */
+  #withFloor(
+    env: EnvironmentSh,
+    now: FrameState,
+    intensity: number,
+  ): Float32Array {
+    const floor = floorOf(now);
+    if (!floor) return env.sh;
+    const skyUp = shIrradiance(env.sky, [0, 1, 0]).map((v) => v * intensity) as Vec3;
+    // the shader scales the SH by the intensity: the floor's radiance goes in unscaled
+    const ground = groundRadiance(now, floor, skyUp).map((v) => v / intensity);
+    for (let i = 0; i < 27; i++) this.#floorSh[i] = env.sky[i] + ground[i % 3] * env.ground[i];
+    return this.#floorSh;
   }
 
   /** World AABB of the frame's objects, clipped to SHADOW_REACH around the camera. */

@@ -25,7 +25,7 @@ import { type FrameState, snapshot } from "../scene/frame_state.ts";
 import { type LocalBox, partsBounds } from "../scene/bounds.ts";
 import { applyKeyframes } from "../scene/keyframes.ts";
 import { Rng } from "../scene/rng.ts";
-import { renderSettings } from "../scene/render_settings.ts";
+import { renderSettings, setQuality } from "../scene/render_settings.ts";
 import { defaultBitrate } from "../dataset/video.ts";
 import type { SceneObject } from "../scene/scene.ts";
 
@@ -167,6 +167,10 @@ export async function runClip(
     }
   };
 
+  if (config.quality) {
+    renderSettings(scene).forcedQuality = config.quality;
+    setQuality(scene, config.quality);
+  }
   await each("clipStart");
   // The mp4's audio track must be declared before the first frame; sounds may arrive until clipEnd.
   const withAudio = audio.length > 0 || instances.some((i) => i.entry.definition.kind === "audio");

@@ -130,7 +130,11 @@ export function proceduralSky(options: SkyOptions): EnvironmentImage {
  * Irradiance SH (9 coefficients × rgb), pre-scaled so that the diffuse
  * radiance of a white Lambertian surface with normal n is Σ c_i · Y_i(n).
  */
-export function irradianceSh(image: EnvironmentImage, rotationDeg: number): Float32Array {
+export function irradianceSh(
+  image: EnvironmentImage,
+  rotationDeg: number,
+  ground?: Vec3,
+): Float32Array {
   const sh = new Float64Array(27);
   const { width, height, data } = image;
   const step = Math.max(1, Math.floor(width / 128));
@@ -142,11 +146,13 @@ export function irradianceSh(image: EnvironmentImage, rotationDeg: number): Floa
       const d = equirectDirection((x + 0.5) / width, v, rotationDeg);
       const basis = shBasis(d);
       const i = (y * width + x) * 3;
+      // below the horizon, `ground` stands in for the map when given
+      const [r, g, b3] = ground && d[1] < 0 ? ground : [data[i], data[i + 1], data[i + 2]];
       for (let b = 0; b < 9; b++) {
         const w = basis[b] * dOmega;
-        sh[b * 3] += data[i] * w;
-        sh[b * 3 + 1] += data[i + 1] * w;
-        sh[b * 3 + 2] += data[i + 2] * w;
+        sh[b * 3] += r * w;
+        sh[b * 3 + 1] += g * w;
+        sh[b * 3 + 2] += b3 * w;
       }
     }
   }
@@ -158,6 +164,14 @@ export function irradianceSh(image: EnvironmentImage, rotationDeg: number): Floa
     for (let c = 0; c < 3; c++) out[b * 3 + c] = (sh[b * 3 + c] * a) / Math.PI;
   }
   return out;
+}
+
+/** Diffuse irradiance / π for normal n from 9 SH coefficients (env_diffuse in gbuffer.wgsl). */
+export function shIrradiance(sh: Float32Array, n: Vec3): Vec3 {
+  const basis = shBasis(n);
+  const out: Vec3 = [0, 0, 0];
+  for (let b = 0; b < 9; b++) for (let c = 0; c < 3; c++) out[c] += sh[b * 3 + c] * basis[b];
+  return out.map((v) => Math.max(0, v)) as Vec3;
 }
 
 /** Real SH basis up to l = 2 (same order as in gbuffer.wgsl). */

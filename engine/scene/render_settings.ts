@@ -87,6 +87,8 @@ export interface RenderSettings {
   cameraEffects?: CameraEffects;
   /** rgb.mp4's bitrate × this for the clip (lower = stronger compression artefacts). */
   videoBitrateScale: number;
+  /** A preset the run forces (`--quality`): setQuality applies it whatever a plugin asks. */
+  forcedQuality?: Quality;
 }
 
 type Preset = Pick<
@@ -133,7 +135,8 @@ export function renderSettings(scene: Scene): RenderSettings {
 /** Applies a quality preset to the scene. */
 export function setQuality(scene: Scene, quality: Quality): RenderSettings {
   const s = renderSettings(scene);
-  Object.assign(s, { quality, ...QUALITY_PRESETS[quality] });
+  const chosen = s.forcedQuality ?? quality;
+  Object.assign(s, { quality: chosen, ...QUALITY_PRESETS[chosen] });
   return s;
 }
 
