@@ -17,6 +17,8 @@ import { parse } from "yaml";
 import { V8_FLAGS } from "../run/memory.ts";
 import { furnitureFolder, libraryId } from "../scene/furniture_library.ts";
 import { fetchFurniture } from "./fetch_furniture.ts";
+import { blenderHdriFolder, isBlenderHdri } from "../scene/blender_hdris.ts";
+import { fetchBlenderHdris } from "./fetch_debian.ts";
 
 /** Environment variables the renderer reads, and nothing else. */
 export const RENDER_ENV = [
@@ -31,6 +33,7 @@ export const RENDER_ENV = [
   "SYNTHVID_LAUNCHED", // tells the renderer to stop when the launcher's pipe closes
   "NAPI_RS_NATIVE_LIBRARY_PATH", // read by the encoder addon's loader
   "SYNTHVID_FURNITURE", // where the furniture library's .sh3f files are (furniture_library.ts)
+  "SYNTHVID_BLENDER_HDRI", // where Blender's world HDRIs are (blender_hdris.ts)
   "NAPI_RS_FORCE_WASI",
   "NAPI_RS_ENFORCE_VERSION_CHECK",
   "LOG_TOKENS", // read by the yaml parser's debug switch
@@ -141,6 +144,24 @@ function usesLibrary(scene: string): boolean {
   }
 }
 
+/** Whether a scene names one of Blender's HDRIs in an `hdri:` option (a group does not fetch). */
+function usesBlenderHdri(scene: string): boolean {
+  const names = (value: unknown): boolean => {
+    if (Array.isArray(value)) return value.some(names);
+    if (!value || typeof value !== "object") return false;
+    return Object.entries(value).some(([key, v]) =>
+      key === "hdri" && typeof v === "string"
+        ? v.split(",").some((item) => isBlenderHdri(item.trim()))
+        : names(v)
+    );
+  };
+  try {
+    return names(parse(Deno.readTextFileSync(scene)));
+  } catch {
+    return false;
+  }
+}
+
 export interface RenderPlan {
   /** deno run arguments for the child. */
   args: string[];
@@ -181,6 +202,7 @@ export function planRender(argv: string[], cwd: string): RenderPlan | string {
     else rewritten[index] = value;
   }
   const furniture = furnitureFolder(project);
+  const hdri = blenderHdriFolder(project);
   const read = [
     ...new Set([
       project,
@@ -188,6 +210,7 @@ export function planRender(argv: string[], cwd: string): RenderPlan | string {
       ...sceneReads(realScene),
       realOut,
       ...(furniture ? [furniture] : []),
+      ...(hdri ? [hdri] : []),
     ]),
   ];
   const args = [
@@ -206,6 +229,7 @@ export function planRender(argv: string[], cwd: string): RenderPlan | string {
   const env: Record<string, string> = { SYNTHVID_LAUNCHED: "1" };
   if (libraries.length === 1) env.NAPI_RS_NATIVE_LIBRARY_PATH = libraries[0];
   if (furniture) env.SYNTHVID_FURNITURE = furniture;
+  if (hdri) env.SYNTHVID_BLENDER_HDRI = hdri;
   return { args, env, scene: realScene, out: realOut };
 }
 
@@ -237,6 +261,8 @@ export function planReadOnly(
   const read = new Set([real(PROJECT)]);
   const furniture = furnitureFolder(real(PROJECT));
   if (furniture) read.add(furniture);
+  const hdri = blenderHdriFolder(real(PROJECT));
+  if (hdri) read.add(hdri);
   for (const scene of scenes) {
     const file = real(scene);
     read.add(file.slice(0, file.lastIndexOf("/")) || "/");
@@ -252,7 +278,10 @@ export function planReadOnly(
   ];
   return {
     args,
-    env: furniture ? { SYNTHVID_FURNITURE: furniture } : {},
+    env: {
+      ...(furniture ? { SYNTHVID_FURNITURE: furniture } : {}),
+      ...(hdri ? { SYNTHVID_BLENDER_HDRI: hdri } : {}),
+    },
     scene: scenes[0] ?? "",
     out: "",
   };
@@ -313,6 +342,15 @@ export async function launch(command: string, argv: string[]): Promise<number> {
       await fetchFurniture(real(PROJECT), (line) => console.error(line));
     } catch (error) {
       // the renderer then names the scene's library assets and how to get the library
+      console.error(`warning: ${(error as Error).message}`);
+    }
+  }
+  // ...and one that names Blender's HDRIs gets blender-data's world maps (once, ~31 MB).
+  if (!blenderHdriFolder(real(PROJECT)) && sceneFiles(command, argv, cwd).some(usesBlenderHdri)) {
+    try {
+      await fetchBlenderHdris(real(PROJECT), (line) => console.error(line));
+    } catch (error) {
+      // the scene check then names the map and how to get it
       console.error(`warning: ${(error as Error).message}`);
     }
   }

@@ -1,12 +1,24 @@
 /**
  * The HDRI library: 18 CC0 equirectangular environments (512×256, half-float EXR, DWAB) from Poly
- * Haven, as packaged by npm `@pmndrs/assets` 1.7.0 (installed by `npm install`). Each carries its
- * credit; a clip that uses one records it in labels.json.
+ * Haven, as packaged by npm `@pmndrs/assets` 1.7.0 (installed by `npm install`), and, where
+ * Debian's `blender-data` is found, Blender's 8 CC0 world maps (1024×512 float EXR, DWAB, the
+ * sun's full range; engine/scene/blender_hdris.ts). Each carries its credit; a clip that uses one
+ * records it in labels.json.
  */
 import { decodeExr } from "./exr.ts";
 import type { EnvironmentImage } from "./render_settings.ts";
+import {
+  BLENDER_HDRI_NAMES,
+  BLENDER_HDRIS,
+  blenderHdriCredit,
+  blenderHdriFolder,
+  blenderHdriHint,
+  type BlenderHdriName,
+  isBlenderHdri,
+} from "./blender_hdris.ts";
 
-export const HDRI_NAMES = [
+/** The maps npm `@pmndrs/assets` ships (always there). */
+export const NPM_HDRI_NAMES = [
   "apartment",
   "bridge",
   "city",
@@ -26,7 +38,11 @@ export const HDRI_NAMES = [
   "warehouse",
   "workshop",
 ] as const;
-export type HdriName = typeof HDRI_NAMES[number];
+export type NpmHdriName = typeof NPM_HDRI_NAMES[number];
+export type HdriName = NpmHdriName | BlenderHdriName;
+
+/** Every library name: the npm maps, then Blender's (which need blender-data). */
+export const HDRI_NAMES: readonly HdriName[] = [...NPM_HDRI_NAMES, ...BLENDER_HDRI_NAMES];
 
 /** Indoor ones (for captions and for scenes that want a room). */
 export const INDOOR_HDRIS: readonly HdriName[] = [
@@ -37,10 +53,30 @@ export const INDOOR_HDRIS: readonly HdriName[] = [
   "studio",
   "warehouse",
   "workshop",
+  ...BLENDER_HDRI_NAMES.filter((n) => BLENDER_HDRIS[n].indoor),
 ];
+
+/** The names that can be loaded here: the npm maps, and Blender's where blender-data is found. */
+export function availableHdris(): HdriName[] {
+  return blenderHdriFolder() ? [...HDRI_NAMES] : [...NPM_HDRI_NAMES];
+}
+
+/** Why `name` cannot be loaded here (Blender's maps without blender-data), else undefined. */
+export function hdriProblem(name: string): string | undefined {
+  if (!isBlenderHdri(name) || blenderHdriFolder()) return undefined;
+  return `"${name}" is one of Blender's HDRIs; ${blenderHdriHint()}`;
+}
+
+export class HdriMissingError extends Error {
+  override name = "HdriMissingError";
+}
 
 /** Where each map was taken, as a caption says it. */
 export const HDRI_PLACES: Readonly<Record<HdriName, string>> = {
+  ...Object.fromEntries(BLENDER_HDRI_NAMES.map((n) => [n, BLENDER_HDRIS[n].place])) as Record<
+    BlenderHdriName,
+    string
+  >,
   apartment: "in an apartment",
   bridge: "outdoors by a bridge",
   city: "in a city",
@@ -69,6 +105,7 @@ export interface AssetCredit {
 }
 
 export function hdriCredit(name: HdriName): AssetCredit {
+  if (isBlenderHdri(name)) return blenderHdriCredit(name);
   return {
     asset: `hdri/${name}`,
     source: `npm @pmndrs/assets@1.7.0 hdri/${name}.exr (from Poly Haven, polyhaven.com)`,
@@ -77,22 +114,36 @@ export function hdriCredit(name: HdriName): AssetCredit {
   };
 }
 
-const cache = new Map<HdriName, Promise<EnvironmentImage>>();
+const cache = new Map<string, Promise<EnvironmentImage>>();
 
-/** The decoded environment `name` (decoded once per process). */
+/** The decoded environment `name` (decoded once per process and file). */
 export function loadHdri(name: HdriName): Promise<EnvironmentImage> {
-  let image = cache.get(name);
+  if (isBlenderHdri(name)) {
+    // looked for each time: the folder may have been fetched (or taken away) since
+    const folder = blenderHdriFolder();
+    if (!folder) {
+      return Promise.reject(new HdriMissingError(`hdri "${name}": ${blenderHdriHint()}`));
+    }
+    const path = `${folder}/${BLENDER_HDRIS[name].file}.exr`;
+    return cached(path, async () => decodeExr(await Deno.readFile(path), path));
+  }
+  return cached(name, async () => {
+    // The package ships each EXR as a module exporting a base64 data URL.
+    const module = await import(`@pmndrs/assets/hdri/${name}.exr.js`);
+    const url = module.default as string;
+    const binary = atob(url.slice(url.indexOf(",") + 1));
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return decodeExr(bytes, `@pmndrs/assets/hdri/${name}.exr`);
+  });
+}
+
+function cached(key: string, decode: () => Promise<EnvironmentImage>) {
+  let image = cache.get(key);
   if (!image) {
-    image = (async () => {
-      // The package ships each EXR as a module exporting a base64 data URL.
-      const module = await import(`@pmndrs/assets/hdri/${name}.exr.js`);
-      const url = module.default as string;
-      const binary = atob(url.slice(url.indexOf(",") + 1));
-      const bytes = new Uint8Array(binary.length);
-      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-      return decodeExr(bytes, `@pmndrs/assets/hdri/${name}.exr`);
-    })();
-    cache.set(name, image);
+    image = decode();
+    cache.set(key, image);
+    image.catch(() => cache.delete(key));
   }
   return image;
 }

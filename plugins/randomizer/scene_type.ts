@@ -17,9 +17,11 @@ import {
 import { decodeHdr } from "../../engine/scene/hdr.ts";
 import { decodeExr } from "../../engine/scene/exr.ts";
 import {
+  availableHdris,
   HDRI_NAMES,
   hdriCredit,
   type HdriName,
+  hdriProblem,
   INDOOR_HDRIS,
   loadHdri,
 } from "../../engine/scene/hdri_library.ts";
@@ -34,14 +36,20 @@ import { place } from "./lighting.ts";
 export const SCENE_TYPES = ["env", "basic", "empty"] as const;
 const HDRI_GROUPS = ["any", "indoor", "outdoor"];
 
-/** The library HDRIs an `hdri` option allows. */
+/**
+ * The library HDRIs an `hdri` option allows. The groups hold Blender's maps where blender-data
+ * is found (so a clip's draw depends on it: labels record which map); a named one is kept, and
+ * loading it says how to get it when it is missing.
+ */
 function hdriChoices(option: string): HdriName[] {
   const names = new Set<HdriName>();
+  const here = availableHdris();
   for (const item of option.split(",").map((s) => s.trim()).filter(Boolean)) {
-    if (item === "any") HDRI_NAMES.forEach((n) => names.add(n));
-    else if (item === "indoor") INDOOR_HDRIS.forEach((n) => names.add(n));
-    else if (item === "outdoor") {
-      HDRI_NAMES.filter((n) => !INDOOR_HDRIS.includes(n)).forEach((n) => names.add(n));
+    if (item === "any") here.forEach((n) => names.add(n));
+    else if (item === "indoor") {
+      here.filter((n) => INDOOR_HDRIS.includes(n)).forEach((n) => names.add(n));
+    } else if (item === "outdoor") {
+      here.filter((n) => !INDOOR_HDRIS.includes(n)).forEach((n) => names.add(n));
     } else names.add(item as HdriName);
   }
   return [...names];
@@ -76,7 +84,8 @@ export const sceneTypeRandomizer = definePlugin({
     /** A Radiance .hdr or OpenEXR .exr file relative to the scene; overrides the procedural sky. */
     hdr: "",
     /**
-     * HDRIs from the shipped library (18 CC0 Poly Haven maps, docs/look.md): a name, a
+     * HDRIs from the shipped library (18 CC0 Poly Haven maps, and Blender's 8 where Debian
+     * blender-data is found; docs/look.md): a name, a
      * comma-separated list, "any", "indoor" or "outdoor" (drawn per clip); "" = none. Overrides
      * the procedural sky; `hdr` overrides it.
      */
@@ -110,6 +119,10 @@ export const sceneTypeRandomizer = definePlugin({
     const problems = [];
     if (typeof o.hdri === "string" && o.hdri) {
       problems.push(...checkNames("hdri", o.hdri, [...HDRI_GROUPS, ...HDRI_NAMES]));
+      for (const item of o.hdri.split(",").map((s) => s.trim())) {
+        const problem = hdriProblem(item);
+        if (problem) problems.push({ option: "hdri", message: problem });
+      }
     }
     if (typeof o.hdr === "string" && o.hdr) {
       problems.push(...checkFile("hdr", o.hdr, scene, "a .hdr or .exr file"));
