@@ -55,6 +55,23 @@ function hdriChoices(option: string): HdriName[] {
   return [...names];
 }
 
+/**
+ * extractSun and upwardIrradiance, once per decoded map: neither depends on the clip, and on a
+ * 1024×512 map with a sun they take ~0.1 s, which per clip would slow planning several-fold.
+ */
+const suns = new WeakMap<EnvironmentImage, ReturnType<typeof extractSun>>();
+function sunOf(image: EnvironmentImage) {
+  let found = suns.get(image);
+  if (!found) suns.set(image, found = extractSun(image));
+  return found;
+}
+const upward = new WeakMap<EnvironmentImage, number>();
+function upwardOf(image: EnvironmentImage) {
+  let e = upward.get(image);
+  if (e === undefined) upward.set(image, e = upwardIrradiance(image));
+  return e;
+}
+
 /** A white surface facing up under a library HDRI (sun included) has radiance 1. */
 const HDRI_UPWARD_IRRADIANCE = Math.PI;
 
@@ -170,7 +187,7 @@ export const sceneTypeRandomizer = definePlugin({
             }
             // The map's sun becomes the shadowed key light (clamped out of the map).
             const { image: withoutSun, sun } = o.type === "env" && o.sun_light
-              ? extractSun(image)
+              ? sunOf(image)
               : { image, sun: undefined };
             image = withoutSun;
             const sunY = sun
@@ -178,7 +195,7 @@ export const sceneTypeRandomizer = definePlugin({
                 0.0722 * sun.irradiance[2]
               : 0;
             if (o.hdri && !o.hdr) {
-              const up = upwardIrradiance(image) +
+              const up = upwardOf(image) +
                 (sun ? sunY * Math.max(0, Math.sin((sun.elevation * Math.PI) / 180)) : 0);
               scale = up > 0 ? HDRI_UPWARD_IRRADIANCE / up : 1;
               record.calibration = scale;
