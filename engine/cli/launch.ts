@@ -346,7 +346,11 @@ export async function launch(command: string, argv: string[]): Promise<number> {
     }
   }
   // ...and one that names Blender's HDRIs gets blender-data's world maps (once, ~31 MB).
-  if (!blenderHdriFolder(real(PROJECT)) && sceneFiles(command, argv, cwd).some(usesBlenderHdri)) {
+  // (not where the user names a folder of their own: the scene check then says it lacks them)
+  if (
+    !Deno.env.get("SYNTHVID_BLENDER_HDRI") && !blenderHdriFolder(real(PROJECT)) &&
+    sceneFiles(command, argv, cwd).some(usesBlenderHdri)
+  ) {
     try {
       await fetchBlenderHdris(real(PROJECT), (line) => console.error(line));
     } catch (error) {
