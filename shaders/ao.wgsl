@@ -21,12 +21,6 @@ struct AoParams {
 
 const AO_PI: f32 = 3.14159265;
 
-@vertex
-fn vs_full(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
-  let xy = vec2f(f32((i << 1u) & 2u), f32(i & 2u)) * 2.0 - 1.0;
-  return vec4f(xy, 0.0, 1.0);
-}
-
 fn depth_at(p: vec2i) -> f32 {
   return bitcast<f32>(textureLoad(depth_map, p, 0).r);
 }

@@ -43,11 +43,6 @@ struct GBufferOut {
 
 const PI: f32 = 3.14159265;
 
-fn linear_to_srgb(c: vec3f) -> vec3f {
-  let x = clamp(c, vec3f(0.0), vec3f(1.0));
-  return select(1.055 * pow(x, vec3f(1.0 / 2.4)) - 0.055, x * 12.92, x <= vec3f(0.0031308));
-}
-
 // Khronos PBR Neutral: identity below START apart from the black offset; highlights roll off.
 fn tone_neutral(c_in: vec3f) -> vec3f {
   let start = 0.8 - 0.04;
@@ -75,7 +70,7 @@ fn display_with(radiance: vec3f, mode: u32) -> vec3f {
     let y = x * 0.6; // the fit takes ACES-exposed input (Narkowicz 2015)
     c = y * (2.51 * y + 0.03) / (y * (2.43 * y + 0.59) + 0.14);
   }
-  return linear_to_srgb(c);
+  return to_srgb(c);
 }
 
 fn display(radiance: vec3f) -> vec3f {

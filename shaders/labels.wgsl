@@ -31,12 +31,6 @@ struct InstanceLabel {
 @group(0) @binding(2) var<storage, read_write> labels: array<InstanceLabel>;
 
 // A triangle that covers the whole target.
-@vertex
-fn vs_full(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
-  let xy = vec2f(f32((i << 1u) & 2u), f32(i & 2u)) * 2.0 - 1.0;
-  return vec4f(xy, 0.0, 1.0);
-}
-
 // Pixels one fragment scans along its row: the pass is drawn into a viewport of
 // ceil(width / segment) × height pixels.
 override segment: u32;

@@ -23,12 +23,6 @@ struct Params {
 
 const PI: f32 = 3.14159265;
 
-@vertex
-fn vs_full(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
-  let xy = vec2f(f32((i << 1u) & 2u), f32(i & 2u)) * 2.0 - 1.0;
-  return vec4f(xy, 0.0, 1.0);
-}
-
 // The equirectangular mapping of engine/scene/environment.ts (rotation 0).
 fn direction(uv: vec2f) -> vec3f {
   let phi = (uv.x - 0.5) * 2.0 * PI;

@@ -90,10 +90,14 @@ export function describeGpu(gpu: Gpu): string {
   }`;
 }
 
-/** Reads a WGSL file under shaders/, with common.wgsl prepended. */
+/**
+ * Reads a WGSL file under shaders/ with fullscreen.wgsl (the full-screen triangle, sRGB
+ * transfer) prepended, and common.wgsl (frame and instance bindings) before that if asked.
+ */
 export async function loadShader(name: string, withCommon = true): Promise<string> {
   const read = (file: string) =>
     Deno.readTextFile(new URL(`../../shaders/${file}`, import.meta.url));
-  const body = await read(name);
-  return withCommon ? `${await read("common.wgsl")}\n${body}` : body;
+  const parts = [await read("fullscreen.wgsl"), await read(name)];
+  if (withCommon) parts.unshift(await read("common.wgsl"));
+  return parts.join("\n");
 }
