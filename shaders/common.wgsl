@@ -59,8 +59,13 @@ struct Instance {
   normal_matrix: mat4x4f,
   // linear rgba
   base_color: vec4f,
-  // x: roughness, y: metalness, z: texture layer (-1 = none)
+  // x: roughness, y: metalness, z: texture layer (-1 = none), w: occlusion map strength
   material: vec4f,
+  // layers in the data array (-1 = none): x: normal map, y: metallic-roughness map,
+  // z: occlusion map; w: normal map scale
+  maps: vec4f,
+  // rgb: emitted linear radiance, w: emissive texture layer in the colour array (-1 = none)
+  emissive: vec4f,
   // x: instance id (0 = background)
   ids: vec4u,
 }

@@ -20,9 +20,13 @@ override AO: bool = false;
 override SHADE: bool = true;
 // Soft shadows by the key light's size (PCSS) with this many samples; 0 = the fixed filter.
 override SOFT_SHADOW_SAMPLES: u32 = 0u;
+// Some instance has a normal, metallic-roughness, occlusion or emissive map or emits light.
+override MATERIAL_MAPS: bool = false;
 
 @group(1) @binding(0) var textures: texture_2d_array<f32>;
 @group(1) @binding(1) var texture_sampler: sampler;
+// linear data maps (normal, metallic-roughness, occlusion), engine/gpu/texture_store.ts
+@group(1) @binding(2) var data_textures: texture_2d_array<f32>;
 
 @group(2) @binding(0) var shadow_map: texture_depth_2d;
 @group(2) @binding(1) var shadow_sampler: sampler_comparison;
@@ -242,6 +246,25 @@ fn ambient_occlusion(clip: vec4f) -> f32 {
   return mix(top, bottom, f.y);
 }
 
+// Tangent-space normal `t` (x along u, y up the image, i.e. towards -v: glTF's convention) on
+// the surface of normal n, in the tangent frame of the screen-space derivatives of position
+// and uv (the cotangent frame, Schüler 2013): no vertex tangents needed. The frame's sign is
+// the uv map's own (det), so mirrored uvs and either screen-y convention come out right.
+fn perturb_normal(n: vec3f, dp_dx: vec3f, dp_dy: vec3f, duv_dx: vec2f, duv_dy: vec2f, t: vec3f) -> vec3f {
+  let dp_dy_perp = cross(dp_dy, n);
+  let dp_dx_perp = cross(n, dp_dx);
+  let det = dot(dp_dx, dp_dy_perp);
+  // gradients of u and v along the surface, up to the common factor 1 / det
+  let grad_u = dp_dy_perp * duv_dx.x + dp_dx_perp * duv_dy.x;
+  let grad_v = dp_dy_perp * duv_dx.y + dp_dx_perp * duv_dy.y;
+  let len2 = max(dot(grad_u, grad_u), dot(grad_v, grad_v));
+  if (len2 < 1e-30 || det == 0.0) {
+    return n; // no uv variation here: nothing to orient the map by
+  }
+  let s = sign(det) * inverseSqrt(len2);
+  return normalize(grad_u * (s * t.x) - grad_v * (s * t.y) + n * t.z);
+}
+
 // Linear radiance leaving the surface towards the camera.
 fn shade(in: VertexOut, front: bool) -> vec3f {
   let inst = instances[in.instance];
@@ -249,17 +272,52 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
   if (!front) {
     n = -n; // open surfaces (planes) seen from behind
   }
+  // the interpolated normal: shadow-map offsets follow the geometry, not the normal map
+  let n_geometric = n;
+  // derivatives in uniform control flow, before any per-instance branch
+  var dp_dx = vec3f(0.0);
+  var dp_dy = vec3f(0.0);
+  var duv_dx = vec2f(0.0);
+  var duv_dy = vec2f(0.0);
+  if (MATERIAL_MAPS) {
+    dp_dx = dpdx(in.world_pos);
+    dp_dy = dpdy(in.world_pos);
+    duv_dx = dpdx(in.uv);
+    duv_dy = dpdy(in.uv);
+  }
   var albedo = inst.base_color.rgb;
   let layer = i32(inst.material.z);
   if (TEXTURES && layer >= 0) {
     albedo *= textureSampleLevel(textures, texture_sampler, in.uv, layer, 0.0).rgb;
   }
-  let roughness = inst.material.x;
-  let metalness = inst.material.y;
+  var roughness = inst.material.x;
+  var metalness = inst.material.y;
   let v = normalize(frame.camera_pos.xyz - in.world_pos);
   var occlusion = 1.0;
   if (AO) {
     occlusion = ambient_occlusion(in.clip_now);
+  }
+  var emitted = vec3f(0.0);
+  if (MATERIAL_MAPS) {
+    let maps = inst.maps;
+    if (maps.x >= 0.0) {
+      let t = textureSampleLevel(data_textures, texture_sampler, in.uv, i32(maps.x), 0.0).xyz;
+      let tn = t * 2.0 - 1.0;
+      n = perturb_normal(n, dp_dx, dp_dy, duv_dx, duv_dy, vec3f(tn.xy * maps.w, tn.z));
+    }
+    if (maps.y >= 0.0) {
+      let mr = textureSampleLevel(data_textures, texture_sampler, in.uv, i32(maps.y), 0.0);
+      roughness *= mr.g;
+      metalness *= mr.b;
+    }
+    if (maps.z >= 0.0) {
+      let ao = textureSampleLevel(data_textures, texture_sampler, in.uv, i32(maps.z), 0.0).r;
+      occlusion *= 1.0 + inst.material.w * (ao - 1.0);
+    }
+    emitted = inst.emissive.rgb;
+    if (inst.emissive.w >= 0.0) {
+      emitted *= textureSampleLevel(textures, texture_sampler, in.uv, i32(inst.emissive.w), 0.0).rgb;
+    }
   }
   var color = frame.ambient.rgb * albedo * occlusion;
   for (var i = 0u; i < frame.light_count; i++) {
@@ -268,9 +326,9 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
     var visible = 1.0;
     if (SHADOWS && frame.shadow.x > 0.5 && u32(frame.shadow.y) == i) {
       if (SOFT_SHADOW_SAMPLES > 0u && frame.shadow_soft.x > 0.0) {
-        visible = soft_shadow_factor(in.world_pos, n, lr.xyz, in.clip.xy);
+        visible = soft_shadow_factor(in.world_pos, n_geometric, lr.xyz, in.clip.xy);
       } else {
-        visible = shadow_factor(in.world_pos, n, lr.xyz);
+        visible = shadow_factor(in.world_pos, n_geometric, lr.xyz);
       }
     }
     color += brdf(n, v, lr.xyz, albedo, roughness, metalness) * light.color.rgb * lr.w * PI * visible;
@@ -292,7 +350,7 @@ fn shade(in: VertexOut, front: bool) -> vec3f {
     color += (1.0 - f) * (1.0 - metalness) * albedo * env_diffuse(n) * occlusion;
     color += f * env_radiance(reflect(-v, n), roughness * frame.env.w) * specular_occlusion;
   }
-  return color;
+  return color + emitted;
 }
 
 @fragment

@@ -1,15 +1,19 @@
-// Procedural albedo textures, one 256² tile per dispatch, seamless under repeat
-// addressing (every pattern is periodic over the tile). Writes sRGB-encoded
-// bytes into an rgba8unorm storage texture; the store copies them into its
-// rgba8unorm-srgb array, so sampling decodes them back to linear.
+// Procedural textures, one 256² tile per dispatch, seamless under repeat
+// addressing (every pattern is periodic over the tile). Albedo (output 0): writes
+// sRGB-encoded bytes into an rgba8unorm storage texture; the store copies them into
+// its rgba8unorm-srgb array, so sampling decodes them back to linear. Surface maps
+// (output 1: tangent-space normal, 2: cavity-roughness-metalness) are linear data for
+// the store's rgba8unorm array.
 
 struct Params {
-  // 0 noise, 1 checker, 2 stripes, 3 marble, 4 wood, 5 dots
+  // albedo: 0 noise, 1 checker, 2 stripes, 3 marble, 4 wood, 5 dots;
+  // surface: 0 wood, 1 painted, 2 ceramic, 3 brushed, 4 fabric, 5 paper, 6 cardboard
   pattern: u32,
   seed: u32,
-  // cells (checker, dots), stripes or rings per tile
+  // cells (checker, dots), stripes or rings per tile; rings, cells, threads or flutes (surfaces)
   frequency: u32,
-  _pad: u32,
+  // 0 albedo, 1 normal map, 2 cavity-roughness-metalness map
+  output: u32,
   // linear rgb
   color_a: vec4f,
   color_b: vec4f,
@@ -47,6 +51,25 @@ fn noise(p: vec2f, period: i32, salt: u32) -> f32 {
   return mix(mix(a, b, u.x), mix(c, d, u.x), u.y);
 }
 
+// Value noise with its own period per axis (streaks: many cells across, few along).
+fn lattice2(ix: i32, iy: i32, period: vec2i, salt: u32) -> f32 {
+  let x = u32(((ix % period.x) + period.x) % period.x);
+  let y = u32(((iy % period.y) + period.y) % period.y);
+  return f32(hash(x + hash(y + hash(params.seed ^ salt))) & 0xffffffu) / 16777215.0;
+}
+
+fn noise2(p: vec2f, period: vec2i, salt: u32) -> f32 {
+  let q = p * vec2f(period);
+  let i = vec2i(floor(q));
+  let f = fract(q);
+  let u = f * f * (3.0 - 2.0 * f);
+  let a = lattice2(i.x, i.y, period, salt);
+  let b = lattice2(i.x + 1, i.y, period, salt);
+  let c = lattice2(i.x, i.y + 1, period, salt);
+  let d = lattice2(i.x + 1, i.y + 1, period, salt);
+  return mix(mix(a, b, u.x), mix(c, d, u.x), u.y);
+}
+
 fn fbm(p: vec2f, base: i32) -> f32 {
   var sum = 0.0;
   var amp = 0.5;
@@ -64,10 +87,161 @@ fn encode_srgb(c: vec3f) -> vec3f {
   return select(1.055 * pow(x, vec3f(1.0 / 2.4)) - 0.055, x * 12.92, x <= vec3f(0.0031308));
 }
 
+const PI: f32 = 3.14159265;
+
+// One point of a finish: height (0 … 1, times `relief` in tile units), roughness factor
+// (multiplies the material's) and cavity (ambient occlusion of crevices).
+struct Surface {
+  height: f32,
+  roughness: f32,
+  cavity: f32,
+}
+
+// Distance to the nearest edge of a periodic jittered grid of k×k cells (crazing).
+fn cell_edge(p: vec2f, k: i32) -> f32 {
+  let q = p * f32(k);
+  let cell = vec2i(floor(q));
+  var d1 = 9.0;
+  var d2 = 9.0;
+  for (var y = -1; y <= 1; y++) {
+    for (var x = -1; x <= 1; x++) {
+      let c = cell + vec2i(x, y);
+      let at = vec2f(c) + vec2f(
+        lattice(c.x, c.y, k, 31u),
+        lattice(c.x, c.y, k, 37u),
+      ) * 0.8 + 0.1;
+      let d = length(q - at);
+      if (d < d1) {
+        d2 = d1;
+        d1 = d;
+      } else if (d < d2) {
+        d2 = d;
+      }
+    }
+  }
+  return (d2 - d1) / f32(k);
+}
+
+fn surface(p: vec2f) -> Surface {
+  let k = max(i32(params.frequency), 1);
+  let phase = f32(hash(params.seed) & 0xffffu) / 65535.0;
+  var s = Surface(0.0, 1.0, 1.0);
+  switch params.pattern {
+    case 0u: {
+      // wood: the albedo pattern's rings (same seed and frequency line up), fine grain along v
+      let rings = fract(p.x * f32(k) + phase + 0.6 * fbm(p, 2) + 0.08 * sin(TAU * p.y * 2.0));
+      let grain = noise2(p, vec2i(96, 3), 3u) * 0.6 + noise2(p, vec2i(40, 2), 5u) * 0.4;
+      let late = smoothstep(0.0, 0.7, rings);
+      s.height = 0.55 * late + 0.45 * grain;
+      s.roughness = 0.75 + 0.25 * grain * late;
+      s.cavity = 0.85 + 0.15 * grain;
+    }
+    case 1u: {
+      // painted / plastic: orange peel
+      s.height = 0.7 * noise(p, 24, 3u) + 0.3 * noise(p, 48, 5u);
+      s.roughness = 0.9 + 0.1 * noise(p, 6, 7u);
+    }
+    case 2u: {
+      // ceramic: glaze waviness and faint crazing
+      let crack = 1.0 - smoothstep(0.0, 0.004, cell_edge(p, k));
+      s.height = 0.3 * noise(p, 6, 3u) - 0.7 * crack;
+      s.roughness = 0.85 + 0.15 * crack;
+      s.cavity = 1.0 - 0.3 * crack;
+    }
+    case 3u: {
+      // brushed metal: streaks along u
+      let streak = noise2(p, vec2i(3, 160), 3u) * 0.6 + noise2(p, vec2i(2, 64), 5u) * 0.4;
+      s.height = streak;
+      s.roughness = 0.45 + 0.55 * noise2(p, vec2i(4, 96), 7u);
+    }
+    case 4u: {
+      // plain weave, n (even) threads per tile each way: warp along v, weft along u
+      let n = f32(2 * ((8 * k + 1) / 2));
+      let q = p * n;
+      let cell = vec2i(floor(q));
+      let f = fract(q);
+      let side = select(-1.0, 1.0, ((cell.x + cell.y) & 1) == 0);
+      let warp = 0.5 + 0.5 * side * sin(PI * f.y) + 0.5 * sqrt(sin(PI * f.x)) - 0.5;
+      let weft = 0.5 - 0.5 * side * sin(PI * f.x) + 0.5 * sqrt(sin(PI * f.y)) - 0.5;
+      let fuzz = noise(p, 64, 3u);
+      s.height = max(warp, weft) + 0.1 * fuzz;
+      s.roughness = 0.9 + 0.1 * fuzz;
+      s.cavity = 0.55 + 0.45 * smoothstep(-0.2, 0.5, max(warp, weft));
+    }
+    case 5u: {
+      // paper: short fibres both ways, matte
+      s.height = 0.4 * fbm(p, 16) + 0.3 * noise2(p, vec2i(128, 24), 3u) +
+        0.3 * noise2(p, vec2i(24, 128), 5u);
+      s.roughness = 0.95 + 0.05 * noise(p, 8, 7u);
+    }
+    default: {
+      // cardboard: the liner over corrugation flutes along u, fibres
+      let flutes = f32(3 * k);
+      let ridge = 0.5 + 0.5 * cos(TAU * p.y * flutes);
+      let fibre = noise2(p, vec2i(96, 24), 3u);
+      s.height = sqrt(ridge) + 0.15 * fibre;
+      s.roughness = 0.92 + 0.08 * fibre;
+      s.cavity = 0.85 + 0.15 * ridge;
+    }
+  }
+  return s;
+}
+
+// Relief of a finish: height units per tile (the slope scale of its normal map).
+fn relief() -> f32 {
+  let k = f32(max(params.frequency, 1u));
+  switch params.pattern {
+    case 0u: {
+      return 0.004;
+    }
+    case 1u: {
+      return 0.0025;
+    }
+    case 2u: {
+      return 0.0015;
+    }
+    case 3u: {
+      return 0.001;
+    }
+    case 4u: {
+      return 0.25 / (8.0 * k);
+    }
+    case 5u: {
+      return 0.0012;
+    }
+    default: {
+      return 0.12 / (3.0 * k);
+    }
+  }
+}
+
+fn write_surface(gid: vec2u, size: vec2u) {
+  let p = (vec2f(gid) + 0.5) / vec2f(size);
+  if (params.output == 2u) {
+    let s = surface(p);
+    textureStore(target_tex, gid, vec4f(s.cavity, clamp(s.roughness, 0.0, 1.0), 1.0, 1.0));
+    return;
+  }
+  // tangent-space normal from central differences (periodic: the tile wraps): +x along u,
+  // +y up the image (towards -v, the glTF convention)
+  let e = 1.0 / vec2f(size);
+  let du = (surface(fract(p + vec2f(e.x, 0.0))).height - surface(fract(p - vec2f(e.x, 0.0))).height) /
+    (2.0 * e.x);
+  let dv = (surface(fract(p + vec2f(0.0, e.y))).height - surface(fract(p - vec2f(0.0, e.y))).height) /
+    (2.0 * e.y);
+  let r = relief();
+  let n = normalize(vec3f(-r * du, r * dv, 1.0));
+  textureStore(target_tex, gid, vec4f(n * 0.5 + 0.5, 1.0));
+}
+
 @compute @workgroup_size(8, 8)
 fn generate(@builtin(global_invocation_id) gid: vec3u) {
   let size = textureDimensions(target_tex);
   if (gid.x >= size.x || gid.y >= size.y) {
+    return;
+  }
+  if (params.output != 0u) {
+    write_surface(gid.xy, size);
     return;
   }
   let p = (vec2f(gid.xy) + 0.5) / vec2f(size);

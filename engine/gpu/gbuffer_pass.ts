@@ -42,6 +42,8 @@ export interface ShadingFeatures {
   ao: boolean;
   /** Samples of the soft (PCSS) shadow filter; 0 = the fixed filter. */
   softShadows: number;
+  /** Some instance has a normal, metallic-roughness, occlusion or emissive map, or emits. */
+  maps?: boolean;
 }
 
 /** What the G-buffer pass needs besides geometry: bind group, sky, supersampling, features. */
@@ -77,6 +79,7 @@ export class GBufferPass {
   readonly #skyPipeline: GPURenderPipeline;
   #textureGroup?: GPUBindGroup;
   #textureView?: GPUTextureView;
+  #dataView?: GPUTextureView;
   #supersample?: Supersample;
   readonly #skyColor: GPURenderPipeline;
   readonly module: GPUShaderModule;
@@ -130,6 +133,7 @@ export class GBufferPass {
       entries: [
         { binding: 0, visibility: GPUShaderStage.FRAGMENT, texture: { viewDimension: "2d-array" } },
         { binding: 1, visibility: GPUShaderStage.FRAGMENT, sampler: {} },
+        { binding: 2, visibility: GPUShaderStage.FRAGMENT, texture: { viewDimension: "2d-array" } },
       ],
     });
     this.lightingLayout = device.createBindGroupLayout({
@@ -187,7 +191,13 @@ export class GBufferPass {
     kind: "labels" | "labelsOnly" | "color" | "colorOver",
     features: ShadingFeatures,
   ): GPURenderPipeline {
-    const flags = [features.shadows, features.environment, features.textures, features.ao];
+    const flags = [
+      features.shadows,
+      features.environment,
+      features.textures,
+      features.ao,
+      features.maps ?? false,
+    ];
     const key = `${kind}:${flags.map(Number).join("")}:${features.tone}:${features.softShadows}`;
     let pipeline = this.#variants.get(key);
     if (!pipeline) {
@@ -203,6 +213,7 @@ export class GBufferPass {
           TONE: features.tone,
           AO: Number(features.ao),
           SOFT_SHADOW_SAMPLES: features.softShadows,
+          MATERIAL_MAPS: Number(features.maps ?? false),
           SHADE: Number(kind !== "labelsOnly"),
         },
         kind === "colorOver"
@@ -252,19 +263,21 @@ export class GBufferPass {
     encoder: GPUCommandEncoder,
     frameGroup: GPUBindGroup,
     meshes: MeshStore,
-    textures: { view: GPUTextureView; sampler: GPUSampler },
+    textures: { view: GPUTextureView; dataView: GPUTextureView; sampler: GPUSampler },
     draws: Draw[],
     background: [number, number, number, number],
     lighting: Lighting,
   ): void {
-    if (this.#textureView !== textures.view) {
+    if (this.#textureView !== textures.view || this.#dataView !== textures.dataView) {
       this.#textureView = textures.view;
+      this.#dataView = textures.dataView;
       this.#textureGroup = this.device.createBindGroup({
         label: "GBufferPass.textures",
         layout: this.#textureLayout,
         entries: [
           { binding: 0, resource: textures.view },
           { binding: 1, resource: textures.sampler },
+          { binding: 2, resource: textures.dataView },
         ],
       });
     }

@@ -20,7 +20,7 @@ import { MeshStore } from "./mesh_store.ts";
 import { posedBounds, posedMesh } from "../scene/skin.ts";
 import { HostFrame, HostFramePool } from "./host_frame.ts";
 import { ReadbackRing } from "./readback.ts";
-import type { MeshPart, Scene, Vec3 } from "../scene/scene.ts";
+import type { Material, MeshPart, Scene, Vec3 } from "../scene/scene.ts";
 import { TextureStore } from "./texture_store.ts";
 import { TextureGenerator } from "./texture_generator.ts";
 import { type Bounds, fitShadow, ShadowPass } from "./shadow_pass.ts";
@@ -43,7 +43,7 @@ const FRAME_UNIFORM_BYTES = 1232; // see Frame in common.wgsl
 const MAX_PENUMBRA_TEXELS = 24;
 /** Shadows cover at most this far (metres) around the camera. */
 const SHADOW_REACH = 25;
-const INSTANCE_FLOATS = 60; // 3 mat4 + 3 vec4 (see Instance in common.wgsl)
+const INSTANCE_FLOATS = 68; // 3 mat4 + 5 vec4 (see Instance in common.wgsl)
 const MAX_LIGHTS = 8;
 
 const BYTES_PER_PIXEL: Record<TargetName, number> = {
@@ -231,7 +231,7 @@ export class Renderer {
     const settings = renderSettings(scene);
     this.#shadow.resize(settings.shadowMapSize);
     this.#textures.beginFrame();
-    const { draws, coverage, textured } = this.#upload(scene, now, next);
+    const { draws, coverage, textured, mapped } = this.#upload(scene, now, next);
     const shadowed = this.#writeLighting(scene, now);
     this.#meshes.flush();
     const environment = settings.environment;
@@ -246,6 +246,7 @@ export class Renderer {
         tone: TONE_MAPPING_CODE[settings.toneMapping],
         ao: settings.ambientOcclusion !== undefined,
         softShadows: shadowed ? settings.softShadows : 0,
+        maps: mapped,
       },
       ao: settings.ambientOcclusion,
       camera: settings.cameraEffects && {
@@ -353,6 +354,7 @@ export class Renderer {
     const m = this.#scratch;
     let slot = 0;
     let textured = false;
+    let mapped = false;
     for (const [mesh, list] of ordered) {
       const range = this.#meshes.range(mesh);
       // A skinned mesh is posed per object: each of its instances is a draw of its own.
@@ -406,9 +408,10 @@ export class Renderer {
         data[base + 53] = material.metalness;
         data[base + 54] = texture ? this.#textures.layer(texture) : -1;
         textured ||= texture !== undefined;
-        data[base + 55] = 0;
-        ids.fill(0, base + 56, base + 60);
-        ids[base + 56] = o.id;
+        data[base + 55] = material.occlusionStrength ?? 1;
+        mapped = this.#writeMaps(scene, o.name, material, data, base + 56) || mapped;
+        ids.fill(0, base + 64, base + 68);
+        ids[base + 64] = o.id;
         if (isolated.has(o.id)) {
           let own = isolatedDraws.get(o.id);
           if (!own) isolatedDraws.set(o.id, own = []);
@@ -423,7 +426,39 @@ export class Renderer {
       coverage.isolated.push({ id, draws: isolatedDraws.get(id)! });
     }
     this.#device.queue.writeBuffer(this.#instanceBuffer, 0, data, 0, slot * INSTANCE_FLOATS);
-    return { draws, coverage, textured };
+    return { draws, coverage, textured, mapped };
+  }
+
+  /**
+   * Writes the `maps` and `emissive` vec4s of an instance at `at` (layers of the material's
+   * normal, metallic-roughness, occlusion and emissive textures); returns whether it has any.
+   */
+  #writeMaps(
+    scene: Scene,
+    name: string,
+    material: Material,
+    data: Float32Array,
+    at: number,
+  ): boolean {
+    const find = (key: string | undefined) => {
+      if (key === undefined) return undefined;
+      const texture = scene.textures.get(key);
+      if (!texture) throw new RangeError(`Object "${name}" uses unknown texture "${key}"`);
+      return texture;
+    };
+    const normal = find(material.normalTexture);
+    const metalRough = find(material.metalRoughTexture);
+    const occlusion = find(material.occlusionTexture);
+    const emissiveTexture = find(material.emissiveTexture);
+    const emissive = material.emissive ?? [0, 0, 0];
+    data[at] = normal ? this.#textures.dataLayer(normal) : -1;
+    data[at + 1] = metalRough ? this.#textures.dataLayer(metalRough) : -1;
+    data[at + 2] = occlusion ? this.#textures.dataLayer(occlusion) : -1;
+    data[at + 3] = material.normalScale ?? 1;
+    data.set(emissive, at + 4);
+    data[at + 7] = emissiveTexture ? this.#textures.layer(emissiveTexture) : -1;
+    return normal !== undefined || metalRough !== undefined || occlusion !== undefined ||
+      emissive.some((c) => c > 0);
   }
 
   #writeFrameUniform(now: FrameState, next: FrameState) {

@@ -1,6 +1,13 @@
 /** Fills texture layers with procedural patterns (shaders/texture_gen.wgsl) on the GPU. */
 import { loadShader } from "./gpu.ts";
-import { PATTERNS, type ProceduralSpec } from "../scene/procedural_texture.ts";
+import {
+  FINISHES,
+  isSurfaceSpec,
+  PATTERNS,
+  type ProceduralSpec,
+  type ProceduralTexture,
+  type SurfaceSpec,
+} from "../scene/procedural_texture.ts";
 
 export class TextureGenerator {
   readonly #pipeline: GPUComputePipeline;
@@ -42,8 +49,16 @@ export class TextureGenerator {
     return new TextureGenerator(device, module, size);
   }
 
-  /** Generates `spec` and copies it into `layer` of `target` (rgba8unorm or -srgb), submitted now. */
-  generateInto(spec: ProceduralSpec, target: GPUTexture, layer: number): void {
+  /** Generates a procedural texture into `layer` of `target` (its albedo or surface map). */
+  generateTextureInto(texture: ProceduralTexture, target: GPUTexture, layer: number): void {
+    this.generateInto(texture.procedural, target, layer);
+  }
+
+  /**
+   * Generates `spec` and copies it into `layer` of `target`, submitted now: albedo into an
+   * rgba8unorm-srgb array (bytes are sRGB), surface maps into an rgba8unorm one (linear data).
+   */
+  generateInto(spec: ProceduralSpec | SurfaceSpec, target: GPUTexture, layer: number): void {
     const encoder = this.device.createCommandEncoder({ label: "TextureGenerator" });
     this.#encode(encoder, spec);
     encoder.copyTextureToTexture(
@@ -54,8 +69,8 @@ export class TextureGenerator {
     this.device.queue.submit([encoder.finish()]);
   }
 
-  /** Generates `spec` and reads back its sRGB-encoded RGBA8 texels (tests, previews). */
-  async generate(spec: ProceduralSpec): Promise<Uint8Array> {
+  /** Generates `spec` and reads back its RGBA8 texels (sRGB albedo or linear map; tests, previews). */
+  async generate(spec: ProceduralSpec | SurfaceSpec): Promise<Uint8Array> {
     const bytesPerRow = Math.ceil((this.size * 4) / 256) * 256;
     const staging = this.device.createBuffer({
       size: bytesPerRow * this.size,
@@ -84,23 +99,34 @@ export class TextureGenerator {
     this.#scratch.destroy();
   }
 
-  #encode(encoder: GPUCommandEncoder, spec: ProceduralSpec) {
-    const pattern = PATTERNS.indexOf(spec.pattern);
-    if (pattern < 0) {
-      throw new RangeError(
-        `Unknown texture pattern "${spec.pattern}" (known: ${PATTERNS.join(", ")})`,
-      );
-    }
+  #encode(encoder: GPUCommandEncoder, spec: ProceduralSpec | SurfaceSpec) {
     const data = new ArrayBuffer(48);
     const u = new Uint32Array(data);
     const f = new Float32Array(data);
-    u[0] = pattern;
+    if (isSurfaceSpec(spec)) {
+      const finish = FINISHES.indexOf(spec.finish);
+      if (finish < 0) {
+        throw new RangeError(
+          `Unknown surface finish "${spec.finish}" (known: ${FINISHES.join(", ")})`,
+        );
+      }
+      u[0] = finish;
+      u[3] = spec.map === "normal" ? 1 : 2;
+    } else {
+      const pattern = PATTERNS.indexOf(spec.pattern);
+      if (pattern < 0) {
+        throw new RangeError(
+          `Unknown texture pattern "${spec.pattern}" (known: ${PATTERNS.join(", ")})`,
+        );
+      }
+      u[0] = pattern;
+      f.set(spec.colorA, 4);
+      f[7] = 1;
+      f.set(spec.colorB, 8);
+      f[11] = 1;
+    }
     u[1] = spec.seed >>> 0;
     u[2] = Math.max(1, Math.round(spec.frequency));
-    f.set(spec.colorA, 4);
-    f[7] = 1;
-    f.set(spec.colorB, 8);
-    f[11] = 1;
     this.device.queue.writeBuffer(this.#params, 0, data);
     const pass = encoder.beginComputePass({ label: "TextureGenerator" });
     pass.setPipeline(this.#pipeline);

@@ -9,14 +9,13 @@ import type { TextureGenerator } from "./texture_generator.ts";
 export const TEXTURE_SIZE = 256;
 
 export class TextureStore {
-  texture!: GPUTexture;
-  view!: GPUTextureView;
   readonly sampler: GPUSampler;
-  readonly #layers = new Map<Texture, number>();
-  /** Bumped whenever the array is recreated, so bind groups know to follow. */
-  version = 0;
+  /** Colour textures (base colour, emissive): rgba8unorm-srgb, decoded to linear on sampling. */
+  readonly #color: LayerArray;
+  /** Data maps (normal, metallic-roughness, occlusion): rgba8unorm, sampled as stored. */
+  readonly #data: LayerArray;
 
-  constructor(private readonly device: GPUDevice, private readonly generator?: TextureGenerator) {
+  constructor(private readonly device: GPUDevice, generator?: TextureGenerator) {
     this.sampler = device.createSampler({
       label: "TextureStore.sampler",
       magFilter: "linear",
@@ -24,7 +23,21 @@ export class TextureStore {
       addressModeU: "repeat",
       addressModeV: "repeat",
     });
-    this.#allocate(2); // 2+ layers: GL infers a 2d-array view only from layer count
+    this.#color = new LayerArray(device, "rgba8unorm-srgb", "TextureStore.array", generator);
+    this.#data = new LayerArray(device, "rgba8unorm", "TextureStore.data", generator);
+  }
+
+  get view(): GPUTextureView {
+    return this.#color.view;
+  }
+
+  get dataView(): GPUTextureView {
+    return this.#data.view;
+  }
+
+  /** Bumped whenever an array is recreated, so bind groups know to follow. */
+  get version(): number {
+    return this.#color.version + this.#data.version;
   }
 
   /**
@@ -33,10 +46,46 @@ export class TextureStore {
    * submitted read the old texels first: the queue runs in order).
    */
   beginFrame(limit = 64): void {
+    this.#color.beginFrame(limit);
+    this.#data.beginFrame(limit);
+  }
+
+  /** Layer of colour texture `texture` in the sRGB array, uploading or generating it on first use. */
+  layer(texture: Texture): number {
+    return this.#color.layer(texture);
+  }
+
+  /** Layer of data map `texture` (normal, metallic-roughness, occlusion) in the linear array. */
+  dataLayer(texture: Texture): number {
+    return this.#data.layer(texture);
+  }
+
+  destroy(): void {
+    this.#color.destroy();
+    this.#data.destroy();
+  }
+}
+
+/** One 2D array texture of TEXTURE_SIZE² layers, grown by doubling. */
+class LayerArray {
+  texture!: GPUTexture;
+  view!: GPUTextureView;
+  readonly #layers = new Map<Texture, number>();
+  version = 0;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly format: GPUTextureFormat,
+    private readonly label: string,
+    private readonly generator?: TextureGenerator,
+  ) {
+    this.#allocate(2); // 2+ layers: GL infers a 2d-array view only from layer count
+  }
+
+  beginFrame(limit: number): void {
     if (this.#layers.size > limit) this.#layers.clear();
   }
 
-  /** Layer index of `texture`, uploading or generating it on first use. */
   layer(texture: Texture): number {
     let layer = this.#layers.get(texture);
     if (layer !== undefined) return layer;
@@ -57,19 +106,19 @@ export class TextureStore {
 
   #allocate(layers: number) {
     this.texture = this.device.createTexture({
-      label: "TextureStore.array",
+      label: this.label,
       size: [TEXTURE_SIZE, TEXTURE_SIZE, layers],
-      format: "rgba8unorm-srgb",
+      format: this.format,
       usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST,
     });
-    this.view = this.texture.createView({ label: "TextureStore.view", dimension: "2d-array" });
+    this.view = this.texture.createView({ label: `${this.label}.view`, dimension: "2d-array" });
     this.version++;
   }
 
   #upload(texture: Texture, layer: number) {
     if (isProcedural(texture)) {
       if (!this.generator) throw new Error("TextureStore has no generator for procedural textures");
-      this.generator.generateInto(texture.procedural, this.texture, layer);
+      this.generator.generateTextureInto(texture, this.texture, layer);
       return;
     }
     this.device.queue.writeTexture(
@@ -81,7 +130,7 @@ export class TextureStore {
   }
 }
 
-/** Bilinear resample to TEXTURE_SIZE² (in sRGB space; fine for albedo previews). */
+/** Bilinear resample to TEXTURE_SIZE² (of the stored bytes; fine for albedo and data maps). */
 function resample(t: Texture): Uint8Array<ArrayBuffer> {
   if (t.width === TEXTURE_SIZE && t.height === TEXTURE_SIZE) return new Uint8Array(t.data);
   const out = new Uint8Array(TEXTURE_SIZE * TEXTURE_SIZE * 4);

@@ -19,8 +19,47 @@ export interface ProceduralSpec {
   colorB: Vec3;
 }
 
+/**
+ * Surface finishes: a height field (to a tangent-space normal map) and a roughness and cavity
+ * field (to an occlusion-roughness-metalness map) per common surface, generated on the GPU.
+ */
+export const FINISHES = [
+  "wood", // grain along v, pores between rings; latewood a little glossier
+  "painted", // orange peel: broad, shallow bumps of a sprayed coat
+  "ceramic", // glossy glaze with faint crazing
+  "brushed", // brushed metal: fine streaks along u in height and roughness
+  "fabric", // plain weave: threads over and under, dark between them
+  "paper", // short fibres, matte
+  "cardboard", // corrugation ridges under the liner, fibres
+] as const;
+export type Finish = typeof FINISHES[number];
+
+export interface SurfaceSpec {
+  finish: Finish;
+  /** Any unsigned 32-bit integer; the same seed gives identical texels. */
+  seed: number;
+  /** Rings, threads or flutes per tile (integer so the tile repeats seamlessly). */
+  frequency: number;
+  /** Which map: "normal" (tangent space, rgb = xyz·0.5+0.5) or "orm" (r cavity, g roughness, b 1). */
+  map: "normal" | "orm";
+}
+
 export interface ProceduralTexture extends Texture {
-  procedural: ProceduralSpec;
+  procedural: ProceduralSpec | SurfaceSpec;
+}
+
+export function isSurfaceSpec(spec: ProceduralSpec | SurfaceSpec): spec is SurfaceSpec {
+  return "finish" in spec;
+}
+
+/** A Scene texture for one map of a surface finish (linear data; goes in the data array). */
+export function surfaceTexture(spec: SurfaceSpec): ProceduralTexture {
+  return { width: 256, height: 256, data: new Uint8Array(0), procedural: { ...spec } };
+}
+
+/** Scene texture key of one map of a finish. */
+export function surfaceKey(spec: SurfaceSpec): string {
+  return `surface/${spec.finish}/${spec.seed >>> 0}/${spec.frequency}/${spec.map}`;
 }
 
 /** A Scene texture for `spec` (size is the store's tile size; data stays empty). */

@@ -13,6 +13,25 @@ export interface Material {
   metalness: number;
   /** Key of a texture in `Scene.textures`, multiplied with `color`. */
   texture?: string;
+  /**
+   * Tangent-space normal map (glTF convention: +x along u, +y up the image, i.e. towards -v;
+   * linear bytes). Changes the shading normal of rgb only: the normals label stays geometric.
+   */
+  normalTexture?: string;
+  /** Scales the normal map's x and y (glTF normalTexture.scale); 1 when absent. */
+  normalScale?: number;
+  /** glTF metallic-roughness map (linear): G multiplies `roughness`, B `metalness`. */
+  metalRoughTexture?: string;
+  /** Occlusion map (linear, R): dims ambient and environment light only. */
+  occlusionTexture?: string;
+  /** How much of the occlusion map applies, 0 … 1 (glTF occlusionTexture.strength); 1 when absent. */
+  occlusionStrength?: number;
+  /** Emitted linear radiance (glTF emissiveFactor × emissive_strength); black when absent. */
+  emissive?: Vec3;
+  /** sRGB texture multiplied with `emissive`. */
+  emissiveTexture?: string;
+  /** Procedural surface finish behind the normal and roughness maps ("wood", "brushed", …). */
+  finish?: string;
   /** Named physical preset ("wood", "metal", …) so captions and sounds can name it. */
   preset?: string;
   /** Human colour name ("red") when the colour came from a named palette. */
@@ -24,7 +43,10 @@ export interface Material {
 export interface Texture {
   width: number;
   height: number;
-  /** RGBA8, sRGB-encoded, top row first. */
+  /**
+   * RGBA8, top row first: sRGB-encoded for colour (base colour, emissive), linear for the data
+   * maps (normal, metallic-roughness, occlusion), which are sampled without sRGB decoding.
+   */
   data: Uint8Array;
 }
 
