@@ -96,6 +96,63 @@ Deno.test("OBJ: polygons fanned, flat and smoothed normals, uv flipped, MTL colo
   assertThrows(() => parseObj("v 0 0 0\nf 1 2 3\n", "bad.obj", () => undefined), "bad.obj:2");
 });
 
+Deno.test("MTL: height bump maps become normal maps, normal maps stay, map_Pr, Ke and map_Ke", () => {
+  const obj = `mtllib m.mtl
+v 0 0 0
+v 1 0 0
+v 1 1 0
+vt 0 0
+vt 1 0
+vt 1 1
+usemtl bumpy
+f 1/1 2/2 3/3
+usemtl mapped
+f 1/1 3/3 2/2
+`;
+  const mtl = `newmtl bumpy
+Kd 0.5 0.5 0.5
+map_Bump -bm 0.5 -o 0.2 0.2 0.2 ramp.png
+Ke 1 0 0
+newmtl mapped
+Kd 0.5 0.5 0.5
+bump nrm.png
+map_Pr rough.png
+map_Ke glow.png
+`;
+  const rgba = (w: number, h: number, f: (x: number, y: number) => number[]) => {
+    const data = new Uint8Array(w * h * 4);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(f(x, y), (y * w + x) * 4);
+    return encodePngFile({ width: w, height: h, data, channels: 4, depth: 8 });
+  };
+  const files: Record<string, Uint8Array> = {
+    "m.mtl": new TextEncoder().encode(mtl),
+    // height rising to the right (then wrapping): normals lean left (−x) in the middle
+    "ramp.png": rgba(8, 2, (x) => [x * 32, x * 32, x * 32, 255]),
+    "nrm.png": rgba(2, 2, (x) => [100 + 40 * x, 140, 240, 255]),
+    "rough.png": rgba(2, 2, (x) => [x ? 200 : 50, x ? 200 : 50, x ? 200 : 50, 255]),
+    "glow.png": rgba(2, 2, () => [255, 255, 255, 255]),
+  };
+  const [bumpy, mapped] = parseObj(obj, "m.obj", (p) => files[p]).parts;
+  const n = bumpy.normalTexture!;
+  assert(n !== undefined, "no normal map from the bump map");
+  const at = (x: number) => Array.from(n.data.subarray(x * 4, x * 4 + 4));
+  // slope 32/255 per texel × 8 × 0.5 (-bm): x = −0.45 of a unit normal
+  const [r, g, b] = at(3);
+  assert(Math.abs(r - 70) <= 2 && Math.abs(g - 128) <= 1 && b > 230, `normal ${at(3)}`);
+  assertEquals(bumpy.emissive, [1, 0, 0]);
+  assertEquals(bumpy.emissiveTexture, undefined);
+  // a normal map under "bump" is kept as it is
+  assertEquals(Array.from(mapped.normalTexture!.data.subarray(0, 4)), [100, 140, 240, 255]);
+  // map_Pr: roughness per texel in G, factor 1
+  assertEquals(mapped.roughness, 1);
+  assertEquals(Array.from(mapped.metalRoughTexture!.data.subarray(0, 8)), [
+    ...[255, 50, 255, 255],
+    ...[255, 200, 255, 255],
+  ]);
+  assertEquals(mapped.emissive, [1, 1, 1]); // map_Ke without Ke: the map's colour
+  assert(mapped.emissiveTexture !== undefined, "map_Ke missing");
+});
+
 Deno.test("Java .properties: escapes, continuations, comments", () => {
   const props = parseProperties(
     "# comment\nname#1=Caf\\u00e9 \\\n  table\nkey\\:x = a\\tb\n! other comment\nempty=\n",

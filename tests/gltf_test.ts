@@ -1,7 +1,9 @@
 import { Document, NodeIO, Primitive } from "@gltf-transform/core";
 import { encode } from "fast-png";
 import { mat4 } from "wgpu-matrix";
-import { loadGltf } from "../engine/scene/gltf.ts";
+import jpegJs from "jpeg-js";
+import { importedMaterial, loadGltf } from "../engine/scene/gltf.ts";
+import type { Texture } from "../engine/scene/scene.ts";
 import { TEST_GLB, testTexel, writeTestGlb } from "./fixtures/make_gltf.ts";
 import { renderTestScene } from "./helpers.ts";
 import { readerAvailable, runs } from "./readers.ts";
@@ -107,7 +109,7 @@ Deno.test("loadGltf rejects non-triangle primitives naming file and mesh", async
   }
 });
 
-Deno.test("loadGltf rejects JPEG textures saying only PNG is supported", async () => {
+Deno.test("loadGltf names file and texture of a broken JPEG, and other formats", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/jpeg.glb`;
@@ -116,7 +118,94 @@ Deno.test("loadGltf rejects JPEG textures saying only PNG is supported", async (
       const texture = doc.createTexture("photo").setImage(jpeg).setMimeType("image/jpeg");
       prim.setMaterial(doc.createMaterial().setBaseColorTexture(texture));
     });
-    await rejects(loadGltf(path), path, "image/jpeg", "only PNG");
+    await rejects(loadGltf(path), path, `"photo"`);
+    const webp = `${dir}/webp.glb`;
+    await writeTriangleGlb(webp, (doc, prim) => {
+      const bytes = new TextEncoder().encode("RIFF\0\0\0\0WEBPVP8 ");
+      const texture = doc.createTexture("pic").setImage(bytes).setMimeType("image/webp");
+      prim.setMaterial(doc.createMaterial().setBaseColorTexture(texture));
+    });
+    await rejects(loadGltf(webp), webp, "image/webp", "only PNG and JPEG");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** A w×h RGBA8 image from a per-texel function. */
+function image(w: number, h: number, f: (x: number, y: number) => number[]): Uint8Array {
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set(f(x, y), (y * w + x) * 4);
+  return data;
+}
+
+Deno.test("loadGltf imports normal, metallic-roughness, occlusion and emissive maps (PNG and JPEG)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/pbr.glb`;
+    const normal = image(2, 2, (x, y) => [128 + 60 * x, 128 - 60 * y, 230, 255]);
+    const orm = image(2, 2, (x) => [200, x ? 255 : 64, x ? 0 : 255, 255]);
+    // a flat-colour JPEG: lossy, but a uniform block decodes to (nearly) its colour
+    const emissive =
+      jpegJs.encode({ width: 8, height: 8, data: image(8, 8, () => [250, 120, 10, 255]) }, 95).data;
+    await writeTriangleGlb(path, (doc, prim) => {
+      prim.setAttribute(
+        "TEXCOORD_0",
+        doc.createAccessor().setType("VEC2").setArray(new Float32Array([0, 0, 1, 0, 0, 1])),
+      );
+      prim.setAttribute(
+        "NORMAL",
+        doc.createAccessor().setType("VEC3").setArray(
+          new Float32Array([0, 0, 1, 0, 0, 1, 0, 0, 1]),
+        ),
+      );
+      const png = (data: Uint8Array) =>
+        encode({ width: 2, height: 2, data, channels: 4, depth: 8 });
+      const ormTexture = doc.createTexture("orm").setImage(png(orm)).setMimeType("image/png");
+      prim.setMaterial(
+        doc.createMaterial("pbr")
+          .setRoughnessFactor(0.5)
+          .setMetallicFactor(0.75)
+          .setNormalTexture(
+            doc.createTexture("normal").setImage(png(normal)).setMimeType("image/png"),
+          )
+          .setNormalScale(0.8)
+          .setMetallicRoughnessTexture(ormTexture)
+          .setOcclusionTexture(ormTexture)
+          .setOcclusionStrength(0.6)
+          .setEmissiveFactor([1, 0.5, 0.25])
+          .setEmissiveTexture(
+            doc.createTexture("glow").setImage(emissive).setMimeType("image/jpeg"),
+          ),
+      );
+    });
+    const [part] = (await loadGltf(path)).parts;
+    equal(Array.from(part.normalTexture?.data ?? []), Array.from(normal));
+    equal(part.normalScale, 0.8);
+    equal(Array.from(part.metalRoughTexture?.data ?? []), Array.from(orm));
+    assert(part.occlusionTexture === part.metalRoughTexture, "one image for O and MR");
+    near([part.occlusionStrength!], [0.6]);
+    near(part.emissive!, [1, 0.5, 0.25]);
+    const glow = part.emissiveTexture!;
+    equal([glow.width, glow.height], [8, 8]);
+    near(Array.from(glow.data.subarray(0, 4)), [250, 120, 10, 255], 4);
+
+    const textures = new Map<string, Texture>();
+    const material = importedMaterial("lamp", part, textures);
+    equal(material.normalTexture, "lamp/only#normal");
+    equal(material.normalScale, 0.8);
+    equal(material.metalRoughTexture, "lamp/only#metal_rough");
+    equal(material.occlusionTexture, "lamp/only#metal_rough"); // packed: one layer for both
+    near([material.occlusionStrength!], [0.6]);
+    equal(material.emissiveTexture, "lamp/only#emissive");
+    near(material.emissive!, [1, 0.5, 0.25]);
+    equal([material.roughness, material.metalness], [0.5, 0.75]);
+    equal(material.texture, undefined);
+    equal([...textures.keys()].sort(), [
+      "lamp/only#emissive",
+      "lamp/only#metal_rough",
+      "lamp/only#normal",
+    ]);
+    assert(textures.get("lamp/only#normal") === part.normalTexture, "texture registered as is");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

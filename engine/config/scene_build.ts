@@ -1,7 +1,7 @@
 /** Builds one clip's Scene from a SceneConfig, drawing its samplers with the scene's RNG stream. */
 import { type MeshData, primitives } from "../scene/mesh.ts";
 import { type Pattern, proceduralKey, proceduralTexture } from "../scene/procedural_texture.ts";
-import { loadGltf } from "../scene/gltf.ts";
+import { importedMaterial, loadGltf } from "../scene/gltf.ts";
 import {
   furnitureEntry,
   furnitureFolder,
@@ -42,17 +42,9 @@ export class MeshLibrary {
         asset.parts.map((p) => ({
           mesh: p.mesh as MeshData,
           matrix: p.matrix,
-          material: {
-            color: [p.baseColor[0], p.baseColor[1], p.baseColor[2]],
-            roughness: p.roughness,
-            metalness: p.metalness,
-            texture: p.texture ? `${key}/${p.name}` : undefined,
-          },
+          material: importedMaterial(key, p, lib.textures),
         })),
       );
-      for (const p of asset.parts) {
-        if (p.texture) lib.textures.set(`${key}/${p.name}`, p.texture);
-      }
     }
     return lib;
   }

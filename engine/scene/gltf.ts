@@ -1,17 +1,93 @@
 // glTF / GLB import through @gltf-transform/core: one part per triangle primitive, with its
-// node's world matrix, material factors and a decoded PNG base colour texture.
-import { type Document, type Node, NodeIO, Primitive, type Texture } from "@gltf-transform/core";
+// node's world matrix, material factors and its decoded PNG or JPEG textures: base colour,
+// normal, metallic-roughness, occlusion and emissive.
+import {
+  type Document,
+  type Node,
+  NodeIO,
+  Primitive,
+  type Texture,
+  type TextureInfo,
+} from "@gltf-transform/core";
 import { decode, type DecodedPng, hasPngSignature } from "fast-png";
+import jpeg from "jpeg-js";
 import type { MeshData } from "./mesh.ts";
+import type { Material, Texture as SceneTexture } from "./scene.ts";
+
+/** RGBA8 texels, top row first. */
+export interface ImportedTexture {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
 
 export interface ImportedPart {
   mesh: MeshData;
   matrix: Float32Array; // 4x4 column-major node world matrix
   baseColor: [number, number, number, number]; // linear RGBA factor
-  texture?: { width: number; height: number; data: Uint8Array }; // RGBA8 sRGB-encoded texels
+  texture?: ImportedTexture; // base colour, sRGB-encoded texels
   roughness: number;
   metalness: number;
   name: string;
+  /** Tangent-space normal map (linear; +y up the image) and its xy scale. */
+  normalTexture?: ImportedTexture;
+  normalScale?: number;
+  /** G roughness, B metalness (linear), multiplying the factors. */
+  metalRoughTexture?: ImportedTexture;
+  /** R occlusion (linear) and how much of it applies. */
+  occlusionTexture?: ImportedTexture;
+  occlusionStrength?: number;
+  /** Linear emitted radiance and an sRGB texture multiplying it. */
+  emissive?: [number, number, number];
+  emissiveTexture?: ImportedTexture;
+}
+
+/**
+ * The scene material of an imported part, its textures registered in `textures` under
+ * `${key}/${part name}` (base colour) and `${key}/${part name}#normal` etc.
+ */
+export function importedMaterial(
+  key: string,
+  part: ImportedPart,
+  textures: Map<string, SceneTexture>,
+): Material {
+  const add = (suffix: string, texture: ImportedTexture | undefined) => {
+    if (!texture) return undefined;
+    const name = `${key}/${part.name}${suffix}`;
+    textures.set(name, texture);
+    return name;
+  };
+  const material: Material = {
+    color: [part.baseColor[0], part.baseColor[1], part.baseColor[2]],
+    roughness: part.roughness,
+    metalness: part.metalness,
+    texture: add("", part.texture),
+  };
+  const normal = add("#normal", part.normalTexture);
+  if (normal) {
+    material.normalTexture = normal;
+    if (part.normalScale !== undefined && part.normalScale !== 1) {
+      material.normalScale = part.normalScale;
+    }
+  }
+  const metalRough = add("#metal_rough", part.metalRoughTexture);
+  if (metalRough) material.metalRoughTexture = metalRough;
+  // glTF often packs occlusion into the metallic-roughness image (ORM): one layer for both
+  const occlusion = part.occlusionTexture === part.metalRoughTexture && metalRough
+    ? metalRough
+    : add("#occlusion", part.occlusionTexture);
+  if (occlusion) {
+    material.occlusionTexture = occlusion;
+    if (part.occlusionStrength !== undefined && part.occlusionStrength !== 1) {
+      material.occlusionStrength = part.occlusionStrength;
+    }
+  }
+  if (part.emissive && part.emissive.some((c) => c > 0)) {
+    material.emissive = [...part.emissive];
+    const emissive = add("#emissive", part.emissiveTexture);
+    if (emissive) material.emissiveTexture = emissive;
+  }
+  return material;
 }
 
 export interface ImportedAsset {
@@ -19,7 +95,7 @@ export interface ImportedAsset {
   bounds: { min: [number, number, number]; max: [number, number, number] }; // asset space
 }
 
-type Rgba8 = NonNullable<ImportedPart["texture"]>;
+type Rgba8 = ImportedTexture;
 
 export async function loadGltf(path: string): Promise<ImportedAsset> {
   let doc: Document;
@@ -84,27 +160,51 @@ function readPart(
     throw fail(`primitive mode ${prim.getMode()} is not supported, only TRIANGLES (4)`);
   }
   const material = prim.getMaterial();
-  const textureInfo = material?.getBaseColorTextureInfo();
-  const texCoord = textureInfo?.getTexCoord() ?? 0;
+  // One uv set per part (the vertex format has one): the base colour's, else the first map's.
+  const infos: (TextureInfo | null | undefined)[] = [
+    material?.getBaseColorTextureInfo(),
+    material?.getNormalTextureInfo(),
+    material?.getMetallicRoughnessTextureInfo(),
+    material?.getOcclusionTextureInfo(),
+    material?.getEmissiveTextureInfo(),
+  ];
+  const maps = [
+    material?.getBaseColorTexture(),
+    material?.getNormalTexture(),
+    material?.getMetallicRoughnessTexture(),
+    material?.getOcclusionTexture(),
+    material?.getEmissiveTexture(),
+  ];
+  const first = maps.findIndex((t) => t);
+  const texCoord = first >= 0 ? infos[first]?.getTexCoord() ?? 0 : 0;
   const mesh = readMesh(prim, texCoord, fail);
 
-  const texture = material?.getBaseColorTexture();
-  let rgba: Rgba8 | undefined;
-  if (texture) {
-    rgba = textures.get(texture);
+  // Maps on another uv set than the part's cannot be drawn: they are left out.
+  const decoded = maps.map((texture, i) => {
+    if (!texture || (infos[i]?.getTexCoord() ?? 0) !== texCoord) return undefined;
+    let rgba = textures.get(texture);
     if (!rgba) {
       rgba = decodeTexture(path, texture);
       textures.set(texture, rgba);
     }
-  }
+    return rgba;
+  });
   // Without a material glTF prescribes the default one: white, metallic 1, roughness 1.
   const [r, g, b, a] = material?.getBaseColorFactor() ?? [1, 1, 1, 1];
+  const [er, eg, eb] = material?.getEmissiveFactor() ?? [0, 0, 0];
   return {
     mesh,
     baseColor: [r, g, b, a],
-    texture: rgba,
+    texture: decoded[0],
     roughness: material?.getRoughnessFactor() ?? 1,
     metalness: material?.getMetallicFactor() ?? 1,
+    normalTexture: decoded[1],
+    normalScale: material?.getNormalScale() ?? 1,
+    metalRoughTexture: decoded[2],
+    occlusionTexture: decoded[3],
+    occlusionStrength: material?.getOcclusionStrength() ?? 1,
+    emissive: [er, eg, eb],
+    emissiveTexture: decoded[4],
   };
 }
 
@@ -236,14 +336,23 @@ function decodeTexture(path: string, texture: Texture): Rgba8 {
   const name = texture.getName() || texture.getURI() || "unnamed";
   const image = texture.getImage();
   if (!image) throw new Error(`${path}: texture "${name}" has no image data`);
-  if (!hasPngSignature(image)) {
+  const isJpeg = image[0] === 0xff && image[1] === 0xd8 && image[2] === 0xff;
+  if (!hasPngSignature(image) && !isJpeg) {
     const type = texture.getMimeType() || "unknown type";
     throw new Error(
-      `${path}: texture "${name}" is ${type}; only PNG textures are supported (convert JPEG ` +
-        `or other images to PNG)`,
+      `${path}: texture "${name}" is ${type}; only PNG and JPEG textures are supported ` +
+        `(convert other images to PNG)`,
     );
   }
   try {
+    if (isJpeg) {
+      const decoded = jpeg.decode(image, {
+        useTArray: true,
+        formatAsRGBA: true,
+        maxMemoryUsageInMB: 512,
+      });
+      return { width: decoded.width, height: decoded.height, data: new Uint8Array(decoded.data) };
+    }
     return toRgba8(decode(image));
   } catch (e) {
     throw new Error(`${path}: texture "${name}": ${errorMessage(e)}`, { cause: e });

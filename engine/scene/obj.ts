@@ -1,7 +1,9 @@
 // Wavefront OBJ + MTL import (the format of Sweet Home 3D's furniture libraries): one part per
 // material, polygons fanned into triangles, normals from the file or, where it has none, from
 // the faces (smoothed within a smoothing group, flat with `s off`), and the material's diffuse
-// colour, shininess and map_Kd texture (PNG or JPEG).
+// colour, shininess and map_Kd texture (PNG or JPEG), bump or normal map (map_Bump, bump, norm:
+// height maps are turned into normal maps at load), roughness maps (map_Pr, or map_Ns scaling
+// the shininess) and emission (Ke, map_Ke).
 import { decode as decodePng, hasPngSignature } from "fast-png";
 import jpeg from "jpeg-js";
 import type { ImportedAsset, ImportedPart } from "./gltf.ts";
@@ -19,6 +21,14 @@ interface ObjMaterial {
   /** Mean of Ks: how much specular the material has at all. */
   specular: number;
   texture?: string;
+  /** map_Bump / bump (height or normal map, told apart by its texels) or norm (normal map). */
+  bump?: { file: string; scale: number; normal: boolean };
+  /** map_Pr: roughness per texel (grey); map_Ns: shininess scale per texel. */
+  roughnessMap?: string;
+  shininessMap?: string;
+  /** Ke (display values) and map_Ke. */
+  emissive?: [number, number, number];
+  emissiveMap?: string;
 }
 
 interface Corner {
@@ -86,17 +96,58 @@ export function parseObj(obj: string, name: string, read: FileReader): ImportedA
     byMaterial.set(f.material, list);
   }
   const textures = new Map<string, ImportedPart["texture"]>();
+  const image = (file: string) => {
+    if (!textures.has(file)) textures.set(file, decodeTexture(file, read, name));
+    return textures.get(file);
+  };
+  const derived = new Map<string, ImportedPart["texture"]>();
+  const derive = (
+    key: string,
+    file: string,
+    make: (t: NonNullable<ImportedPart["texture"]>) => ImportedPart["texture"],
+  ) => {
+    if (!derived.has(key)) {
+      const source = image(file);
+      derived.set(key, source ? make(source) : undefined);
+    }
+    return derived.get(key);
+  };
   const parts: ImportedPart[] = [];
   for (const [key, list] of byMaterial) {
     const m = materials.get(key) ??
       { name: key, color: [0.8, 0.8, 0.8], opacity: 1, shininess: 10, specular: 0 };
     if (m.opacity < 0.05) continue; // invisible helper geometry
-    let texture: ImportedPart["texture"];
-    if (m.texture) {
-      if (!textures.has(m.texture)) textures.set(m.texture, decodeTexture(m.texture, read, name));
-      texture = textures.get(m.texture);
+    const texture = m.texture ? image(m.texture) : undefined;
+    const maps: Partial<ImportedPart> = {};
+    if (m.bump) {
+      const { file, scale, normal } = m.bump;
+      maps.normalTexture = derive(
+        `normal:${file}:${scale}:${normal}`,
+        file,
+        (t) => normal || isNormalMap(t) ? t : heightToNormals(t, scale),
+      );
+    }
+    if (m.roughnessMap || m.shininessMap) {
+      const file = (m.roughnessMap ?? m.shininessMap)!;
+      maps.metalRoughTexture = derive(
+        m.roughnessMap ? `pr:${file}` : `ns:${file}:${m.shininess}:${m.specular}`,
+        file,
+        (t) =>
+          roughnessTexture(
+            t,
+            m.roughnessMap ? (v) => v : (v) => roughnessOf({ ...m, shininess: m.shininess * v }),
+          ),
+      );
+    }
+    if (m.emissive || m.emissiveMap) {
+      const ke = m.emissive ?? [1, 1, 1];
+      if (ke.some((c) => c > 0)) {
+        maps.emissive = ke.map(srgbToLinear) as [number, number, number];
+        if (m.emissiveMap) maps.emissiveTexture = image(m.emissiveMap);
+      }
     }
     parts.push({
+      ...maps,
       mesh: buildMesh(list, positions, uvs, normals),
       matrix: IDENTITY,
       // MTL colours are display (sRGB) values; textures multiply a white factor
@@ -107,7 +158,8 @@ export function parseObj(obj: string, name: string, read: FileReader): ImportedA
         number,
       ],
       texture,
-      roughness: roughnessOf(m),
+      // a roughness map holds the roughness itself: the factor it multiplies is 1
+      roughness: maps.metalRoughTexture ? 1 : roughnessOf(m),
       metalness: 0,
       name: key || "default",
     });
@@ -195,6 +247,33 @@ function parseMtl(text: string, into: Map<string, ObjMaterial>) {
         // options (-s, -o …) come before the file name, which is the last word
         if (m) m.texture = parts.at(-1);
         break;
+      case "map_Bump":
+      case "map_bump":
+      case "bump":
+      case "norm": {
+        const bm = parts.indexOf("-bm");
+        const scale = bm > 0 ? Number(parts[bm + 1]) : 1;
+        if (m && parts.length > 1) {
+          m.bump = {
+            file: parts.at(-1)!,
+            scale: Number.isFinite(scale) ? scale : 1,
+            normal: parts[0] === "norm",
+          };
+        }
+        break;
+      }
+      case "map_Pr":
+        if (m && parts.length > 1) m.roughnessMap = parts.at(-1);
+        break;
+      case "map_Ns":
+        if (m && parts.length > 1) m.shininessMap = parts.at(-1);
+        break;
+      case "Ke":
+        if (m) m.emissive = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+        break;
+      case "map_Ke":
+        if (m && parts.length > 1) m.emissiveMap = parts.at(-1);
+        break;
     }
   }
 }
@@ -220,6 +299,72 @@ function decodeTexture(file: string, read: FileReader, name: string): ImportedPa
   } catch (error) {
     throw new Error(`${name}: texture ${file}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/**
+ * Whether an image is a tangent-space normal map rather than a height map: bluish (z up),
+ * red and green centred on mid grey, blue the largest channel almost everywhere.
+ */
+export function isNormalMap(t: NonNullable<ImportedPart["texture"]>): boolean {
+  const n = t.width * t.height;
+  let r = 0, g = 0, b = 0, blueMost = 0;
+  for (let i = 0; i < n; i++) {
+    const [x, y, z] = [t.data[i * 4], t.data[i * 4 + 1], t.data[i * 4 + 2]];
+    r += x;
+    g += y;
+    b += z;
+    if (z >= x && z >= y && z >= 128) blueMost++;
+  }
+  [r, g, b] = [r / n / 255, g / n / 255, b / n / 255];
+  return Math.abs(r - 0.5) < 0.1 && Math.abs(g - 0.5) < 0.1 && b > 0.7 && blueMost > 0.9 * n;
+}
+
+/** Relief of a bump map of -bm 1: a height step of 1/8 (luminance) per texel tilts 45°. */
+const BUMP_SLOPE = 8;
+
+/**
+ * A tangent-space normal map (linear, +y up the image) of a height map: luminance is height,
+ * `scale` (-bm) multiplies it; central differences, wrapping (bump maps tile).
+ */
+export function heightToNormals(
+  t: NonNullable<ImportedPart["texture"]>,
+  scale: number,
+): NonNullable<ImportedPart["texture"]> {
+  const { width: w, height: h, data } = t;
+  const height = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    height[i] = (0.2126 * data[i * 4] + 0.7152 * data[i * 4 + 1] + 0.0722 * data[i * 4 + 2]) /
+      255;
+  }
+  const at = (x: number, y: number) => height[((y + h) % h) * w + ((x + w) % w)];
+  const out = new Uint8Array(w * h * 4);
+  const k = (BUMP_SLOPE * scale) / 2;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const dx = (at(x + 1, y) - at(x - 1, y)) * k;
+      const dy = (at(x, y + 1) - at(x, y - 1)) * k; // rows run down: +y up is -row
+      const len = Math.hypot(dx, dy, 1);
+      const o = (y * w + x) * 4;
+      out[o] = Math.round((-dx / len * 0.5 + 0.5) * 255);
+      out[o + 1] = Math.round((dy / len * 0.5 + 0.5) * 255);
+      out[o + 2] = Math.round((1 / len * 0.5 + 0.5) * 255);
+      out[o + 3] = 255;
+    }
+  }
+  return { width: w, height: h, data: out };
+}
+
+/** A metallic-roughness map (G roughness, B 1) of a grey image through `roughness(value)`. */
+function roughnessTexture(
+  t: NonNullable<ImportedPart["texture"]>,
+  roughness: (value: number) => number,
+): NonNullable<ImportedPart["texture"]> {
+  const out = new Uint8Array(t.width * t.height * 4);
+  for (let i = 0; i < t.width * t.height; i++) {
+    const v = t.data[i * 4] / 255;
+    out.set([255, Math.round(Math.min(1, Math.max(0, roughness(v))) * 255), 255, 255], i * 4);
+  }
+  return { width: t.width, height: t.height, data: out };
 }
 
 function toRgba8(data: ArrayLike<number>, channels: number, depth: number): Uint8Array {

@@ -15,6 +15,7 @@ import type { MeshPart, Scene, SceneObject, Vec3 } from "../../engine/scene/scen
 import type { Rng } from "../../engine/scene/rng.ts";
 import type { Trait } from "./props.ts";
 import type { PresetName } from "../../engine/scene/materials.ts";
+import { importedMaterial } from "../../engine/scene/gltf.ts";
 
 export interface LibraryPropKind {
   /** Furniture library id. */
@@ -154,16 +155,9 @@ function load(kind: LibraryPropKind): Loaded | null {
         nrm[i + 1] = ny / n;
         nrm[i + 2] = nz / n;
       }
-      const texture = p.texture ? `${key}/${p.name}` : undefined;
-      if (p.texture) textures.set(texture!, p.texture);
       return {
         mesh: { ...p.mesh, positions: pos, normals: nrm },
-        material: {
-          color: [p.baseColor[0], p.baseColor[1], p.baseColor[2]],
-          roughness: p.roughness,
-          metalness: p.metalness,
-          texture,
-        },
+        material: importedMaterial(key, p, textures),
       };
     });
     result = { entry, parts, textures };
