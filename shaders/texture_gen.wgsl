@@ -201,16 +201,16 @@ fn relief() -> f32 {
       return 0.0015;
     }
     case 3u: {
-      return 0.001;
+      return 0.0006;
     }
     case 4u: {
       return 0.25 / (8.0 * k);
     }
     case 5u: {
-      return 0.0012;
+      return 0.0025;
     }
     default: {
-      return 0.12 / (3.0 * k);
+      return 0.05 / (3.0 * k);
     }
   }
 }

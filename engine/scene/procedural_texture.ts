@@ -3,7 +3,7 @@
  * A ProceduralTexture is a Scene texture with no pixels of its own: the
  * texture store generates its layer on first use.
  */
-import type { Texture, Vec3 } from "./scene.ts";
+import type { Material, Texture, Vec3 } from "./scene.ts";
 
 export const PATTERNS = ["noise", "checker", "stripes", "marble", "wood", "dots"] as const;
 export type Pattern = typeof PATTERNS[number];
@@ -74,4 +74,63 @@ export function isProcedural(texture: Texture): texture is ProceduralTexture {
 /** A scene texture key that names the texture's parameters. */
 export function proceduralKey(spec: ProceduralSpec): string {
   return `procedural/${spec.pattern}/${spec.seed >>> 0}`;
+}
+
+/** The finish a physical preset's surface has (presets without one keep a smooth surface). */
+export const PRESET_FINISHES: Readonly<Record<string, Finish>> = {
+  wood: "wood",
+  metal: "brushed",
+  plastic: "painted",
+  ceramic: "ceramic",
+  cardboard: "cardboard",
+};
+
+/** Per-finish range of `frequency`: wood rings, crazing cells, weave (×8 threads), flutes (×3). */
+export const FINISH_FREQUENCY: Readonly<Record<Finish, readonly [number, number]>> = {
+  wood: [2, 10],
+  painted: [1, 1],
+  ceramic: [3, 8],
+  brushed: [1, 1],
+  fabric: [2, 6],
+  paper: [1, 1],
+  cardboard: [2, 5],
+};
+
+export interface FinishChoice {
+  finish: Finish;
+  seed: number;
+  frequency: number;
+  /** Multiplies the normal map's tilt (Material.normalScale). */
+  normalScale: number;
+}
+
+/**
+ * Gives `material` the normal map and the cavity-roughness map of a finish (registered in
+ * `textures`): the map's G multiplies its roughness, R dims its ambient light, B keeps its
+ * metalness. Colour is untouched.
+ */
+export function applyFinish(
+  textures: Map<string, Texture>,
+  material: Material,
+  choice: FinishChoice,
+): void {
+  const base = { finish: choice.finish, seed: choice.seed >>> 0, frequency: choice.frequency };
+  const normal: SurfaceSpec = { ...base, map: "normal" };
+  const orm: SurfaceSpec = { ...base, map: "orm" };
+  textures.set(surfaceKey(normal), surfaceTexture(normal));
+  textures.set(surfaceKey(orm), surfaceTexture(orm));
+  material.finish = choice.finish;
+  material.normalTexture = surfaceKey(normal);
+  material.normalScale = choice.normalScale;
+  material.metalRoughTexture = surfaceKey(orm);
+  material.occlusionTexture = surfaceKey(orm);
+}
+
+/** Removes a finish's maps from `material`. */
+export function clearFinish(material: Material): void {
+  delete material.finish;
+  delete material.normalTexture;
+  delete material.normalScale;
+  delete material.metalRoughTexture;
+  delete material.occlusionTexture;
 }

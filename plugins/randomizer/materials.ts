@@ -1,14 +1,25 @@
 /**
  * Materials: colours from a named palette (Material.colorName, so captions
- * can say "a teal cube"), roughness and metalness ranges, and procedural
- * GPU textures (noise, checker, stripes, marble, wood, dots) applied by UV.
+ * can say "a teal cube"), roughness and metalness ranges, procedural
+ * GPU textures (noise, checker, stripes, marble, wood, dots) applied by UV,
+ * and surface finishes (normal and roughness maps: wood grain, orange peel,
+ * crazed glaze, brushed metal, weave, paper fibres, corrugation) that follow
+ * the object's physical preset, so what it looks like is what captions call it.
  */
 import { PALETTE_NAMES, pickColor } from "../../engine/scene/palette.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
 import { checkName, checkNames, checkObjects } from "../../engine/plugin/checks.ts";
 import {
+  applyFinish,
+  clearFinish,
+  type Finish,
+  FINISH_FREQUENCY,
+  FINISHES,
+  isProcedural,
+  isSurfaceSpec,
   type Pattern,
   PATTERNS,
+  PRESET_FINISHES,
   proceduralKey,
   proceduralTexture,
 } from "../../engine/scene/procedural_texture.ts";
@@ -81,6 +92,55 @@ export function randomizeMaterial(
   return record;
 }
 
+export interface FinishOptions {
+  finish_chance: number;
+  finishes: string;
+  normal_scale_range: readonly number[];
+}
+
+/**
+ * Draws a surface finish into `material`: its preset's (wood grain on wood, brushed streaks on
+ * metal, …), else brushed for a metal and one of `finishes` for anything else; a wood finish on a
+ * wood-patterned texture takes the texture's seed and rings so the grain lines up. Returns the
+ * record, or undefined when the material is left smooth (its maps removed).
+ */
+export function randomizeFinish(
+  rng: Rng,
+  scene: Scene,
+  material: Material,
+  o: FinishOptions,
+): Record<string, unknown> | undefined {
+  clearFinish(material);
+  const allowed = o.finishes.split(",").map((f) => f.trim()).filter(Boolean) as Finish[];
+  for (const f of allowed) {
+    if (!FINISHES.includes(f)) {
+      throw new RangeError(`Unknown finish "${f}" (known: ${FINISHES.join(", ")})`);
+    }
+  }
+  const preset = material.preset;
+  const finish: Finish | undefined = preset !== undefined
+    ? PRESET_FINISHES[preset]
+    : material.metalness > 0.5
+    ? "brushed"
+    : allowed.length > 0
+    ? rng.choice(allowed)
+    : undefined;
+  if (!finish || !rng.chance(o.finish_chance)) return undefined;
+  const [low, high] = FINISH_FREQUENCY[finish];
+  let seed = Math.floor(rng.next() * 2 ** 32);
+  let frequency = rng.int(low, high);
+  const albedo = material.texture ? scene.textures.get(material.texture) : undefined;
+  if (finish === "wood" && albedo && isProcedural(albedo) && !isSurfaceSpec(albedo.procedural)) {
+    if (albedo.procedural.pattern === "wood") {
+      seed = albedo.procedural.seed;
+      frequency = albedo.procedural.frequency;
+    }
+  }
+  const normalScale = rng.uniform(o.normal_scale_range[0], o.normal_scale_range[1]);
+  applyFinish(scene.textures, material, { finish, seed, frequency, normalScale });
+  return { finish, seed, frequency, normal_scale: normalScale };
+}
+
 export const materialsRandomizer = definePlugin({
   id: "randomizer/materials",
   kind: "randomizer",
@@ -102,8 +162,22 @@ export const materialsRandomizer = definePlugin({
     frequency_range: [2, 10],
     /** Objects with a physical preset (wood, metal, …) keep its roughness and metalness. */
     keep_presets: true,
+    /**
+     * Chance an object gets a surface finish (normal and roughness maps), 0 … 1: its preset's
+     * (wood grain, brushed metal, orange-peel plastic, crazed ceramic, corrugated cardboard),
+     * brushed for a metal without one, else one of `finishes`; otherwise its surface is smooth.
+     */
+    finish_chance: 0.8,
+    /** Comma-separated finishes for objects with no preset: wood, painted, ceramic, brushed, fabric, paper, cardboard. */
+    finishes: "painted,ceramic,fabric",
+    /** Strength of a finish's relief (its normal map's tilt), drawn per object. */
+    normal_scale_range: [0.6, 1.4],
   },
-  limits: { metal_chance: { min: 0, max: 1 }, texture_chance: { min: 0, max: 1 } },
+  limits: {
+    metal_chance: { min: 0, max: 1 },
+    texture_chance: { min: 0, max: 1 },
+    finish_chance: { min: 0, max: 1 },
+  },
   check: (o, scene) => [
     ...checkObjects("targets", o.targets, scene, {
       classes: true,
@@ -112,6 +186,7 @@ export const materialsRandomizer = definePlugin({
     }),
     ...(typeof o.patterns === "string" ? checkNames("patterns", o.patterns, PATTERNS) : []),
     ...(typeof o.palette === "string" ? checkName("palette", o.palette, PALETTE_NAMES) : []),
+    ...(typeof o.finishes === "string" ? checkNames("finishes", o.finishes, FINISHES) : []),
   ],
   create() {
     return {
@@ -132,6 +207,14 @@ export const materialsRandomizer = definePlugin({
             o,
             o.keep_presets,
           );
+        }
+        // finishes from a stream of their own: the colour and texture draws stay as they were
+        const finishRng = ctx.rng.fork("finishes");
+        for (const object of chosen) {
+          const drawn = record[object.name] as Record<string, unknown> | undefined;
+          if (!drawn) continue;
+          const finish = randomizeFinish(finishRng, ctx.scene, object.material, o);
+          if (finish) drawn.finish = finish;
         }
         ctx.record("randomization", { objects: record });
       },
