@@ -133,8 +133,9 @@ lights: [{ type: directional, direction: [-1, -0.4, -0.3], intensity: 3 }]
 objects:
   - { name: crate, mesh: cube, material: wood, position: [-0.5, 0.3, 0] }
   - { name: can, mesh: cylinder, material: metal, position: [0.5, 0.3, 0] }
+  - { name: rug, mesh: plane, scale: [3, 1, 3], finish: { name: fabric, frequency: 2, scale: 1.5 } }
 plugins:
-  - { use: randomizer/materials, with: { targets: all, finish_chance: ${chance}, texture_chance: 0 } }
+  - { use: randomizer/materials, with: { targets: "crate,can", finish_chance: ${chance}, texture_chance: 0 } }
 `;
     const runs = [];
     for (const chance of [0, 1]) {
@@ -168,6 +169,11 @@ plugins:
       smooth.labels.randomization["randomizer/materials"].objects.crate.color,
     );
     const crate = finished.labels.objects.find((o: { name: string }) => o.name === "crate");
+    // a scene file's own finish (the rug is no randomizer target): the same in both runs
+    for (const run of runs) {
+      const rug = run.labels.objects.find((o: { name: string }) => o.name === "rug");
+      assertEquals([rug.material.finish, rug.material.normalScale], ["fabric", 1.5]);
+    }
     assertEquals(crate.material.finish, "wood");
     for (const name of Object.keys(smooth.files)) {
       const a = decodeNpy(smooth.files[name]).data, b = decodeNpy(finished.files[name]).data;

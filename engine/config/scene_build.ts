@@ -1,6 +1,13 @@
 /** Builds one clip's Scene from a SceneConfig, drawing its samplers with the scene's RNG stream. */
 import { type MeshData, primitives } from "../scene/mesh.ts";
-import { type Pattern, proceduralKey, proceduralTexture } from "../scene/procedural_texture.ts";
+import {
+  applyFinish,
+  type Finish,
+  FINISH_FREQUENCY,
+  type Pattern,
+  proceduralKey,
+  proceduralTexture,
+} from "../scene/procedural_texture.ts";
 import { importedMaterial, loadGltf } from "../scene/gltf.ts";
 import {
   furnitureEntry,
@@ -165,6 +172,7 @@ export function buildScene(config: SceneConfig, library: MeshLibrary, rng: Rng):
       attributes: (o.attributes as Record<string, unknown>) ?? {},
     });
     adoptAssetMaterial(object.material, scene.meshes.get(mesh) ?? [], o);
+    if (o.finish !== undefined) addFinish(scene, object.material, o.finish, rng);
     if (Array.isArray(o.motion)) {
       motions.set(object.id, o.motion.map((k) => sample(keyframeSchema, k, rng) as Keyframe));
     }
@@ -202,6 +210,25 @@ function adoptAssetMaterial(
   material.roughness = own.roughness;
   material.metalness = own.metalness;
   material.texture = own.texture;
+}
+
+/** Gives a material the finish an object's `finish:` names (normal and roughness maps). */
+function addFinish(scene: Scene, material: Material, value: unknown, rng: Rng): void {
+  const form = typeof value === "object" && value !== null && "name" in value
+    ? value as Record<string, unknown>
+    : { name: value };
+  const finish = sample(string, form.name, rng) as Finish;
+  const [low, high] = FINISH_FREQUENCY[finish];
+  applyFinish(scene.textures, material, {
+    finish,
+    frequency: Math.round(
+      form.frequency === undefined
+        ? (low + high) / 2
+        : sample(number, form.frequency, rng) as number,
+    ),
+    normalScale: form.scale === undefined ? 1 : sample(number, form.scale, rng) as number,
+    seed: Math.floor(rng.next() * 2 ** 32),
+  });
 }
 
 /**

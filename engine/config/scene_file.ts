@@ -14,7 +14,7 @@ import { GT_FORMATS, type GtFormat } from "./gt_format.ts";
 import { type Document, isMap, LineCounter, parseDocument, visit } from "yaml";
 import type { CheckContext, Options, PluginDefinition } from "../plugin/contract.ts";
 import { checkFile } from "../plugin/checks.ts";
-import { PATTERNS } from "../scene/procedural_texture.ts";
+import { FINISHES, PATTERNS } from "../scene/procedural_texture.ts";
 import {
   didYouMean,
   type Issue,
@@ -139,6 +139,18 @@ const textureSchema: Schema = {
   fields: { pattern: patternName, frequency: sampledNum({ min: 1, max: 64 }), tint: color },
 };
 
+/** `finish: wood` or `finish: { name: wood, frequency: 6, scale: 1.2 }`. */
+const finishName: Schema = { type: "string", limit: { oneOf: FINISHES }, sampled: true };
+const finishSchema: Schema = {
+  type: "object",
+  required: ["name"],
+  fields: {
+    name: finishName,
+    frequency: sampledNum({ min: 1, max: 16 }),
+    scale: sampledNum({ min: 0, max: 4 }),
+  },
+};
+
 export const MESH_KEYS = ["cube", "sphere", "cylinder", "cone", "torus", "plane", "capsule"];
 
 export const keyframeSchema: Schema = {
@@ -161,6 +173,7 @@ const objectSchema: Schema = {
     roughness: sampledNum({ min: 0, max: 1 }),
     metalness: sampledNum({ min: 0, max: 1 }),
     texture: { type: "any" }, // a pattern name or { pattern, frequency, tint }; checked below
+    finish: { type: "any" }, // a finish name or { name, frequency, scale }; checked below
     material: { type: "string", sampled: true },
     attributes: { type: "any" },
     motion: { type: "list", items: keyframeSchema },
@@ -316,6 +329,11 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
         ? textureSchema
         : patternName;
       validate(form, t, ["objects", i, "texture"]).forEach(report);
+    }
+    if (o && typeof o === "object" && o.finish !== undefined) {
+      const f = o.finish as Record<string, unknown>;
+      const form = typeof f === "object" && f !== null && "name" in f ? finishSchema : finishName;
+      validate(form, f, ["objects", i, "finish"]).forEach(report);
     }
   });
 
