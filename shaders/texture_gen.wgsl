@@ -152,7 +152,7 @@ fn surface(p: vec2f) -> Surface {
       // brushed metal: streaks along u
       let streak = noise2(p, vec2i(3, 160), 3u) * 0.6 + noise2(p, vec2i(2, 64), 5u) * 0.4;
       s.height = streak;
-      s.roughness = 0.45 + 0.55 * noise2(p, vec2i(4, 96), 7u);
+      s.roughness = 0.7 + 0.3 * noise2(p, vec2i(4, 96), 7u);
     }
     case 4u: {
       // plain weave, n (even) threads per tile each way: warp along v, weft along u

@@ -71,7 +71,12 @@ function material(preset?: string, metalness = 0): Material {
   return { color: [0.5, 0.5, 0.5], roughness: 0.5, metalness, preset };
 }
 
-const OPTIONS = { finish_chance: 1, finishes: "fabric", normal_scale_range: [1, 1] };
+const OPTIONS = {
+  finish_chance: 1,
+  finishes: "fabric",
+  normal_scale_range: [1, 1],
+  finish_variants: 8,
+};
 
 Deno.test("randomizeFinish: presets choose their finish, metals brush, others draw from the list", () => {
   const scene = new Scene();
@@ -183,4 +188,22 @@ plugins:
     for (let i = 0; i < smooth.rgb.length; i++) if (smooth.rgb[i] !== finished.rgb[i]) differ++;
     assert(differ > 100, `rgb differs in only ${differ} bytes`);
   },
+});
+
+Deno.test("randomizeFinish: few variants, and equal finishes share one texture object across scenes", () => {
+  const rng = new Rng(5);
+  const seeds = new Set<unknown>();
+  let first: unknown;
+  for (let i = 0; i < 40; i++) {
+    const scene = new Scene();
+    const m = material("plastic");
+    const record = randomizeFinish(rng, scene, m, { ...OPTIONS, finish_variants: 2 })!;
+    seeds.add(record.seed);
+    if (record.seed === [...seeds][0]) {
+      const texture = scene.textures.get(m.normalTexture!);
+      first ??= texture;
+      assert(texture === first, "a second Texture object for the same finish");
+    }
+  }
+  assertEquals(seeds.size, 2);
 });

@@ -52,9 +52,22 @@ export function isSurfaceSpec(spec: ProceduralSpec | SurfaceSpec): spec is Surfa
   return "finish" in spec;
 }
 
-/** A Scene texture for one map of a surface finish (linear data; goes in the data array). */
+const surfaces = new Map<string, ProceduralTexture>();
+
+/**
+ * The Scene texture for one map of a surface finish (linear data; goes in the data array). Equal
+ * specs give the same object, so a renderer's texture store keeps its layer across clips instead
+ * of generating it again.
+ */
 export function surfaceTexture(spec: SurfaceSpec): ProceduralTexture {
-  return { width: 256, height: 256, data: new Uint8Array(0), procedural: { ...spec } };
+  const key = surfaceKey(spec);
+  let texture = surfaces.get(key);
+  if (!texture) {
+    if (surfaces.size >= 1024) surfaces.clear();
+    texture = { width: 256, height: 256, data: new Uint8Array(0), procedural: { ...spec } };
+    surfaces.set(key, texture);
+  }
+  return texture;
 }
 
 /** Scene texture key of one map of a finish. */

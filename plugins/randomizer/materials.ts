@@ -23,7 +23,7 @@ import {
   proceduralKey,
   proceduralTexture,
 } from "../../engine/scene/procedural_texture.ts";
-import type { Rng } from "../../engine/scene/rng.ts";
+import { hashString, type Rng } from "../../engine/scene/rng.ts";
 import type { Material, Scene, SceneObject } from "../../engine/scene/scene.ts";
 import { isForeground } from "../../engine/scene/foreground.ts";
 
@@ -96,6 +96,7 @@ export interface FinishOptions {
   finish_chance: number;
   finishes: string;
   normal_scale_range: readonly number[];
+  finish_variants: number;
 }
 
 /**
@@ -127,7 +128,7 @@ export function randomizeFinish(
     : undefined;
   if (!finish || !rng.chance(o.finish_chance)) return undefined;
   const [low, high] = FINISH_FREQUENCY[finish];
-  let seed = Math.floor(rng.next() * 2 ** 32);
+  let seed = hashString(`${finish}/${rng.int(0, Math.max(1, o.finish_variants) - 1)}`);
   let frequency = rng.int(low, high);
   const albedo = material.texture ? scene.textures.get(material.texture) : undefined;
   if (finish === "wood" && albedo && isProcedural(albedo) && !isSurfaceSpec(albedo.procedural)) {
@@ -172,11 +173,17 @@ export const materialsRandomizer = definePlugin({
     finishes: "painted,ceramic,fabric",
     /** Strength of a finish's relief (its normal map's tilt), drawn per object. */
     normal_scale_range: [0.6, 1.4],
+    /**
+     * Patterns (seeds) per finish and frequency. Few keep their maps on the GPU from clip to clip:
+     * each new one is generated once (about 50 ms per map on a software GPU).
+     */
+    finish_variants: 8,
   },
   limits: {
     metal_chance: { min: 0, max: 1 },
     texture_chance: { min: 0, max: 1 },
     finish_chance: { min: 0, max: 1 },
+    finish_variants: { min: 1, max: 1024, integer: true },
   },
   check: (o, scene) => [
     ...checkObjects("targets", o.targets, scene, {
