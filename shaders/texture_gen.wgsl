@@ -234,14 +234,20 @@ fn write_surface(gid: vec2u, size: vec2u) {
   textureStore(target_tex, gid, vec4f(n * 0.5 + 0.5, 1.0));
 }
 
+// Surface maps: an entry point (and pipeline) of their own, so albedo-only scenes never compile them.
 @compute @workgroup_size(8, 8)
-fn generate(@builtin(global_invocation_id) gid: vec3u) {
+fn generate_surface(@builtin(global_invocation_id) gid: vec3u) {
   let size = textureDimensions(target_tex);
   if (gid.x >= size.x || gid.y >= size.y) {
     return;
   }
-  if (params.output != 0u) {
-    write_surface(gid.xy, size);
+  write_surface(gid.xy, size);
+}
+
+@compute @workgroup_size(8, 8)
+fn generate(@builtin(global_invocation_id) gid: vec3u) {
+  let size = textureDimensions(target_tex);
+  if (gid.x >= size.x || gid.y >= size.y) {
     return;
   }
   let p = (vec2f(gid.xy) + 0.5) / vec2f(size);

@@ -10,16 +10,28 @@ import {
 } from "../scene/procedural_texture.ts";
 
 export class TextureGenerator {
-  readonly #pipeline: GPUComputePipeline;
+  /** Albedo and surface-map pipelines, made on first use (a software GPU compiles each one). */
+  readonly #pipelines = new Map<string, GPUComputePipeline>();
+  readonly #layout: GPUBindGroupLayout;
   readonly #params: GPUBuffer;
   readonly #scratch: GPUTexture;
   readonly #group: GPUBindGroup;
 
-  constructor(private readonly device: GPUDevice, module: GPUShaderModule, readonly size = 256) {
-    this.#pipeline = device.createComputePipeline({
-      label: "TextureGenerator",
-      layout: "auto",
-      compute: { module, entryPoint: "generate" },
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly module: GPUShaderModule,
+    readonly size = 256,
+  ) {
+    this.#layout = device.createBindGroupLayout({
+      label: "TextureGenerator.layout",
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: "read-only-storage" } },
+        {
+          binding: 1,
+          visibility: GPUShaderStage.COMPUTE,
+          storageTexture: { access: "write-only", format: "rgba8unorm" },
+        },
+      ],
     });
     this.#params = device.createBuffer({
       label: "TextureGenerator.params",
@@ -33,7 +45,7 @@ export class TextureGenerator {
       usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC,
     });
     this.#group = device.createBindGroup({
-      layout: this.#pipeline.getBindGroupLayout(0),
+      layout: this.#layout,
       entries: [
         { binding: 0, resource: { buffer: this.#params } },
         { binding: 1, resource: this.#scratch.createView() },
@@ -94,6 +106,19 @@ export class TextureGenerator {
     return out;
   }
 
+  #pipeline(entryPoint: string): GPUComputePipeline {
+    let pipeline = this.#pipelines.get(entryPoint);
+    if (!pipeline) {
+      pipeline = this.device.createComputePipeline({
+        label: `TextureGenerator.${entryPoint}`,
+        layout: this.device.createPipelineLayout({ bindGroupLayouts: [this.#layout] }),
+        compute: { module: this.module, entryPoint },
+      });
+      this.#pipelines.set(entryPoint, pipeline);
+    }
+    return pipeline;
+  }
+
   destroy(): void {
     this.#params.destroy();
     this.#scratch.destroy();
@@ -129,7 +154,7 @@ export class TextureGenerator {
     u[2] = Math.max(1, Math.round(spec.frequency));
     this.device.queue.writeBuffer(this.#params, 0, data);
     const pass = encoder.beginComputePass({ label: "TextureGenerator" });
-    pass.setPipeline(this.#pipeline);
+    pass.setPipeline(this.#pipeline(isSurfaceSpec(spec) ? "generate_surface" : "generate"));
     pass.setBindGroup(0, this.#group);
     pass.dispatchWorkgroups(Math.ceil(this.size / 8), Math.ceil(this.size / 8));
     pass.end();
