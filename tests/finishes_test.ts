@@ -123,6 +123,16 @@ Deno.test("randomizeFinish: wood grain lines up with a wood-patterned texture's 
   const m = { ...material("wood"), texture: proceduralKey(spec) };
   const record = randomizeFinish(new Rng(1), scene, m, OPTIONS)!;
   assertEquals([record.seed, record.frequency], [1234, 7]);
+  // without a preset: the pattern picks the finish when the list has it
+  const plain = { ...material(), texture: proceduralKey(spec) };
+  const options = { ...OPTIONS, finishes: "painted,wood" };
+  assertEquals(randomizeFinish(new Rng(2), scene, plain, options)?.finish, "wood");
+  assertEquals(randomizeFinish(new Rng(2), scene, plain, OPTIONS)?.finish, "fabric");
+  // a marble-coloured wooden table top shows a polished glaze, not wood grain
+  const marble = { ...spec, pattern: "marble" as const };
+  scene.textures.set(proceduralKey(marble), proceduralTexture(marble));
+  const top = { ...material("wood"), texture: proceduralKey(marble) };
+  assertEquals(randomizeFinish(new Rng(2), scene, top, OPTIONS)?.finish, "ceramic");
 });
 
 Deno.test({

@@ -119,8 +119,22 @@ export function randomizeFinish(
     }
   }
   const preset = material.preset;
-  const finish: Finish | undefined = preset !== undefined
-    ? PRESET_FINISHES[preset]
+  const albedo = material.texture ? scene.textures.get(material.texture) : undefined;
+  const pattern = albedo && isProcedural(albedo) && !isSurfaceSpec(albedo.procedural)
+    ? albedo.procedural
+    : undefined;
+  // A wood-patterned colour gets wood grain, a marble one a polished glaze: on a preset with a
+  // finish (the surface looks like what its colour shows), or where the list allows them.
+  const matching: Finish | undefined = pattern?.pattern === "wood"
+    ? "wood"
+    : pattern?.pattern === "marble"
+    ? "ceramic"
+    : undefined;
+  const presetFinish = preset !== undefined ? PRESET_FINISHES[preset] : undefined;
+  const finish: Finish | undefined = matching && (presetFinish || allowed.includes(matching))
+    ? matching
+    : preset !== undefined
+    ? presetFinish
     : material.metalness > 0.5
     ? "brushed"
     : allowed.length > 0
@@ -130,12 +144,9 @@ export function randomizeFinish(
   const [low, high] = FINISH_FREQUENCY[finish];
   let seed = hashString(`${finish}/${rng.int(0, Math.max(1, o.finish_variants) - 1)}`);
   let frequency = rng.int(low, high);
-  const albedo = material.texture ? scene.textures.get(material.texture) : undefined;
-  if (finish === "wood" && albedo && isProcedural(albedo) && !isSurfaceSpec(albedo.procedural)) {
-    if (albedo.procedural.pattern === "wood") {
-      seed = albedo.procedural.seed;
-      frequency = albedo.procedural.frequency;
-    }
+  if (finish === "wood" && pattern?.pattern === "wood") {
+    seed = pattern.seed;
+    frequency = pattern.frequency;
   }
   const normalScale = rng.uniform(o.normal_scale_range[0], o.normal_scale_range[1]);
   applyFinish(scene.textures, material, { finish, seed, frequency, normalScale });
@@ -169,7 +180,10 @@ export const materialsRandomizer = definePlugin({
      * brushed for a metal without one, else one of `finishes`; otherwise its surface is smooth.
      */
     finish_chance: 0.8,
-    /** Comma-separated finishes for objects with no preset: wood, painted, ceramic, brushed, fabric, paper, cardboard. */
+    /**
+     * Comma-separated finishes for objects with no preset (wood, painted, ceramic, brushed, fabric,
+     * paper, cardboard); a wood-patterned colour takes wood and a marble one ceramic when listed.
+     */
     finishes: "painted,ceramic,fabric",
     /** Strength of a finish's relief (its normal map's tilt), drawn per object. */
     normal_scale_range: [0.6, 1.4],
