@@ -122,3 +122,51 @@ Deno.test({
     assertEquals(dataset.quality, "low");
   },
 });
+
+Deno.test({
+  name: "anti-aliasing: with high's 2×2 supersampling an edge pixel is a blend, labels stay 1×",
+  ...gpuTest,
+  async fn() {
+    const edge = (quality: string) => `
+name: edge
+seed: 1
+clips: 1
+frames: 2
+size: [48, 48]
+outputs: [rgb, instance]
+camera: { position: [0, 0, 4], look_at: [0, 0, 0], fov: 40 }
+background: [0, 0, 0]
+ambient: { color: [1, 1, 1], intensity: 1 }
+lights: [{ type: directional, direction: [0, 0, -1], intensity: 0 }]
+objects:
+  - { name: box, mesh: cube, rotation: [0, 0, 27], color: [1, 1, 1], roughness: 1 }
+plugins:
+  - { use: randomizer/quality, with: { quality: ${quality}, ambient_occlusion: off, tone_mapping: none } }
+  - { use: randomizer/test_probe }
+`;
+    const render = async (quality: string) => {
+      probedFrames.length = 0;
+      const { dir } = await renderTestScene(edge(quality), { registry: [...builtins, frameProbe] });
+      await Deno.remove(dir, { recursive: true });
+      return probedFrames[0];
+    };
+    const [low, high] = [await render("low"), await render("high")];
+    assertEquals(high.instance, low.instance);
+    // pixels on the box's silhouette: some neighbour is background
+    let blended = 0, hard = 0, edges = 0;
+    for (let y = 1; y < 47; y++) {
+      for (let x = 1; x < 47; x++) {
+        const i = y * 48 + x;
+        const near = [i - 1, i + 1, i - 48, i + 48].map((j) => low.instance[j]);
+        if (!near.includes(0) || !near.some((v) => v > 0)) continue;
+        edges++;
+        const mid = (v: number) => v > 40 && v < 215;
+        if (mid(high.rgb[i * 4])) blended++;
+        if (mid(low.rgb[i * 4])) hard++;
+      }
+    }
+    assert(edges > 40, `${edges} edge pixels`);
+    assertEquals(hard, 0, "low: every pixel is box or background");
+    assert(blended > edges / 4, `high: ${blended} of ${edges} edge pixels are blends`);
+  },
+});
