@@ -36,6 +36,9 @@ override MATERIAL_MAPS: bool = false;
 // split-sum table (engine/scene/brdf_lut.ts): r = A, g = B at (n·v, roughness)
 @group(2) @binding(5) var brdf_lut: texture_2d<f32>;
 @group(2) @binding(6) var clamp_sampler: sampler;
+// the shadow map again as plain floats for the soft shadows' blocker search: GL cannot load
+// texels of a depth texture
+@group(2) @binding(7) var shadow_depths: texture_2d<f32>;
 
 struct GBufferOut {
   @location(0) rgb: vec4f,
@@ -194,7 +197,7 @@ fn soft_shadow_factor(p: vec3f, n: vec3f, l: vec3f, pixel: vec2f) -> f32 {
   var blockers = 0.0;
   for (var i = 0u; i < SOFT_SHADOW_SAMPLES; i++) {
     let at = vec2i(floor(uv / texel + vogel(i, SOFT_SHADOW_SAMPLES, turn) * search));
-    let d = textureLoad(shadow_map, clamp(at, vec2i(0), size - 1), 0);
+    let d = textureLoad(shadow_depths, clamp(at, vec2i(0), size - 1), 0).r;
     if (d < receiver) {
       blocker_sum += d;
       blockers += 1.0;

@@ -620,6 +620,7 @@ export class Renderer {
           { binding: 4, resource: this.#gbuffer.ao.view },
           { binding: 5, resource: this.#brdfLut.createView() },
           { binding: 6, resource: this.#clampSampler },
+          { binding: 7, resource: this.#shadow.view },
         ],
       });
     }
