@@ -32,23 +32,13 @@ fn hash(x: u32) -> u32 {
   return (h >> 22u) ^ h;
 }
 
+// A lattice value of a grid with `period` cells per side, and value noise over it.
 fn lattice(ix: i32, iy: i32, period: i32, salt: u32) -> f32 {
-  let x = u32(((ix % period) + period) % period);
-  let y = u32(((iy % period) + period) % period);
-  return f32(hash(x + hash(y + hash(params.seed ^ salt))) & 0xffffffu) / 16777215.0;
+  return lattice2(ix, iy, vec2i(period), salt);
 }
 
-// Value noise with period `period` cells over the unit tile.
 fn noise(p: vec2f, period: i32, salt: u32) -> f32 {
-  let q = p * f32(period);
-  let i = vec2i(floor(q));
-  let f = fract(q);
-  let u = f * f * (3.0 - 2.0 * f);
-  let a = lattice(i.x, i.y, period, salt);
-  let b = lattice(i.x + 1, i.y, period, salt);
-  let c = lattice(i.x, i.y + 1, period, salt);
-  let d = lattice(i.x + 1, i.y + 1, period, salt);
-  return mix(mix(a, b, u.x), mix(c, d, u.x), u.y);
+  return noise2(p, vec2i(period), salt);
 }
 
 // Value noise with its own period per axis (streaks: many cells across, few along).
