@@ -195,6 +195,7 @@ export class GBufferPass {
   #objects(
     kind: "labels" | "labelsOnly" | "color" | "colorOver",
     features: ShadingFeatures,
+    cullBack = false,
   ): GPURenderPipeline {
     const flags = [
       features.shadows,
@@ -202,6 +203,7 @@ export class GBufferPass {
       features.textures,
       features.ao,
       features.maps ?? false,
+      cullBack,
     ];
     const key = `${kind}:${flags.map(Number).join("")}:${features.tone}:${features.softShadows}`;
     let pipeline = this.#variants.get(key);
@@ -224,6 +226,7 @@ export class GBufferPass {
         kind === "colorOver"
           ? { format: "depth32float", depthWriteEnabled: false, depthCompare: "equal" }
           : { format: "depth32float", depthWriteEnabled: true, depthCompare: "less" },
+        cullBack ? "back" : "none",
       );
       this.#variants.set(key, pipeline);
     }
@@ -236,14 +239,16 @@ export class GBufferPass {
     targets: GPUColorTargetState[],
     constants: Record<string, number>,
     depthStencil: GPUDepthStencilState,
+    cullMode: GPUCullMode,
   ) {
     return this.device.createRenderPipeline({
       label,
       layout: this.#layout,
       vertex: { module: this.module, entryPoint: "vs_main", buffers: MeshStore.layouts },
       fragment: { module: this.module, entryPoint, targets, constants },
-      // No culling: open surfaces (planes) must show from both sides.
-      primitive: { topology: "triangle-list", cullMode: "none" },
+      // Open surfaces (planes) must show from both sides: only draws marked cullBack skip back
+      // faces (software rasterizers pay per triangle set up, drawn or hidden).
+      primitive: { topology: "triangle-list", cullMode },
       depthStencil,
     });
   }
@@ -312,7 +317,8 @@ export class GBufferPass {
     const colorPass = lighting.supersample > 1 || features.ao;
     // the sky adds rgb only: with a colour pass to follow, the label pass leaves it out
     const labelLighting = colorPass ? { ...lighting, sky: false } : lighting;
-    const objects = this.#objects(colorPass ? "labelsOnly" : "labels", features);
+    const objects = (cull: boolean) =>
+      this.#objects(colorPass ? "labelsOnly" : "labels", features, cull);
     this.#draw(pass, objects, this.#skyPipeline, frameGroup, meshes, draws, labelLighting);
     pass.end();
     if (features.ao) {
@@ -320,7 +326,7 @@ export class GBufferPass {
       this.ao.run(encoder, frameGroup, lighting.ao);
     }
     if (lighting.supersample > 1) {
-      const color = this.#objects("color", features);
+      const color = (cull: boolean) => this.#objects("color", features, cull);
       const ss = this.#supersampled(lighting.supersample);
       ss.run(encoder, background, (p) => {
         this.#draw(p, color, ss.sky, frameGroup, meshes, draws, lighting);
@@ -340,7 +346,7 @@ export class GBufferPass {
           depthStoreOp: "store",
         },
       });
-      const color = this.#objects("colorOver", features);
+      const color = (cull: boolean) => this.#objects("colorOver", features, cull);
       this.#draw(over, color, this.#skyColor, frameGroup, meshes, draws, lighting);
       over.end();
     }
@@ -349,20 +355,27 @@ export class GBufferPass {
     }
   }
 
+  /** Draws `draws` in order, each with the object pipeline for its culling, then the sky. */
   #draw(
     pass: GPURenderPassEncoder,
-    objects: GPURenderPipeline,
+    objects: (cullBack: boolean) => GPURenderPipeline,
     sky: GPURenderPipeline,
     frameGroup: GPUBindGroup,
     meshes: MeshStore,
     draws: Draw[],
     lighting: { group: GPUBindGroup; sky: boolean },
   ) {
-    pass.setPipeline(objects);
     pass.setBindGroup(0, frameGroup);
     pass.setBindGroup(1, this.#textureGroup!);
     pass.setBindGroup(2, lighting.group);
-    meshes.drawAll(pass, draws);
+    for (let start = 0; start < draws.length;) {
+      const cull = draws[start].cullBack ?? false;
+      let end = start + 1;
+      while (end < draws.length && (draws[end].cullBack ?? false) === cull) end++;
+      pass.setPipeline(objects(cull));
+      meshes.drawAll(pass, draws.slice(start, end));
+      start = end;
+    }
     if (lighting.sky) {
       pass.setPipeline(sky);
       pass.draw(3);

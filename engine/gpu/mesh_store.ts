@@ -14,6 +14,8 @@ export interface Draw {
   instanceCount: number;
   /** A posed (skinned) mesh: its vertices sit in MeshStore.posedBuffer, next frame's at this vertex. */
   nextVertex?: number;
+  /** The camera passes may skip back faces (closed convex meshes seen from outside; view_cull.ts). */
+  cullBack?: boolean;
 }
 
 /** Where one mesh lives in the shared buffers. */
@@ -23,6 +25,8 @@ export interface MeshRange {
   baseVertex: number;
   /** How the unoccluded-area pass may count this mesh's fragments. */
   coverage: "convex" | "flat" | "other";
+  /** Largest distance of a vertex from the mesh's origin (its bounding sphere, for culling). */
+  radius: number;
 }
 
 const FLOATS_PER_VERTEX = 8; // position 3, normal 3, uv 2
@@ -135,6 +139,7 @@ export class MeshStore {
       indexCount: mesh.indices.length,
       baseVertex,
       coverage: mesh.convex ? "convex" : isFlat(mesh) ? "flat" : "other",
+      radius: farthestVertex(mesh),
     };
     this.#vertexFloats += vertexCount * FLOATS_PER_VERTEX;
     this.#indexCount += mesh.indices.length;
@@ -220,6 +225,15 @@ function reserve<T extends Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>
   const out = new (a.constructor as { new (n: number): T })(2 ** Math.ceil(Math.log2(length)));
   out.set(a);
   return out;
+}
+
+function farthestVertex(mesh: MeshData): number {
+  const p = mesh.positions;
+  let most = 0;
+  for (let v = 0; v < p.length; v += 3) {
+    most = Math.max(most, p[v] ** 2 + p[v + 1] ** 2 + p[v + 2] ** 2);
+  }
+  return Math.sqrt(most);
 }
 
 /** True when every vertex lies in one plane: such a surface covers each pixel once. */

@@ -30,12 +30,23 @@ import { irradianceSh, shIrradiance } from "../scene/environment.ts";
 import { floorOf, groundRadiance } from "../scene/ground_bounce.ts";
 import { EnvironmentPrefilter } from "./environment_prefilter.ts";
 import { BRDF_LUT_SIZE, brdfLut } from "../scene/brdf_lut.ts";
+import { frustumPlanes, mayCullBackFaces, placedSphere, sphereInView } from "./view_cull.ts";
 
 export interface RendererOptions {
   width: number;
   height: number;
   /** Frames in flight between submit and readback (default 8). */
   inFlight?: number;
+  culling?: Culling;
+}
+
+/**
+ * What the camera's passes may leave out (view_cull.ts): objects wholly outside the view
+ * frustum, and back faces of closed convex meshes seen from outside. Both on by default.
+ */
+export interface Culling {
+  frustum: boolean;
+  backFaces: boolean;
 }
 
 const FRAME_UNIFORM_BYTES = 1232; // see Frame in common.wgsl
@@ -102,6 +113,7 @@ export class Renderer {
   /** Host arrays frames are read into; buffers transferred away come back through `give`. */
   readonly hostFrames: HostFramePool;
   readonly #inFlight: number;
+  readonly #culling: Culling;
   readonly #frameData = new Float32Array(FRAME_UNIFORM_BYTES / 4);
   readonly #scratch = new Float32Array(16);
 
@@ -125,6 +137,7 @@ export class Renderer {
     this.width = options.width;
     this.height = options.height;
     this.#inFlight = options.inFlight ?? 8;
+    this.#culling = options.culling ?? { frustum: true, backFaces: true };
     this.hostFrames = new HostFramePool(this.width, this.height);
     this.#gbuffer = new GBufferPass(device, this.width, this.height, modules);
     this.#shadow = new ShadowPass(device, modules.shadow, this.#gbuffer.frameLayout, 1024);
@@ -231,7 +244,7 @@ export class Renderer {
     const settings = renderSettings(scene);
     this.#shadow.resize(settings.shadowMapSize);
     this.#textures.beginFrame();
-    const { draws, coverage, textured, mapped } = this.#upload(scene, now, next);
+    const { draws, shadowDraws, coverage, textured, mapped } = this.#upload(scene, now, next);
     const shadowed = this.#writeLighting(scene, now);
     this.#meshes.flush();
     const environment = settings.environment;
@@ -260,7 +273,7 @@ export class Renderer {
     };
     await this.#ring.push(meta, (staging) => {
       const encoder = this.#device.createCommandEncoder({ label: "Renderer.frame" });
-      if (shadowed) this.#shadow.run(encoder, this.#frameGroup, this.#meshes, draws);
+      if (shadowed) this.#shadow.run(encoder, this.#frameGroup, this.#meshes, shadowDraws);
       // the rgb target is rgba8unorm holding sRGB bytes: clear with the sRGB values as given
       const background = now.background;
       this.#gbuffer.run(encoder, this.#frameGroup, this.#meshes, this.#textures, draws, [
@@ -348,30 +361,57 @@ export class Renderer {
         isolated.add(o.id);
       }
     }
+    // The camera's passes draw what its frustum may hold; shadows come from everything.
     const draws: Draw[] = [];
+    const shadowDraws: Draw[] = [];
+    const planes = frustumPlanes(now.proj, now.view);
     const coverage: CoverageDraws = { convex: [], flat: [], isolated: [] };
     const isolatedDraws = new Map<number, Draw[]>();
     const m = this.#scratch;
     let slot = 0;
     let textured = false;
     let mapped = false;
-    for (const [mesh, list] of ordered) {
+    for (const [mesh, sorted] of ordered) {
       const range = this.#meshes.range(mesh);
       // A skinned mesh is posed per object: each of its instances is a draw of its own.
       const skinned = mesh.skin !== undefined;
+      // Parts out of view go last (they draw no pixel, so the visible ones keep their order).
+      let list = sorted;
+      let inView = sorted.length;
+      let cullBack = this.#culling.backFaces && range.coverage === "convex";
+      if (!skinned) {
+        const seen: Placed[] = [];
+        const unseen: Placed[] = [];
+        for (const placed of sorted) {
+          const o = now.objects[placed.objectIndex];
+          place(o.model, partMatrix(o, placed.part, placed.index), m);
+          const sphere = placedSphere(m, range.radius);
+          if (this.#culling.frustum && !sphereInView(planes, sphere)) unseen.push(placed);
+          else {
+            seen.push(placed);
+            cullBack &&= mayCullBackFaces(planes, m, sphere);
+          }
+        }
+        list = unseen.length > 0 ? [...seen, ...unseen] : sorted;
+        inView = seen.length;
+      }
       const draw: Draw = {
         firstIndex: range.firstIndex,
         indexCount: range.indexCount,
         baseVertex: range.baseVertex,
         firstInstance: slot,
-        instanceCount: list.length,
+        instanceCount: inView,
+        cullBack,
       };
-      if (!skinned) draws.push(draw);
+      if (!skinned) {
+        shadowDraws.push({ ...draw, instanceCount: list.length, cullBack: false });
+        if (inView > 0) draws.push(draw);
+      }
       const counted = range.coverage === "flat" ? coverage.flat : coverage.convex;
       const allSimple = !skinned &&
         list.every(({ objectIndex }) => !isolated.has(now.objects[objectIndex].id));
-      if (allSimple) counted.push(draw);
-      for (const { part, index, objectIndex } of list) {
+      if (allSimple && inView > 0) counted.push(draw);
+      for (const [rank, { part, index, objectIndex }] of list.entries()) {
         const o = now.objects[objectIndex];
         const base = slot * INSTANCE_FLOATS;
         const model = data.subarray(base, base + 16);
@@ -380,7 +420,7 @@ export class Renderer {
         const after = nextObjects.get(o.id) ?? o;
         const posed = after.mesh === o.mesh ? after : o;
         place(after.model, partMatrix(posed, part, index), data.subarray(base + 16, base + 32));
-        let single: Draw = { ...draw, firstInstance: slot, instanceCount: 1 };
+        let single: Draw = { ...draw, firstInstance: slot, instanceCount: 1, cullBack: false };
         if (skinned) {
           if (!o.skinMatrices) {
             throw new RangeError(
@@ -394,6 +434,7 @@ export class Renderer {
           );
           single = { ...single, ...at };
           draws.push(single);
+          shadowDraws.push(single);
         }
         mat4.transpose(mat4.inverse(model, m), m);
         data.set(m, base + 32);
@@ -412,21 +453,24 @@ export class Renderer {
         mapped = this.#writeMaps(scene, o.name, material, data, base + 56) || mapped;
         ids.fill(0, base + 64, base + 68);
         ids[base + 64] = o.id;
-        if (isolated.has(o.id)) {
-          let own = isolatedDraws.get(o.id);
-          if (!own) isolatedDraws.set(o.id, own = []);
-          own.push(single);
-        } else if (!allSimple) {
-          counted.push(single);
+        if (rank < inView) {
+          if (isolated.has(o.id)) {
+            let own = isolatedDraws.get(o.id);
+            if (!own) isolatedDraws.set(o.id, own = []);
+            own.push(single);
+          } else if (!allSimple) {
+            counted.push(single);
+          }
         }
         slot++;
       }
     }
     for (const id of [...isolated].sort((a, b) => a - b)) {
-      coverage.isolated.push({ id, draws: isolatedDraws.get(id)! });
+      const own = isolatedDraws.get(id);
+      if (own) coverage.isolated.push({ id, draws: own }); // none: wholly out of view
     }
     this.#device.queue.writeBuffer(this.#instanceBuffer, 0, data, 0, slot * INSTANCE_FLOATS);
-    return { draws, coverage, textured, mapped };
+    return { draws, shadowDraws, coverage, textured, mapped };
   }
 
   /**

@@ -22,7 +22,7 @@ import { lockName, manifestName, partialName, type Shard, shardClips } from "../
 import { lockRun, type RunLock } from "../dataset/run_lock.ts";
 import { DiskFullError, isDiskFull } from "../dataset/disk_full.ts";
 import { acquireGpu, describeGpu, type Gpu } from "../gpu/gpu.ts";
-import { Renderer } from "../gpu/renderer.ts";
+import { type Culling, Renderer } from "../gpu/renderer.ts";
 import type { ActionEvent, Caption, Options, PluginDefinition } from "../plugin/contract.ts";
 import {
   type ClipResult,
@@ -63,6 +63,8 @@ export interface RunOptions {
   shard?: Shard;
   /** Require a previous run in `out` to continue (resuming a run of the same scene happens anyway). */
   resume?: boolean;
+  /** What the renderer may leave out of the camera's passes (default: both; tests compare). */
+  culling?: Culling;
 }
 
 export interface RunSummary {
@@ -208,6 +210,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
         width: config.width,
         height: config.height,
         inFlight: options.inFlight,
+        culling: options.culling,
       });
       recording = new RecorderThread(renderer.hostFrames);
     }

@@ -39,15 +39,21 @@ function copyMaterial(m: Material): Material {
   return { ...m, color: [m.color[0], m.color[1], m.color[2]] };
 }
 
+/** Scratch for the rotation matrix of each object's model (the same products, no allocation). */
+const rotationScratch = new Float32Array(16);
+
 export function snapshot(scene: Scene, width: number, height: number): FrameState {
   const camera = scene.camera;
   const intrinsics = camera.intrinsics(width, height);
   const worldFromCamera = camera.worldFromCamera(new Float32Array(16));
   const objects: ObjectState[] = [];
+  // one buffer for every model matrix: a typed array per object was half the snapshot's time
+  const models = new Float32Array(16 * scene.objects.length);
   for (const o of scene.objects) {
     if (!o.visible) continue;
-    const model = mat4.translation(o.position, new Float32Array(16));
-    mat4.multiply(model, mat4.fromQuat(o.rotation), model);
+    const at = 16 * objects.length;
+    const model = mat4.translation(o.position, models.subarray(at, at + 16));
+    mat4.multiply(model, mat4.fromQuat(o.rotation, rotationScratch), model);
     mat4.scale(model, o.scale, model);
     objects.push({
       id: o.id,

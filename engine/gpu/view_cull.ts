@@ -1,0 +1,74 @@
+/**
+ * Which placed meshes the camera can see, and which may skip their back faces. Both tests are
+ * conservative (a bounding sphere with a margin), so nothing visible is ever left out: an object
+ * outside the view frustum draws no pixel, and a closed convex mesh seen from outside never shows
+ * a back face in front of its own front faces.
+ */
+import { mat4 } from "wgpu-matrix";
+
+/** Relative slack on every sphere test: float rounding never culls a sphere that touches. */
+const MARGIN = 1e-3;
+
+/** The six planes (a, b, c, d: inside when ax + by + cz + d ≥ 0) of a WebGPU clip volume. */
+export function frustumPlanes(proj: Float32Array, view: Float32Array): Float64Array {
+  const m = mat4.multiply(proj, view) as Float32Array;
+  // row r of the column-major clip-from-world matrix
+  const row = (r: number) => [m[r], m[4 + r], m[8 + r], m[12 + r]];
+  const [x, y, z, w] = [row(0), row(1), row(2), row(3)];
+  const planes = [
+    w.map((v, i) => v + x[i]), // left
+    w.map((v, i) => v - x[i]), // right
+    w.map((v, i) => v + y[i]), // bottom
+    w.map((v, i) => v - y[i]), // top
+    z, // near (WebGPU clip depth 0..w)
+    w.map((v, i) => v - z[i]), // far
+  ];
+  const out = new Float64Array(24);
+  planes.forEach((p, k) => {
+    const length = Math.hypot(p[0], p[1], p[2]) || 1;
+    for (let i = 0; i < 4; i++) out[4 * k + i] = p[i] / length;
+  });
+  return out;
+}
+
+/** World bounding sphere of a mesh whose vertices lie within `radius` of its origin, placed by `model`. */
+export function placedSphere(
+  model: Float32Array,
+  radius: number,
+): [number, number, number, number] {
+  const scale = Math.max(
+    Math.hypot(model[0], model[1], model[2]),
+    Math.hypot(model[4], model[5], model[6]),
+    Math.hypot(model[8], model[9], model[10]),
+  );
+  return [model[12], model[13], model[14], radius * scale];
+}
+
+/** True unless the sphere lies wholly outside one of the planes. */
+export function sphereInView(planes: Float64Array, s: readonly number[]): boolean {
+  const slack = s[3] * (1 + MARGIN) + MARGIN;
+  for (let k = 0; k < 24; k += 4) {
+    if (planes[k] * s[0] + planes[k + 1] * s[1] + planes[k + 2] * s[2] + planes[k + 3] < -slack) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * True when back faces of a closed convex mesh placed by `model` may be skipped: the placement
+ * keeps its winding (no mirror) and the whole sphere lies beyond the near plane, so the camera is
+ * outside it and no front face is clipped away to show the inside.
+ */
+export function mayCullBackFaces(
+  planes: Float64Array,
+  model: Float32Array,
+  s: readonly number[],
+): boolean {
+  const det = model[0] * (model[5] * model[10] - model[6] * model[9]) -
+    model[4] * (model[1] * model[10] - model[2] * model[9]) +
+    model[8] * (model[1] * model[6] - model[2] * model[5]);
+  if (!(det > 0)) return false;
+  const near = planes[16] * s[0] + planes[17] * s[1] + planes[18] * s[2] + planes[19];
+  return near > s[3] * (1 + MARGIN) + MARGIN;
+}
