@@ -7,6 +7,7 @@
  *   deno task bench [--quick] [--json PATH] [--backends gl,vulkan] [--memory]
  */
 import { V8_FLAGS } from "../engine/run/dataset_run.ts";
+import { mallocTunables } from "../engine/run/memory.ts";
 import { parseCommandLine, UsageError } from "../engine/cli/args.ts";
 import { GT_FORMATS, type GtFormat } from "../engine/config/gt_format.ts";
 import { acquireGpu, describeGpu } from "../engine/gpu/gpu.ts";
@@ -110,7 +111,10 @@ async function runBackend(backend: string, argv: string[]): Promise<BackendRepor
       backend,
       ...argv,
     ],
-    env: { DENO_WEBGPU_BACKEND: backend },
+    env: {
+      DENO_WEBGPU_BACKEND: backend,
+      GLIBC_TUNABLES: mallocTunables(Deno.env.get("GLIBC_TUNABLES")),
+    },
     stdout: "piped",
     stderr: "piped",
   });

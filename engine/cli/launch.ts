@@ -14,7 +14,7 @@
  * processes) only to such runs.
  */
 import { parse } from "yaml";
-import { V8_FLAGS } from "../run/memory.ts";
+import { mallocTunables, V8_FLAGS } from "../run/memory.ts";
 import { furnitureFolder, libraryId } from "../scene/furniture_library.ts";
 import { fetchFurniture } from "./fetch_furniture.ts";
 import { blenderHdriFolder, isBlenderHdri } from "../scene/blender_hdris.ts";
@@ -226,7 +226,10 @@ export function planRender(argv: string[], cwd: string): RenderPlan | string {
     ...rewritten,
   ];
   // Naming the addon file spares its loader probing the system (/usr/bin/ldd, a process report).
-  const env: Record<string, string> = { SYNTHVID_LAUNCHED: "1" };
+  const env: Record<string, string> = {
+    SYNTHVID_LAUNCHED: "1",
+    GLIBC_TUNABLES: mallocTunables(Deno.env.get("GLIBC_TUNABLES")),
+  };
   if (libraries.length === 1) env.NAPI_RS_NATIVE_LIBRARY_PATH = libraries[0];
   if (furniture) env.SYNTHVID_FURNITURE = furniture;
   if (hdri) env.SYNTHVID_BLENDER_HDRI = hdri;
