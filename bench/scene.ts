@@ -29,6 +29,8 @@ export interface BenchScene {
   ambient: number;
   background: [number, number, number];
   cubes: BenchCube[];
+  /** Draw this GLB (bench/dense_mesh.ts) instead of cubes: the rows that grow triangles. */
+  mesh?: { file: string; triangles: number };
 }
 
 /** A deterministic scene with `objects` cubes; cubes shrink as their number grows so they stay apart. */
@@ -102,12 +104,14 @@ export function benchSceneYaml(
     `  - { type: directional, direction: ${
       v(s.light.direction)
     }, color: [1, 1, 1], intensity: ${s.light.intensity} }`,
+    ...(s.mesh ? [`assets: { dense: ${JSON.stringify(s.mesh.file)} }`] : []),
     "objects:",
   ];
   const last = s.frames - 1;
+  const [cls, mesh] = s.mesh ? ["ball", "dense"] : ["cube", "cube"];
   for (const c of s.cubes) {
     lines.push(
-      `  - { name: ${c.name}, class: cube, mesh: cube, scale: ${+c.scale.toFixed(4)}, color: ${
+      `  - { name: ${c.name}, class: ${cls}, mesh: ${mesh}, scale: ${+c.scale.toFixed(4)}, color: ${
         v(c.color)
       }, roughness: 0.5,` +
         ` motion: [{ frame: 0, position: ${v(c.from)}, rotation: [0, ${+c.spinFrom.toFixed(

@@ -71,6 +71,11 @@ export interface BodyOptions {
   preset?: PresetName;
   /** A ghost touches nothing (a hand that only carries what it grasps). */
   ghost?: boolean;
+  /**
+   * Starts asleep: a body placed at rest (clutter on a shelf) costs nothing until something
+   * touches it or a plugin moves it. Rapier otherwise waits 2 s of stillness before sleeping.
+   */
+  asleep?: boolean;
   /** False keeps the object's look (only its preset name is set). */
   restyle?: boolean;
   /** Override the preset's contact coefficients (e.g. a hand that does not bounce things). */
@@ -229,6 +234,10 @@ export class PhysicsWorld {
   #tracks = new Map<number, BodyFrame[]>();
   /** Last frame simulated and recorded; -1 before the settling. */
   #simulated = -1;
+  /** Bodies asleep when last recorded, and whether they touched anything then. */
+  #sleepingTouch = new Map<number, boolean>();
+  /** Bodies asleep when penetration() last measured their contacts. */
+  #sleepingMeasured = new Set<number>();
 
   constructor(options: PhysicsOptions) {
     this.fps = options.fps;
@@ -261,6 +270,7 @@ export class PhysicsWorld {
       ? RAPIER.RigidBodyDesc.kinematicPositionBased()
       : RAPIER.RigidBodyDesc.fixed();
     bodyDesc.setTranslation(...object.position).setRotation(xyzw(object.rotation));
+    if (options.asleep && type === "dynamic") bodyDesc.setSleeping(true);
     bodyDesc.setLinearDamping(options.linearDamping ?? 0.05);
     bodyDesc.setAngularDamping(options.angularDamping ?? 0.05);
     const body = this.world.createRigidBody(bodyDesc);
@@ -379,14 +389,22 @@ export class PhysicsWorld {
     for (const { object, body, collider } of this.#bodies.values()) {
       object.position = v3(body.translation());
       object.rotation = q4(body.rotation());
-      let touching = false;
-      this.world.contactPairsWith(collider, (other) => {
-        this.world.contactPair(collider, other, (manifold) => {
-          for (let i = 0; i < manifold.numContacts(); i++) {
-            if (manifold.contactDist(i) < TOUCH_DISTANCE) touching = true;
-          }
+      // A sleeping body's contacts are frozen: what was measured while it slept still holds.
+      const sleeping = body.isSleeping();
+      let touching = sleeping ? this.#sleepingTouch.get(object.id) : undefined;
+      if (touching === undefined) {
+        touching = false;
+        this.world.contactPairsWith(collider, (other) => {
+          if (touching) return; // a floor touches everything: one touch is enough
+          this.world.contactPair(collider, other, (manifold) => {
+            for (let i = 0; i < manifold.numContacts(); i++) {
+              if (manifold.contactDist(i) < TOUCH_DISTANCE) touching = true;
+            }
+          });
         });
-      });
+      }
+      if (sleeping) this.#sleepingTouch.set(object.id, touching);
+      else this.#sleepingTouch.delete(object.id);
       let track = this.#tracks.get(object.id);
       if (!track) this.#tracks.set(object.id, track = []);
       track[frame] = {
@@ -452,7 +470,13 @@ export class PhysicsWorld {
   /** Deepest current interpenetration between any two touching bodies, in metres. */
   penetration(): number {
     let deepest = 0;
-    for (const { colliders } of this.#bodies.values()) {
+    for (const { object, body, colliders } of this.#bodies.values()) {
+      // Contacts that matter have a dynamic body: each is measured from that side. Frozen
+      // contacts of a body asleep since they were last measured were counted then.
+      if (!body.isDynamic()) continue;
+      if (body.isSleeping() && this.#sleepingMeasured.has(object.id)) continue;
+      if (body.isSleeping()) this.#sleepingMeasured.add(object.id);
+      else this.#sleepingMeasured.delete(object.id);
       for (const collider of colliders) {
         this.world.contactPairsWith(collider, (other) => {
           this.world.contactPair(collider, other, (manifold) => {
