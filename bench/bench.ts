@@ -4,6 +4,9 @@
  * (one subprocess per backend, since Deno picks the backend at start-up from
  * DENO_WEBGPU_BACKEND). Prints a table and writes JSON.
  *
+ * Then rows that grow triangles (20 dense spheres, 10 k / 100 k / 1 M triangles in view, 256²)
+ * and physics milliseconds per frame at 20 / 200 / 2000 bodies (a falling heap, resting clutter).
+ *
  *   deno task bench [--quick] [--json PATH] [--backends gl,vulkan] [--memory]
  */
 import { V8_FLAGS } from "../engine/run/dataset_run.ts";
@@ -14,6 +17,8 @@ import { acquireGpu, describeGpu } from "../engine/gpu/gpu.ts";
 import { type MemoryResult, memoryRun } from "./memory.ts";
 import { benchScene } from "./scene.ts";
 import { measureStages, type StageOptions, type StageResult } from "./stages.ts";
+import { writeDenseSphere } from "./dense_mesh.ts";
+import { measurePhysics, type PhysicsResult } from "./physics.ts";
 
 const FLAGS = {
   quick: { type: "boolean", description: "short run: fewer frames, clips and sizes" },
@@ -21,6 +26,11 @@ const FLAGS = {
   backends: { type: "string", description: "comma-separated backends to try (default gl,vulkan)" },
   sizes: { type: "list", description: "square sizes (default 128,256,512)" },
   objects: { type: "list", description: "object counts (default 1,20,200,2000)" },
+  triangles: {
+    type: "list",
+    description: "triangles in view for the dense-mesh rows, 256² (default 10000,100000,1000000)",
+  },
+  bodies: { type: "list", description: "physics rows' body counts (default 20,200,2000)" },
   "gt-format": {
     type: "string",
     description:
@@ -47,8 +57,12 @@ interface BackendReport {
   fallback?: boolean;
   skipped?: string;
   results: StageResult[];
+  physics: PhysicsResult[];
   memory?: MemoryResult;
 }
+
+/** Objects of the dense-mesh rows (the triangles are shared among them). */
+const DENSE_OBJECTS = 20;
 
 function stageOptions(quick: boolean): StageOptions {
   return quick
@@ -92,6 +106,29 @@ async function child(args: Record<string, unknown>) {
         console.error(`  ${row(result)}`);
       }
     }
+    for (const total of args.triangles as number[]) {
+      // beside the scene files the stages write into `dir` (scenes name assets relatively)
+      const file = `dense_${total}.glb`;
+      const each = await writeDenseSphere(`${dir}/${file}`, total / DENSE_OBJECTS);
+      const bench = {
+        ...benchScene(DENSE_OBJECTS, 256, 256, options.frames),
+        mesh: { file, triangles: each * DENSE_OBJECTS },
+      };
+      // a million triangles take a second a frame on a software adapter
+      const scaled = total >= 1_000_000
+        ? { ...options, frames: 12, clips: 1, clipFrames: Math.min(12, options.clipFrames) }
+        : options;
+      const result = await measureStages(gpu, dir, bench, scaled);
+      print(RESULT, result);
+      console.error(`  ${row(result)}`);
+    }
+    for (const layout of ["resting", "heap"] as const) {
+      for (const bodies of args.bodies as number[]) {
+        const physics = await measurePhysics(layout, bodies, options.clipFrames);
+        print(RESULT, { physics });
+        console.error(`  ${physicsRow(physics)}`);
+      }
+    }
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     gpu.destroy();
@@ -119,7 +156,7 @@ async function runBackend(backend: string, argv: string[]): Promise<BackendRepor
     stderr: "piped",
   });
   const process = command.spawn();
-  const report: BackendReport = { backend, results: [] };
+  const report: BackendReport = { backend, results: [], physics: [] };
   const errors: string[] = [];
   const readLines = async (stream: ReadableStream<Uint8Array>, onLine: (line: string) => void) => {
     let rest = "";
@@ -136,6 +173,7 @@ async function runBackend(backend: string, argv: string[]): Promise<BackendRepor
       else if (line.startsWith(RESULT)) {
         const value = JSON.parse(line.slice(RESULT.length));
         if (value.memory) report.memory = value.memory;
+        else if (value.physics) report.physics.push(value.physics);
         else report.results.push(value);
       }
     }),
@@ -171,9 +209,18 @@ function fmt(fps: number): string {
 function row(r: StageResult): string {
   const cells = COLUMNS.map((c) => fmt(r.fps[c]).padStart(9));
   const kb = (r.writtenBytesPerFrame / 1024).toFixed(0);
-  return `${`${r.width}²`.padStart(5)} ${String(r.objects).padStart(5)} ${cells.join("")} ${
-    r.clipSeconds.toFixed(2).padStart(7)
-  } ${`${kb} KiB`.padStart(9)} ${r.gtFormat}`;
+  const triangles = r.triangles >= 1e6
+    ? `${(r.triangles / 1e6).toFixed(1)}M`
+    : `${(r.triangles / 1e3).toFixed(r.triangles < 1e4 ? 1 : 0)}k`;
+  return `${`${r.width}²`.padStart(5)} ${String(r.objects).padStart(5)} ${triangles.padStart(6)} ${
+    cells.join("")
+  } ${r.clipSeconds.toFixed(2).padStart(7)} ${`${kb} KiB`.padStart(9)} ${r.gtFormat}`;
+}
+
+function physicsRow(p: PhysicsResult): string {
+  return `physics ${p.layout.padStart(7)} ${String(p.bodies).padStart(7)} ${
+    p.msPerFrame.toFixed(2).padStart(9)
+  } ${String(p.sleeping).padStart(7)} ${String(p.contacts).padStart(9)}`;
 }
 
 function table(reports: BackendReport[]): string {
@@ -187,9 +234,13 @@ function table(reports: BackendReport[]): string {
     lines.push(`backend ${r.backend} · ${r.adapter}${r.fallback ? " · software fallback" : ""}`);
     if (r.results.length > 0) {
       lines.push(
-        ` size  objs ${COLUMNS.map((c) => c.padStart(9)).join("")}  s/clip  written/f gt`,
+        ` size  objs   tris ${COLUMNS.map((c) => c.padStart(9)).join("")}  s/clip  written/f gt`,
       );
       for (const result of r.results) lines.push(row(result));
+    }
+    if (r.physics.length > 0) {
+      lines.push("", "physics  layout  bodies  ms/frame  asleep  contacts");
+      for (const p of r.physics) lines.push(physicsRow(p));
     }
     if (r.memory) {
       const m = r.memory;
@@ -209,7 +260,10 @@ function table(reports: BackendReport[]): string {
     "",
     "fps per stage: render = G-buffer only; labels = + GPU label passes; readback = + copy to host, map, decode",
     "(all cumulative, frames in flight); encode = H.264; write = ground truth (gt: its format) + labels +",
-    "preview, written/f = the write stage's bytes per frame; e2e = whole clips to disk.",
+    "preview, written/f = the write stage's bytes per frame; e2e = whole clips to disk. tris = triangles",
+    "in the scene; the rows of 20 objects with 10k+ are dense spheres. physics = ms of simulation per",
+    "frame shown (Rapier, 240 Hz substeps): heap = bodies dropped in a pile, resting = clutter placed",
+    "asleep on the floor with one ball rolled through it.",
   );
   return lines.join("\n");
 }
@@ -231,6 +285,8 @@ async function main(argv: string[]): Promise<number> {
   const quick = Boolean(args.quick);
   args.sizes ??= quick ? [128, 256] : [128, 256, 512];
   args.objects ??= [1, 20, 200, 2000];
+  args.triangles ??= [10_000, 100_000, 1_000_000];
+  args.bodies ??= [20, 200, 2000];
   if (args.child) {
     await child(args);
     return 0;

@@ -75,6 +75,7 @@ export async function measurePhysics(
     if (body.isDynamic() && body.isSleeping()) sleeping++;
   });
   const result = {
+    layout,
     bodies,
     frames,
     msPerFrame: ms / frames,

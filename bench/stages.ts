@@ -39,6 +39,8 @@ export interface StageResult {
   width: number;
   height: number;
   objects: number;
+  /** Triangles in the scene (all in view in the bench's layout). */
+  triangles: number;
   /** Frames per second of each stage (see the header). */
   fps: {
     simulate: number;
@@ -312,6 +314,7 @@ export async function measureStages(
     width: bench.width,
     height: bench.height,
     objects: bench.objects,
+    triangles: bench.mesh?.triangles ?? 12 * bench.objects,
     fps: {
       simulate: simulateFps,
       render: render.fps,

@@ -243,6 +243,25 @@ gpuTest("Renderer unoccluded area of an occluded object equals its area alone", 
   }
 });
 
+gpuTest(
+  "Renderer counts 24 non-convex objects, each drawn alone (the per-object buffer grows)",
+  async () => {
+    const scene = emptyScene();
+    const tori = [];
+    for (let i = 0; i < 24; i++) {
+      const x = 1.5 * ((i % 6) - 2.5); // 1.5 m apart: no torus hides another
+      const y = 1.5 * (Math.floor(i / 6) - 1.5);
+      tori.push(scene.add({ mesh: "torus", position: [x, y, -12], rotation: FACE_CAMERA }));
+    }
+    const [frame] = await render(scene, [160, 112]);
+    for (const torus of tori) {
+      const label = frame.labels[torus.id - 1];
+      assert(label.pixels > 20, `torus ${torus.id} visible (${label.pixels} px)`);
+      assertEquals(label.unoccluded, label.pixels, `torus ${torus.id}: nothing hides it`);
+    }
+  },
+);
+
 gpuTest("Renderer hands back frame k's data for frame k with many frames in flight", async () => {
   const scene = emptyScene();
   const wall = scene.add({

@@ -192,6 +192,9 @@ export class LabelPass {
     meshes: MeshStore,
     coverage: CoverageDraws,
   ): void {
+    // Grown before anything is recorded: the reduce pass binds it too, and a buffer destroyed
+    // after a pass of this frame used it fails the submit (17+ non-convex objects in view).
+    this.#ensureIsolated(coverage.isolated.length);
     encoder.clearBuffer(this.buffer);
     // Visible pixels, boxes and depth ranges (full screen), then unoccluded areas (the meshes
     // again, without depth test).
@@ -219,7 +222,6 @@ export class LabelPass {
     pass.end();
 
     if (coverage.isolated.length > 0) {
-      this.#ensureIsolated(coverage.isolated.length);
       const ids = this.#isolatedIds.subarray(0, coverage.isolated.length * (ISOLATED_STRIDE / 4));
       ids.fill(0);
       coverage.isolated.forEach((c, i) => ids[i * (ISOLATED_STRIDE / 4)] = c.id);
