@@ -63,6 +63,8 @@ interface BackendReport {
 
 /** Objects of the dense-mesh rows (the triangles are shared among them). */
 const DENSE_OBJECTS = 20;
+/** The dense rows' second run: levels of detail within this many pixels. */
+const DENSE_LOD = 0.5;
 
 function stageOptions(quick: boolean): StageOptions {
   return quick
@@ -110,17 +112,21 @@ async function child(args: Record<string, unknown>) {
       // beside the scene files the stages write into `dir` (scenes name assets relatively)
       const file = `dense_${total}.glb`;
       const each = await writeDenseSphere(`${dir}/${file}`, total / DENSE_OBJECTS);
-      const bench = {
-        ...benchScene(DENSE_OBJECTS, 256, 256, options.frames),
-        mesh: { file, triangles: each * DENSE_OBJECTS },
-      };
-      // a million triangles take a second a frame on a software adapter
-      const scaled = total >= 1_000_000
-        ? { ...options, frames: 12, clips: 1, clipFrames: Math.min(12, options.clipFrames) }
-        : options;
-      const result = await measureStages(gpu, dir, bench, scaled);
-      print(RESULT, result);
-      console.error(`  ${row(result)}`);
+      // the full meshes, then levels of detail within half a pixel (engine/scene/lod.ts)
+      for (const lod of [undefined, DENSE_LOD]) {
+        const bench = {
+          ...benchScene(DENSE_OBJECTS, 256, 256, options.frames),
+          mesh: { file, triangles: each * DENSE_OBJECTS },
+          lod,
+        };
+        // a million triangles take a second a frame on a software adapter
+        const scaled = total >= 1_000_000 && lod === undefined
+          ? { ...options, frames: 12, clips: 1, clipFrames: Math.min(12, options.clipFrames) }
+          : options;
+        const result = await measureStages(gpu, dir, bench, scaled);
+        print(RESULT, result);
+        console.error(`  ${row(result)}`);
+      }
     }
     for (const layout of ["resting", "heap"] as const) {
       for (const bodies of args.bodies as number[]) {
@@ -214,7 +220,9 @@ function row(r: StageResult): string {
     : `${(r.triangles / 1e3).toFixed(r.triangles < 1e4 ? 1 : 0)}k`;
   return `${`${r.width}²`.padStart(5)} ${String(r.objects).padStart(5)} ${triangles.padStart(6)} ${
     cells.join("")
-  } ${r.clipSeconds.toFixed(2).padStart(7)} ${`${kb} KiB`.padStart(9)} ${r.gtFormat}`;
+  } ${r.clipSeconds.toFixed(2).padStart(7)} ${`${kb} KiB`.padStart(9)} ${r.gtFormat}${
+    r.lod !== undefined ? ` · lod ${r.lod} px` : ""
+  }`;
 }
 
 function physicsRow(p: PhysicsResult): string {

@@ -31,6 +31,8 @@ export interface BenchScene {
   cubes: BenchCube[];
   /** Draw this GLB (bench/dense_mesh.ts) instead of cubes: the rows that grow triangles. */
   mesh?: { file: string; triangles: number };
+  /** The scene's `lod:` (pixels of screen error for dense meshes' levels of detail). */
+  lod?: number;
 }
 
 /** A deterministic scene with `objects` cubes; cubes shrink as their number grows so they stay apart. */
@@ -105,6 +107,7 @@ export function benchSceneYaml(
       v(s.light.direction)
     }, color: [1, 1, 1], intensity: ${s.light.intensity} }`,
     ...(s.mesh ? [`assets: { dense: ${JSON.stringify(s.mesh.file)} }`] : []),
+    ...(s.lod !== undefined ? [`lod: ${s.lod}`] : []),
     "objects:",
   ];
   const last = s.frames - 1;

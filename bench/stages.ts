@@ -30,6 +30,7 @@ import { renderDataset } from "../engine/run/dataset_run.ts";
 import { buildScene, MeshLibrary } from "../engine/config/scene_build.ts";
 import { loadScene } from "../engine/config/scene_file.ts";
 import type { Scene } from "../engine/scene/scene.ts";
+import { renderSettings } from "../engine/scene/render_settings.ts";
 import { createVideoWriter } from "../engine/dataset/video.ts";
 import { type BenchScene, benchSceneYaml } from "./scene.ts";
 
@@ -41,6 +42,8 @@ export interface StageResult {
   objects: number;
   /** Triangles in the scene (all in view in the bench's layout). */
   triangles: number;
+  /** The scene's levels of detail (pixels of screen error), when on. */
+  lod?: number;
   /** Frames per second of each stage (see the header). */
   fps: {
     simulate: number;
@@ -81,6 +84,7 @@ async function simulated(dir: string, bench: BenchScene, frames: number) {
   const config = await loadScene(file, { registry: NO_PLUGINS });
   const library = await MeshLibrary.load(config);
   const built = buildScene(config, library, Rng.forPlugin(config.seed, 0, "scene"));
+  renderSettings(built.scene).lod = config.lod; // as the clip loop sets it
   const step = (t: number) => {
     for (const object of built.scene.objects) {
       const keys = built.motions.get(object.id);
@@ -315,6 +319,7 @@ export async function measureStages(
     height: bench.height,
     objects: bench.objects,
     triangles: bench.mesh?.triangles ?? 12 * bench.objects,
+    lod: bench.lod,
     fps: {
       simulate: simulateFps,
       render: render.fps,

@@ -75,6 +75,8 @@ export interface SceneConfig {
   gtFormat: GtFormat;
   /** A quality preset forced over the scene's (`--quality`: a quick low preview, a test). */
   quality?: Quality;
+  /** Levels of detail for dense meshes: the screen error allowed, in pixels (scene `lod:`). */
+  lod?: number;
   /** rgb.mp4's average bitrate in bits per second (scene `video:`); the encoder's default if unset. */
   videoBitrate?: number;
   /** Clips whose acting objects are framed in fewer than `minFramed` of frames are drawn again. */
@@ -199,6 +201,7 @@ export const sceneSchema: Schema = {
       },
     },
     read: { type: "list", items: str() },
+    lod: num({ min: 0.05, max: 8 }),
     framing: {
       type: "object",
       fields: {
@@ -523,6 +526,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     outputs: (value.outputs as OutputName[]) ?? [...DEFAULT_OUTPUTS],
     gtFormat: o.gtFormat ?? (value.gt_format as GtFormat | undefined) ?? "npy",
     quality: o.quality,
+    lod: value.lod as number | undefined,
     videoBitrate: video?.bitrate ??
       (video?.bits_per_pixel !== undefined
         ? Math.round(video.bits_per_pixel * width * height * fps)

@@ -78,6 +78,8 @@ export function datasetJson(config: SceneConfig, sceneSha256: string) {
     gt_format: config.gtFormat,
     // only when forced: runs of the scene as written keep the same identity
     ...(config.quality ? { quality: config.quality } : {}),
+    // labels are those of the levels drawn: within this many pixels of the full meshes
+    ...(config.lod !== undefined ? { lod: { max_error_pixels: config.lod } } : {}),
     video: config.outputs.includes("rgb") ? videoSettings(config) : null,
     plugins: config.plugins.map((p) => ({ key: p.key, use: p.definition.id })),
     files: clipFiles(config),

@@ -25,8 +25,6 @@ export interface MeshRange {
   baseVertex: number;
   /** How the unoccluded-area pass may count this mesh's fragments. */
   coverage: "convex" | "flat" | "other";
-  /** Largest distance of a vertex from the mesh's origin (its bounding sphere, for culling). */
-  radius: number;
 }
 
 const FLOATS_PER_VERTEX = 8; // position 3, normal 3, uv 2
@@ -139,7 +137,6 @@ export class MeshStore {
       indexCount: mesh.indices.length,
       baseVertex,
       coverage: mesh.convex ? "convex" : isFlat(mesh) ? "flat" : "other",
-      radius: farthestVertex(mesh),
     };
     this.#vertexFloats += vertexCount * FLOATS_PER_VERTEX;
     this.#indexCount += mesh.indices.length;

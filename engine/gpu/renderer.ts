@@ -30,7 +30,15 @@ import { irradianceSh, shIrradiance } from "../scene/environment.ts";
 import { floorOf, groundRadiance } from "../scene/ground_bounce.ts";
 import { EnvironmentPrefilter } from "./environment_prefilter.ts";
 import { BRDF_LUT_SIZE, brdfLut } from "../scene/brdf_lut.ts";
-import { frustumPlanes, mayCullBackFaces, placedSphere, sphereInView } from "./view_cull.ts";
+import { chooseLevel, lodLevels } from "../scene/lod.ts";
+import {
+  frustumPlanes,
+  mayCullBackFaces,
+  meshRadius,
+  placedScale,
+  placedSphere,
+  sphereInView,
+} from "./view_cull.ts";
 
 export interface RendererOptions {
   width: number;
@@ -112,6 +120,8 @@ export class Renderer {
   #sections!: Record<TargetName | "labels", Section>;
   /** Host arrays frames are read into; buffers transferred away come back through `give`. */
   readonly hostFrames: HostFramePool;
+  /** Triangles the camera's passes drew for the last frame (culling and levels of detail applied). */
+  drawnTriangles = 0;
   readonly #inFlight: number;
   readonly #culling: Culling;
   readonly #frameData = new Float32Array(FRAME_UNIFORM_BYTES / 4);
@@ -245,6 +255,7 @@ export class Renderer {
     this.#shadow.resize(settings.shadowMapSize);
     this.#textures.beginFrame();
     const { draws, shadowDraws, coverage, textured, mapped } = this.#upload(scene, now, next);
+    this.drawnTriangles = draws.reduce((n, d) => n + (d.indexCount / 3) * d.instanceCount, 0);
     const shadowed = this.#writeLighting(scene, now);
     this.#meshes.flush();
     const environment = settings.environment;
@@ -314,10 +325,17 @@ export class Renderer {
   #upload(scene: Scene, now: FrameState, next: FrameState) {
     this.#writeFrameUniform(now, next);
     const nextObjects = new Map(next.objects.map((o) => [o.id, o]));
-    // Group parts by mesh so each mesh is one instanced draw.
+    const view = now.view;
+    const depth = now.objects.map((o) =>
+      -(view[2] * o.model[12] + view[6] * o.model[13] + view[10] * o.model[14] + view[14])
+    );
+    // Group parts by the mesh drawn (a level of detail of the part's, when the scene asks)
+    // so each mesh is one instanced draw.
+    const lod = renderSettings(scene).lod;
+    const focal = now.proj[5] * 0.5 * now.height;
     type Placed = { part: MeshPart; index: number; objectIndex: number };
     const groups = new Map<MeshPart["mesh"], Placed[]>();
-    now.objects.forEach((o, objectIndex) => {
+    const drawn = now.objects.map((o, objectIndex) => {
       const parts = scene.meshes.get(o.mesh);
       if (!parts) throw new RangeError(`Object "${o.name}" uses unknown mesh "${o.mesh}"`);
       if (o.partMatrices && o.partMatrices.length !== parts.length) {
@@ -325,18 +343,30 @@ export class Renderer {
           `Object "${o.name}" has ${o.partMatrices.length} part matrices for ${parts.length} parts`,
         );
       }
-      parts.forEach((part, index) => {
-        let list = groups.get(part.mesh);
-        if (!list) groups.set(part.mesh, list = []);
+      return parts.map((part, index) => {
+        let mesh = part.mesh;
+        if (lod !== undefined) {
+          place(o.model, partMatrix(o, part, index), this.#scratch);
+          const p = this.#scratch;
+          const scale = placedScale(p);
+          const partDepth = -(view[2] * p[12] + view[6] * p[13] + view[10] * p[14] + view[14]);
+          mesh = chooseLevel(
+            lodLevels(mesh),
+            partDepth,
+            meshRadius(mesh),
+            scale,
+            focal,
+            lod,
+          );
+        }
+        let list = groups.get(mesh);
+        if (!list) groups.set(mesh, list = []);
         list.push({ part, index, objectIndex });
+        return mesh;
       });
     });
     // Nearest first (stable, so ties keep scene order): the software rasterizer tests depth
     // before shading, so fragments hidden behind earlier draws cost little.
-    const view = now.view;
-    const depth = now.objects.map((o) =>
-      -(view[2] * o.model[12] + view[6] * o.model[13] + view[10] * o.model[14] + view[14])
-    );
     const nearer = (a: { objectIndex: number }, b: { objectIndex: number }) =>
       depth[a.objectIndex] - depth[b.objectIndex];
     for (const list of groups.values()) list.sort(nearer);
@@ -355,12 +385,12 @@ export class Renderer {
     // An object's unoccluded area can be counted by fragments only when it is
     // one convex (or flat) part; anything else is rendered alone and counted.
     const isolated = new Set<number>();
-    for (const o of now.objects) {
-      const parts = scene.meshes.get(o.mesh)!;
-      if (parts.length > 1 || parts.some((p) => this.#meshes.range(p.mesh).coverage === "other")) {
+    now.objects.forEach((o, objectIndex) => {
+      const meshes = drawn[objectIndex];
+      if (meshes.length > 1 || meshes.some((m) => this.#meshes.range(m).coverage === "other")) {
         isolated.add(o.id);
       }
-    }
+    });
     // The camera's passes draw what its frustum may hold; shadows come from everything.
     const draws: Draw[] = [];
     const shadowDraws: Draw[] = [];
@@ -385,7 +415,7 @@ export class Renderer {
         for (const placed of sorted) {
           const o = now.objects[placed.objectIndex];
           place(o.model, partMatrix(o, placed.part, placed.index), m);
-          const sphere = placedSphere(m, range.radius);
+          const sphere = placedSphere(m, meshRadius(mesh));
           if (this.#culling.frustum && !sphereInView(planes, sphere)) unseen.push(placed);
           else {
             seen.push(placed);

@@ -5,6 +5,7 @@
  * a back face in front of its own front faces.
  */
 import { mat4 } from "wgpu-matrix";
+import type { MeshData } from "../scene/mesh.ts";
 
 /** Relative slack on every sphere test: float rounding never culls a sphere that touches. */
 const MARGIN = 1e-3;
@@ -31,17 +32,37 @@ export function frustumPlanes(proj: Float32Array, view: Float32Array): Float64Ar
   return out;
 }
 
+const radii = new WeakMap<MeshData, number>();
+
+/** Largest distance of a vertex of `mesh` from its origin: a bounding sphere about the origin. */
+export function meshRadius(mesh: MeshData): number {
+  let radius = radii.get(mesh);
+  if (radius === undefined) {
+    const p = mesh.positions;
+    let most = 0;
+    for (let v = 0; v < p.length; v += 3) {
+      most = Math.max(most, p[v] * p[v] + p[v + 1] * p[v + 1] + p[v + 2] * p[v + 2]);
+    }
+    radii.set(mesh, radius = Math.sqrt(most));
+  }
+  return radius;
+}
+
+/** The largest factor by which `model` stretches an axis. */
+export function placedScale(model: Float32Array): number {
+  return Math.max(
+    Math.hypot(model[0], model[1], model[2]),
+    Math.hypot(model[4], model[5], model[6]),
+    Math.hypot(model[8], model[9], model[10]),
+  );
+}
+
 /** World bounding sphere of a mesh whose vertices lie within `radius` of its origin, placed by `model`. */
 export function placedSphere(
   model: Float32Array,
   radius: number,
 ): [number, number, number, number] {
-  const scale = Math.max(
-    Math.hypot(model[0], model[1], model[2]),
-    Math.hypot(model[4], model[5], model[6]),
-    Math.hypot(model[8], model[9], model[10]),
-  );
-  return [model[12], model[13], model[14], radius * scale];
+  return [model[12], model[13], model[14], radius * placedScale(model)];
 }
 
 /** True unless the sphere lies wholly outside one of the planes. */

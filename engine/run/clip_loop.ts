@@ -167,6 +167,7 @@ export async function runClip(
     }
   };
 
+  renderSettings(scene).lod = config.lod;
   if (config.quality) {
     renderSettings(scene).forcedQuality = config.quality;
     setQuality(scene, config.quality);

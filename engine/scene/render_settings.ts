@@ -89,6 +89,11 @@ export interface RenderSettings {
   videoBitrateScale: number;
   /** A preset the run forces (`--quality`): setQuality applies it whatever a plugin asks. */
   forcedQuality?: Quality;
+  /**
+   * Levels of detail (engine/scene/lod.ts): dense meshes drawn simplified by at most this many
+   * pixels of screen error, labels included; undefined = always the full meshes.
+   */
+  lod?: number;
 }
 
 type Preset = Pick<
