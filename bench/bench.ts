@@ -19,6 +19,12 @@ import { benchScene } from "./scene.ts";
 import { measureStages, type StageOptions, type StageResult } from "./stages.ts";
 import { writeDenseSphere } from "./dense_mesh.ts";
 import { measurePhysics, type PhysicsResult } from "./physics.ts";
+import { FURNISHED_ROOM_OBJECTS, furnishedRoomYaml } from "./furnished_room.ts";
+import { furnitureFolder } from "../engine/scene/furniture_library.ts";
+import { renderDataset } from "../engine/run/dataset_run.ts";
+import { loadScene } from "../engine/config/scene_file.ts";
+import { MeshLibrary } from "../engine/config/scene_build.ts";
+import { Scene } from "../engine/scene/scene.ts";
 
 const FLAGS = {
   quick: { type: "boolean", description: "short run: fewer frames, clips and sizes" },
@@ -65,6 +71,8 @@ interface BackendReport {
 const DENSE_OBJECTS = 20;
 /** The dense rows' second run: levels of detail within this many pixels. */
 const DENSE_LOD = 0.5;
+/** The furnished room's levels of detail (pixels). */
+const ROOM_LOD = 0.5;
 
 function stageOptions(quick: boolean): StageOptions {
   return quick
@@ -128,6 +136,11 @@ async function child(args: Record<string, unknown>) {
         console.error(`  ${row(result)}`);
       }
     }
+    const room = await furnishedRoomRow(gpu, dir, options);
+    if (room) {
+      print(RESULT, room);
+      console.error(`  ${row(room)}`);
+    }
     for (const layout of ["resting", "heap"] as const) {
       for (const bodies of args.bodies as number[]) {
         const physics = await measurePhysics(layout, bodies, options.clipFrames);
@@ -139,6 +152,67 @@ async function child(args: Record<string, unknown>) {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     gpu.destroy();
   }
+}
+
+/**
+ * The furnished room (bench/furnished_room.ts) end to end with levels of detail on, or
+ * undefined when the furniture library is not installed.
+ */
+async function furnishedRoomRow(
+  gpu: Awaited<ReturnType<typeof acquireGpu>>,
+  dir: string,
+  options: StageOptions & { gtFormat: GtFormat },
+): Promise<StageResult | undefined> {
+  if (!furnitureFolder()) {
+    console.error("  furnished room: skipped (deno task assets --fetch installs the library)");
+    return undefined;
+  }
+  const file = `${dir}/furnished_room.yaml`;
+  const frames = options.clipFrames;
+  await Deno.writeTextFile(file, furnishedRoomYaml(256, frames, options.clips, ROOM_LOD));
+  const started = performance.now();
+  const summary = await renderDataset({
+    scene: file,
+    out: `${dir}/room_out`,
+    gpu,
+    overrides: { gtFormat: options.gtFormat },
+    log: () => {},
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await Deno.remove(`${dir}/room_out`, { recursive: true });
+  if (summary.failed > 0) {
+    throw new Error(`furnished room: ${summary.clips.find((c) => c.error)?.error}`);
+  }
+  const e2e = summary.frames / seconds;
+  return {
+    backend: gpu.backend,
+    adapter: gpu.description,
+    width: 256,
+    height: 256,
+    objects: FURNISHED_ROOM_OBJECTS,
+    triangles: await sceneTriangles(file),
+    lod: ROOM_LOD,
+    scene: "furnished room",
+    fps: { simulate: NaN, render: NaN, labels: NaN, readback: NaN, encode: NaN, write: NaN, e2e },
+    gtFormat: options.gtFormat,
+    writtenBytesPerFrame: NaN,
+    clipSeconds: seconds / options.clips,
+    clips: options.clips,
+    framesPerClip: frames,
+  };
+}
+
+/** Triangles of every object of a scene file's objects list, as loaded. */
+async function sceneTriangles(file: string): Promise<number> {
+  const config = await loadScene(file, { registry: [] });
+  const library = await MeshLibrary.load(config);
+  const scene = new Scene();
+  library.install(scene);
+  let triangles = 0;
+  for (const o of (config.doc.objects as { mesh: string }[] | undefined) ?? []) {
+    for (const part of scene.meshes.get(o.mesh) ?? []) triangles += part.mesh.indices.length / 3;
+  }
+  return triangles;
 }
 
 /** Parent: spawns one child per backend and gathers their JSON lines. */
@@ -204,7 +278,9 @@ async function runBackend(backend: string, argv: string[]): Promise<BackendRepor
 
 const COLUMNS = ["simulate", "render", "labels", "readback", "encode", "write", "e2e"] as const;
 
-function fmt(fps: number): string {
+function fmt(fps: number | null): string {
+  // null: a stage the row does not measure (JSON has no NaN)
+  if (fps === null || !Number.isFinite(fps)) return "–";
   return fps >= 10000
     ? `${(fps / 1000).toFixed(0)}k`
     : fps >= 100
@@ -221,7 +297,7 @@ function row(r: StageResult): string {
   return `${`${r.width}²`.padStart(5)} ${String(r.objects).padStart(5)} ${triangles.padStart(6)} ${
     cells.join("")
   } ${r.clipSeconds.toFixed(2).padStart(7)} ${`${kb} KiB`.padStart(9)} ${r.gtFormat}${
-    r.lod !== undefined ? ` · lod ${r.lod} px` : ""
+    (r.lod !== undefined ? ` · lod ${r.lod} px` : "") + (r.scene ? ` · ${r.scene}` : "")
   }`;
 }
 

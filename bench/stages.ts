@@ -44,6 +44,8 @@ export interface StageResult {
   triangles: number;
   /** The scene's levels of detail (pixels of screen error), when on. */
   lod?: number;
+  /** A named scene instead of the cube field (bench/furnished_room.ts). */
+  scene?: string;
   /** Frames per second of each stage (see the header). */
   fps: {
     simulate: number;

@@ -77,21 +77,26 @@ fn reduce(@builtin(position) position: vec4f) {
   }
 }
 
-// Counts the pixels of one instance rendered alone into the id target
-// (used for meshes whose front faces may overlap themselves).
-struct Isolated { id: u32, _p0: u32, _p1: u32, _p2: u32 }
-@group(1) @binding(0) var<uniform> isolated: Isolated;
-
+// Counts the pixels of each instance in the id target, where non-convex instances were drawn
+// in layers that do not overlap on screen (so each pixel shows what that instance alone would):
+// their unoccluded areas. One atomic per run of equal ids, as in reduce.
 @fragment
-fn count_isolated(@builtin(position) position: vec4f) {
+fn count_layer(@builtin(position) position: vec4f) {
   let y = u32(position.y);
-  let start = u32(position.x) * segment;
-  let end = min(start + segment, textureDimensions(id_target).x);
-  var count = 0u;
-  for (var x = start; x < end; x++) {
-    count += u32(textureLoad(id_target, vec2u(x, y)).x == isolated.id);
-  }
-  if (count > 0u) {
-    atomicAdd(&labels[isolated.id].unoccluded, count);
+  let end = min((u32(position.x) + 1u) * segment, textureDimensions(id_target).x);
+  let ids = arrayLength(&labels);
+  var x = u32(position.x) * segment;
+  while (x < end) {
+    let first = x;
+    let id = textureLoad(id_target, vec2u(x, y)).x;
+    loop {
+      x++;
+      if (x == end || textureLoad(id_target, vec2u(x, y)).x != id) {
+        break;
+      }
+    }
+    if (id != 0u && id < ids) {
+      atomicAdd(&labels[id].unoccluded, x - first);
+    }
   }
 }

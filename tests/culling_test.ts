@@ -2,8 +2,9 @@
  * Culling never drops a visible object and never changes a label but where the old path let a
  * back face win the depth test by rounding: objects just inside each frame edge draw the same
  * pixels with culling on and off, the sphere tests are conservative for 20 000 random spheres,
- * and the shipped scenes' ground truth is byte-identical with frustum culling and differs with
- * back-face culling only at a few silhouette pixels whose depth moved back by rounding.
+ * and the shipped scenes' ground truth is byte-identical with frustum culling and shared label
+ * passes, and differs with back-face culling only at a few silhouette pixels whose depth moved
+ * back by rounding.
  */
 import { mat4 } from "wgpu-matrix";
 import { Rng } from "../engine/scene/rng.ts";
@@ -27,8 +28,8 @@ import { testGpu } from "./helpers.ts";
 const gpuTest = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, fn, sanitizeResources: false, sanitizeOps: false });
 
-const OFF: Culling = { frustum: false, backFaces: false };
-const ON: Culling = { frustum: true, backFaces: true };
+const OFF: Culling = { frustum: false, backFaces: false, layers: false };
+const ON: Culling = { frustum: true, backFaces: true, layers: true };
 
 async function renderOnce(scene: Scene, size: [number, number], culling: Culling) {
   const renderer = await Renderer.create(await testGpu(), {
@@ -148,6 +149,7 @@ async function npyData(path: string): Promise<Uint8Array> {
 
 const SHIPPED = [
   "scenes/default.yaml",
+  "scenes/examples/kitchen_table.yaml",
   "scenes/something_something.yaml",
   "scenes/human_actions.yaml",
   "scenes/examples/people.yaml",
@@ -162,7 +164,7 @@ for (const scene of SHIPPED) {
       for (
         const [name, culling] of Object.entries({
           off: OFF,
-          frustum: { frustum: true, backFaces: false },
+          exact: { frustum: true, backFaces: false, layers: true },
           on: ON,
         })
       ) {
@@ -179,7 +181,7 @@ for (const scene of SHIPPED) {
       }
       for (let c = 0; c < 2; c++) {
         const clip = (run: string) => `${runs[run]}/clip_${String(c).padStart(5, "0")}`;
-        // frustum culling alone: every file the same, the video too
+        // frustum culling and shared label passes: every file the same, the video too
         for (
           const file of [
             "labels.json",
@@ -191,9 +193,9 @@ for (const scene of SHIPPED) {
           ]
         ) {
           assertEquals(
-            await Deno.readFile(`${clip("frustum")}/${file}`),
+            await Deno.readFile(`${clip("exact")}/${file}`),
             await Deno.readFile(`${clip("off")}/${file}`),
-            `${scene} clip ${c}: ${file} with frustum culling`,
+            `${scene} clip ${c}: ${file} with frustum culling and shared label passes`,
           );
         }
         // back faces: ids and labels.json the same; depth only moved back, by rounding

@@ -24,11 +24,19 @@ export interface InstanceLabel {
 export interface CoverageDraws {
   convex: Draw[];
   flat: Draw[];
-  /** Non-convex meshes: rendered alone, one instance id at a time. */
-  isolated: { id: number; draws: Draw[] }[];
+  /**
+   * Non-convex meshes: each rendered as if alone. `rect` ([x0, y0, x1, y1], pixels, a bound
+   * of everything it can cover) lets objects far apart on screen share one pass; without it the
+   * object has a pass of its own.
+   */
+  isolated: IsolatedDraws[];
 }
 
-const ISOLATED_STRIDE = 256; // minUniformBufferOffsetAlignment
+export interface IsolatedDraws {
+  id: number;
+  draws: Draw[];
+  rect?: readonly [number, number, number, number];
+}
 /**
  * Pixels of a row one fragment of the full-screen passes scans (`segment` in labels.wgsl).
  * 8 measured best on llvmpipe/lavapipe at 256² (16 and 32 close, 64+ slower).
@@ -44,15 +52,9 @@ export class LabelPass {
   readonly #flatPipeline: GPURenderPipeline;
   readonly #idPipeline: GPURenderPipeline;
   readonly #reduceLayout: GPUBindGroupLayout;
-  readonly #isolatedLayout: GPUBindGroupLayout;
   readonly #counterLayout: GPUBindGroupLayout;
   #reduceGroup!: GPUBindGroup;
   #counterGroup!: GPUBindGroup;
-  #isolatedGroup!: GPUBindGroup;
-  #isolatedUniform!: GPUBuffer;
-  /** Host copy of #isolatedUniform, reused every frame. */
-  #isolatedIds = new Uint32Array(0);
-  #isolatedCapacity = 0;
   readonly #scratchId: GPUTexture;
   readonly #scratchDepth: GPUTexture;
   readonly #countDepth: GPUTexture;
@@ -84,17 +86,7 @@ export class LabelPass {
         { binding: 2, visibility: fragment, buffer: { type: "storage" } },
       ],
     });
-    this.#isolatedLayout = device.createBindGroupLayout({
-      label: "LabelPass.isolatedLayout",
-      entries: [{
-        binding: 0,
-        visibility: fragment,
-        buffer: { type: "uniform", hasDynamicOffset: true },
-      }],
-    });
-    const reduceLayout = device.createPipelineLayout({
-      bindGroupLayouts: [this.#reduceLayout, this.#isolatedLayout],
-    });
+    const reduceLayout = device.createPipelineLayout({ bindGroupLayouts: [this.#reduceLayout] });
     // One fragment per row segment (a triangle over a ceil(width / SEGMENT) × height viewport),
     // nothing written but the labels buffer.
     const fullScreen = (label: string, entryPoint: string) =>
@@ -112,7 +104,7 @@ export class LabelPass {
         depthStencil: { format: "depth32float", depthWriteEnabled: false, depthCompare: "always" },
       });
     this.#reducePipeline = fullScreen("LabelPass.reduce", "reduce");
-    this.#countPipeline = fullScreen("LabelPass.countIsolated", "count_isolated");
+    this.#countPipeline = fullScreen("LabelPass.countLayer", "count_layer");
 
     this.#counterLayout = device.createBindGroupLayout({
       label: "LabelPass.counterLayout",
@@ -156,7 +148,6 @@ export class LabelPass {
       countDepth: this.#countDepth.createView(),
     };
     this.buffer = this.#allocate(1024);
-    this.#ensureIsolated(16);
   }
 
   /** Grows the labels buffer to hold ids 0..maxId. Returns true when it was reallocated. */
@@ -192,16 +183,12 @@ export class LabelPass {
     meshes: MeshStore,
     coverage: CoverageDraws,
   ): void {
-    // Grown before anything is recorded: the reduce pass binds it too, and a buffer destroyed
-    // after a pass of this frame used it fails the submit (17+ non-convex objects in view).
-    this.#ensureIsolated(coverage.isolated.length);
     encoder.clearBuffer(this.buffer);
     // Visible pixels, boxes and depth ranges (full screen), then unoccluded areas (the meshes
     // again, without depth test).
     const pass = this.#countingPass(encoder, "LabelPass.counts");
     pass.setPipeline(this.#reducePipeline);
     pass.setBindGroup(0, this.#reduceGroup);
-    pass.setBindGroup(1, this.#isolatedGroup, [0]);
     this.#segmentViewport(pass);
     pass.draw(3);
     if (coverage.convex.length + coverage.flat.length > 0) {
@@ -221,39 +208,32 @@ export class LabelPass {
     }
     pass.end();
 
-    if (coverage.isolated.length > 0) {
-      const ids = this.#isolatedIds.subarray(0, coverage.isolated.length * (ISOLATED_STRIDE / 4));
-      ids.fill(0);
-      coverage.isolated.forEach((c, i) => ids[i * (ISOLATED_STRIDE / 4)] = c.id);
-      this.device.queue.writeBuffer(this.#isolatedUniform, 0, ids);
-      coverage.isolated.forEach((c, i) => {
-        const pass = encoder.beginRenderPass({
-          label: `LabelPass.isolated${c.id}`,
-          colorAttachments: [{
-            view: this.#views.scratchId,
-            loadOp: "clear",
-            storeOp: "store",
-            clearValue: [0, 0, 0, 0],
-          }],
-          depthStencilAttachment: {
-            view: this.#views.scratchDepth,
-            depthLoadOp: "clear",
-            depthStoreOp: "discard",
-            depthClearValue: 1,
-          },
-        });
-        pass.setPipeline(this.#idPipeline);
-        pass.setBindGroup(0, frameGroup);
-        meshes.drawAll(pass, c.draws);
-        pass.end();
-        const count = this.#countingPass(encoder, `LabelPass.countIsolated${c.id}`);
-        count.setPipeline(this.#countPipeline);
-        count.setBindGroup(0, this.#isolatedCountGroup());
-        count.setBindGroup(1, this.#isolatedGroup, [i * ISOLATED_STRIDE]);
-        this.#segmentViewport(count);
-        count.draw(3);
-        count.end();
+    for (const [k, layer] of layers(coverage.isolated).entries()) {
+      const pass = encoder.beginRenderPass({
+        label: `LabelPass.isolated${k}`,
+        colorAttachments: [{
+          view: this.#views.scratchId,
+          loadOp: "clear",
+          storeOp: "store",
+          clearValue: [0, 0, 0, 0],
+        }],
+        depthStencilAttachment: {
+          view: this.#views.scratchDepth,
+          depthLoadOp: "clear",
+          depthStoreOp: "discard",
+          depthClearValue: 1,
+        },
       });
+      pass.setPipeline(this.#idPipeline);
+      pass.setBindGroup(0, frameGroup);
+      for (const object of layer) meshes.drawAll(pass, object.draws);
+      pass.end();
+      const count = this.#countingPass(encoder, `LabelPass.countIsolated${k}`);
+      count.setPipeline(this.#countPipeline);
+      count.setBindGroup(0, this.#isolatedCountGroup());
+      this.#segmentViewport(count);
+      count.draw(3);
+      count.end();
     }
   }
 
@@ -264,7 +244,6 @@ export class LabelPass {
 
   destroy(): void {
     this.buffer.destroy();
-    this.#isolatedUniform.destroy();
     this.#scratchId.destroy();
     this.#scratchDepth.destroy();
     this.#countDepth.destroy();
@@ -307,23 +286,24 @@ export class LabelPass {
     });
     return buffer;
   }
+}
 
-  #ensureIsolated(count: number) {
-    if (count <= this.#isolatedCapacity) return;
-    this.#isolatedUniform?.destroy();
-    this.#isolatedCapacity = Math.max(count, this.#isolatedCapacity * 2);
-    this.#isolatedIds = new Uint32Array(this.#isolatedCapacity * (ISOLATED_STRIDE / 4));
-    this.#isolatedUniform = this.device.createBuffer({
-      label: "LabelPass.isolatedIds",
-      size: this.#isolatedCapacity * ISOLATED_STRIDE,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    this.#isolatedGroup = this.device.createBindGroup({
-      label: "LabelPass.isolated",
-      layout: this.#isolatedLayout,
-      entries: [{ binding: 0, resource: { buffer: this.#isolatedUniform, size: 16 } }],
-    });
+/**
+ * Isolated objects in layers whose members' screen rects do not overlap (first fit, in order):
+ * drawn together, each pixel still shows the one object that alone would cover it.
+ */
+function layers(isolated: readonly IsolatedDraws[]): IsolatedDraws[][] {
+  const out: IsolatedDraws[][] = [];
+  const apart = (a: IsolatedDraws, b: IsolatedDraws) =>
+    a.rect !== undefined && b.rect !== undefined &&
+    (a.rect[2] <= b.rect[0] || b.rect[2] <= a.rect[0] || a.rect[3] <= b.rect[1] ||
+      b.rect[3] <= a.rect[1]);
+  for (const object of isolated) {
+    const layer = out.find((members) => members.every((m) => apart(m, object)));
+    if (layer) layer.push(object);
+    else out.push([object]);
   }
+  return out;
 }
 
 /** Decodes the labels buffer (as read back) into one record per id 1..maxId. */

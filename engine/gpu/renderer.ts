@@ -38,6 +38,7 @@ import {
   placedScale,
   placedSphere,
   sphereInView,
+  sphereRect,
 } from "./view_cull.ts";
 
 export interface RendererOptions {
@@ -49,12 +50,14 @@ export interface RendererOptions {
 }
 
 /**
- * What the camera's passes may leave out (view_cull.ts): objects wholly outside the view
- * frustum, and back faces of closed convex meshes seen from outside. Both on by default.
+ * What the camera's passes may leave out or combine (view_cull.ts): objects wholly outside the
+ * view frustum, back faces of closed convex meshes seen from outside, and separate label passes
+ * for non-convex objects far apart on screen (`layers`: they share one). All on by default.
  */
 export interface Culling {
   frustum: boolean;
   backFaces: boolean;
+  layers: boolean;
 }
 
 const FRAME_UNIFORM_BYTES = 1232; // see Frame in common.wgsl
@@ -147,7 +150,7 @@ export class Renderer {
     this.width = options.width;
     this.height = options.height;
     this.#inFlight = options.inFlight ?? 8;
-    this.#culling = options.culling ?? { frustum: true, backFaces: true };
+    this.#culling = options.culling ?? { frustum: true, backFaces: true, layers: true };
     this.hostFrames = new HostFramePool(this.width, this.height);
     this.#gbuffer = new GBufferPass(device, this.width, this.height, modules);
     this.#shadow = new ShadowPass(device, modules.shadow, this.#gbuffer.frameLayout, 1024);
@@ -397,6 +400,24 @@ export class Renderer {
     const planes = frustumPlanes(now.proj, now.view);
     const coverage: CoverageDraws = { convex: [], flat: [], isolated: [] };
     const isolatedDraws = new Map<number, Draw[]>();
+    // Screen rects of isolated objects (the union of their parts'; null: unbounded, skinned)
+    const rects = new Map<number, [number, number, number, number] | null>();
+    const [W, H] = [now.width, now.height];
+    const near = now.proj[14] / now.proj[10];
+    const addRect = (id: number, r: [number, number, number, number] | undefined) => {
+      const had = rects.get(id);
+      if (had === null) return;
+      if (!r) rects.set(id, null);
+      else if (!had) rects.set(id, r);
+      else {
+        rects.set(id, [
+          Math.min(had[0], r[0]),
+          Math.min(had[1], r[1]),
+          Math.max(had[2], r[2]),
+          Math.max(had[3], r[3]),
+        ]);
+      }
+    };
     const m = this.#scratch;
     let slot = 0;
     let textured = false;
@@ -420,6 +441,12 @@ export class Renderer {
           else {
             seen.push(placed);
             cullBack &&= mayCullBackFaces(planes, m, sphere);
+            if (isolated.has(o.id)) {
+              addRect(
+                o.id,
+                this.#culling.layers ? sphereRect(now.proj, view, sphere, near, W, H) : undefined,
+              );
+            }
           }
         }
         list = unseen.length > 0 ? [...seen, ...unseen] : sorted;
@@ -465,6 +492,7 @@ export class Renderer {
           single = { ...single, ...at };
           draws.push(single);
           shadowDraws.push(single);
+          addRect(o.id, undefined); // posed vertices: no sphere kept
         }
         mat4.transpose(mat4.inverse(model, m), m);
         data.set(m, base + 32);
@@ -497,7 +525,8 @@ export class Renderer {
     }
     for (const id of [...isolated].sort((a, b) => a - b)) {
       const own = isolatedDraws.get(id);
-      if (own) coverage.isolated.push({ id, draws: own }); // none: wholly out of view
+      // none: wholly out of view; no rect: drawn in a pass of its own
+      if (own) coverage.isolated.push({ id, draws: own, rect: rects.get(id) ?? undefined });
     }
     this.#device.queue.writeBuffer(this.#instanceBuffer, 0, data, 0, slot * INSTANCE_FLOATS);
     return { draws, shadowDraws, coverage, textured, mapped };

@@ -93,3 +93,43 @@ export function mayCullBackFaces(
   const near = planes[16] * s[0] + planes[17] * s[1] + planes[18] * s[2] + planes[19];
   return near > s[3] * (1 + MARGIN) + MARGIN;
 }
+
+/**
+ * Pixels ([x0, y0, x1, y1], x1 and y1 exclusive) that a sphere can cover in a `width` × `height`
+ * frame: the projection of its bounding cube in view space, a pixel wider each way; undefined
+ * when the cube reaches the near plane (`near` metres), where projections are not bounded.
+ */
+export function sphereRect(
+  proj: Float32Array,
+  view: Float32Array,
+  s: readonly number[],
+  near: number,
+  width: number,
+  height: number,
+): [number, number, number, number] | undefined {
+  const c = [0, 1, 2].map((r) =>
+    view[r] * s[0] + view[4 + r] * s[1] + view[8 + r] * s[2] + view[12 + r]
+  );
+  const r = s[3] * (1 + MARGIN) + MARGIN;
+  if (-(c[2] + r) <= near) return undefined;
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let k = 0; k < 8; k++) {
+    const p = [c[0] + (k & 1 ? r : -r), c[1] + (k & 2 ? r : -r), c[2] + (k & 4 ? r : -r)];
+    const clipX = proj[0] * p[0] + proj[4] * p[1] + proj[8] * p[2] + proj[12];
+    const clipY = proj[1] * p[0] + proj[5] * p[1] + proj[9] * p[2] + proj[13];
+    const w = proj[3] * p[0] + proj[7] * p[1] + proj[11] * p[2] + proj[15];
+    const x = (clipX / w * 0.5 + 0.5) * width;
+    const y = (0.5 - clipY / w * 0.5) * height;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  const clamp = (v: number, hi: number) => Math.max(0, Math.min(hi, v));
+  return [
+    clamp(Math.floor(x0) - 1, width),
+    clamp(Math.floor(y0) - 1, height),
+    clamp(Math.ceil(x1) + 1, width),
+    clamp(Math.ceil(y1) + 1, height),
+  ];
+}
