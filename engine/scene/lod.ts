@@ -16,9 +16,11 @@ import type { MeshData } from "./mesh.ts";
 await MeshoptSimplifier.ready;
 
 /** Meshes with fewer triangles are never simplified (the primitives among them). */
-export const MIN_TRIANGLES = 4096;
+export const MIN_TRIANGLES = 1024;
 /** Coarsest level kept: simplifying further changes silhouettes more than it saves. */
 const MIN_LEVEL_TRIANGLES = 64;
+/** A level keeps at least this share of the full mesh's surface area (a coarse sphere: 0.97). */
+const MIN_AREA = 0.93;
 
 export interface LodLevel {
   mesh: MeshData;
@@ -35,19 +37,28 @@ export function lodLevels(mesh: MeshData): LodLevel[] {
   chain = [{ mesh, error: 0 }];
   const triangles = mesh.indices.length / 3;
   if (triangles >= MIN_TRIANGLES && !mesh.skin) {
-    const indices = new Uint32Array(mesh.indices);
+    // Simplified on positions welded: models split vertices at every crease and uv seam (flat
+    // shaded ones at every face), which leaves no edge to collapse.
+    const weld = MeshoptSimplifier.generatePositionRemap(mesh.positions, 3);
+    const welded = mesh.indices.map((i) => weld[i]);
+    const full = area(mesh.positions, mesh.indices);
     for (let target = triangles >> 1; target >= MIN_LEVEL_TRIANGLES; target >>= 1) {
       const [kept, error] = MeshoptSimplifier.simplify(
-        indices,
+        welded,
         mesh.positions,
         3,
         target * 3,
         Infinity,
-        ["ErrorAbsolute"],
+        // Permissive: double-sided sheets (two faces on the same welded vertices) lock
+        // every edge otherwise
+        ["ErrorAbsolute", "Permissive", "LockBorder"],
       );
       // stuck (a border it may not collapse): coarser targets would give the same level
       if (kept.length >= chain[chain.length - 1].mesh.indices.length) break;
-      chain.push({ mesh: compact(mesh, kept), error });
+      // The error is a distance to the surface's planes: a thin sheet (a leaf, a label) that
+      // shrinks within its own plane scores nothing. Its lost area shows it: stop there.
+      if (area(mesh.positions, kept) < MIN_AREA * full) break;
+      chain.push({ mesh: compact(mesh, unweld(mesh, weld, kept)), error });
     }
   }
   chains.set(mesh, chain);
@@ -76,6 +87,60 @@ export function chooseLevel(
     chosen = level.mesh;
   }
   return chosen;
+}
+
+/**
+ * Triangles of welded vertices back to the mesh's own: each corner takes, of the vertices at
+ * its position, the one whose normal faces most like the triangle (a crease keeps its sides).
+ */
+function unweld(mesh: MeshData, weld: Uint32Array, indices: Uint32Array): Uint32Array {
+  const copies = new Map<number, number[]>();
+  weld.forEach((to, from) => {
+    if (to === from) return;
+    let list = copies.get(to);
+    if (!list) copies.set(to, list = [to]);
+    list.push(from);
+  });
+  const p = mesh.positions;
+  const n = mesh.normals;
+  const out = new Uint32Array(indices.length);
+  for (let t = 0; t < indices.length; t += 3) {
+    const [a, b, c] = [indices[t], indices[t + 1], indices[t + 2]];
+    const e1 = [p[3 * b] - p[3 * a], p[3 * b + 1] - p[3 * a + 1], p[3 * b + 2] - p[3 * a + 2]];
+    const e2 = [p[3 * c] - p[3 * a], p[3 * c + 1] - p[3 * a + 1], p[3 * c + 2] - p[3 * a + 2]];
+    const face = [
+      e1[1] * e2[2] - e1[2] * e2[1],
+      e1[2] * e2[0] - e1[0] * e2[2],
+      e1[0] * e2[1] - e1[1] * e2[0],
+    ];
+    for (let k = 0; k < 3; k++) {
+      const corner = indices[t + k];
+      let best = corner;
+      let bestDot = -Infinity;
+      for (const v of copies.get(corner) ?? [corner]) {
+        const d = n[3 * v] * face[0] + n[3 * v + 1] * face[1] + n[3 * v + 2] * face[2];
+        if (d > bestDot) [best, bestDot] = [v, d];
+      }
+      out[t + k] = best;
+    }
+  }
+  return out;
+}
+
+/** Total area of the triangles `indices`. */
+function area(p: Float32Array, indices: Uint32Array): number {
+  let sum = 0;
+  for (let t = 0; t < indices.length; t += 3) {
+    const [a, b, c] = [3 * indices[t], 3 * indices[t + 1], 3 * indices[t + 2]];
+    const u = [p[b] - p[a], p[b + 1] - p[a + 1], p[b + 2] - p[a + 2]];
+    const v = [p[c] - p[a], p[c + 1] - p[a + 1], p[c + 2] - p[a + 2]];
+    sum += Math.hypot(
+      u[1] * v[2] - u[2] * v[1],
+      u[2] * v[0] - u[0] * v[2],
+      u[0] * v[1] - u[1] * v[0],
+    );
+  }
+  return sum / 2;
 }
 
 /** The triangles `indices` of `mesh` with only the vertices they use. */
