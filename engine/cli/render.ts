@@ -190,7 +190,9 @@ async function deniedPaths(scene: string, out: string): Promise<string | undefin
  * resumes).
  */
 function stopWithLauncher(): void {
-  if (Deno.env.get("SYNTHVID_LAUNCHED") !== "1") return;
+  // `render --help` runs without env access: nothing launched it then
+  const env = Deno.permissions.querySync({ name: "env", variable: "SYNTHVID_LAUNCHED" });
+  if (env.state !== "granted" || Deno.env.get("SYNTHVID_LAUNCHED") !== "1") return;
   (async () => {
     const buffer = new Uint8Array(64);
     while ((await Deno.stdin.read(buffer)) !== null) { /* nothing is sent */ }

@@ -11,6 +11,7 @@ import {
   libraryId,
 } from "../scene/furniture_library.ts";
 import { GT_FORMATS, type GtFormat } from "./gt_format.ts";
+import { expandCategoryMeshes } from "./category_meshes.ts";
 import { type Document, isMap, LineCounter, parseDocument, visit } from "yaml";
 import type { CheckContext, Options, PluginDefinition } from "../plugin/contract.ts";
 import { checkFile } from "../plugin/checks.ts";
@@ -307,6 +308,7 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
     ]);
   }
   uniformKeyframeScales(value);
+  expandCategoryMeshes(value, report);
   validate(sceneSchema, value).forEach(report);
   const size = parseSize(value.size);
   if (value.size !== undefined && !size) {

@@ -224,15 +224,6 @@ function reserve<T extends Float32Array<ArrayBuffer> | Uint32Array<ArrayBuffer>>
   return out;
 }
 
-function farthestVertex(mesh: MeshData): number {
-  const p = mesh.positions;
-  let most = 0;
-  for (let v = 0; v < p.length; v += 3) {
-    most = Math.max(most, p[v] ** 2 + p[v + 1] ** 2 + p[v + 2] ** 2);
-  }
-  return Math.sqrt(most);
-}
-
 /** True when every vertex lies in one plane: such a surface covers each pixel once. */
 function isFlat(mesh: MeshData): boolean {
   const p = mesh.positions;

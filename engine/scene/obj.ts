@@ -48,7 +48,7 @@ export function parseObj(obj: string, name: string, read: FileReader): ImportedA
   const positions: number[] = [];
   const uvs: number[] = [];
   const normals: number[] = [];
-  const faces: Face[] = [];
+  const pending: { corners: string[]; line: number; material: string; smooth: number }[] = [];
   const materials = new Map<string, ObjMaterial>();
   let material = "";
   let smooth = 0;
@@ -68,11 +68,10 @@ export function parseObj(obj: string, name: string, read: FileReader): ImportedA
       case "vn":
         normals.push(...numbers().slice(0, 3));
         break;
-      case "f": {
-        const corners = parts.slice(1).map((c) => corner(c, positions, uvs, normals, name, i));
-        if (corners.length >= 3) faces.push({ corners, material, smooth });
+      case "f":
+        // resolved after every line is read: some exporters write a face before its `vt` lines
+        if (parts.length >= 4) pending.push({ corners: parts.slice(1), line: i, material, smooth });
         break;
-      }
       case "usemtl":
         material = parts.slice(1).join(" ");
         break;
@@ -87,6 +86,11 @@ export function parseObj(obj: string, name: string, read: FileReader): ImportedA
       }
     }
   }
+  const faces: Face[] = pending.map((f) => ({
+    corners: f.corners.map((c) => corner(c, positions, uvs, normals, name, f.line)),
+    material: f.material,
+    smooth: f.smooth,
+  }));
   if (faces.length === 0) throw new Error(`${name}: no faces`);
 
   const byMaterial = new Map<string, Face[]>();

@@ -1,8 +1,11 @@
 /**
- * Real props for the object actions: models of the furniture library (docs/assets.md) with the
- * traits and colliders the actions need. Each is loaded once per process, re-centred into the
- * unit box the procedural props use (so `scale` is its size in metres and the actions place it
- * the same way), and keeps its own materials and textures. Only used when the library is there.
+ * Real props for the object actions: the graspable models of the furniture library's manifest
+ * (engine/scene/asset_manifest.ts) whose category fits on a table and in a hand — cups,
+ * glasses, bottles, bowls, food, boxes, books, phones, toys, balls, shoes, kitchenware, vases.
+ * Each is loaded once per process, re-centred into the unit box the procedural props use (so
+ * `scale` is its size in metres and the actions place it the same way), keeps its own
+ * materials and textures, and collides as the convex hull of its points. Only used when the
+ * library is there.
  */
 import {
   type FurnitureEntry,
@@ -10,6 +13,10 @@ import {
   furnitureFolder,
   loadFurniture,
 } from "../../engine/scene/furniture_library.ts";
+import { assetManifest, type ManifestEntry } from "../../engine/scene/asset_manifest.ts";
+import type { CategoryId } from "../../engine/scene/asset_categories.ts";
+import { hullPoints } from "../../engine/scene/hull_points.ts";
+import { nameLinearColor } from "../../engine/caption/color_names.ts";
 import type { Shape } from "../../engine/physics/world.ts";
 import type { MeshPart, Scene, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import type { Rng } from "../../engine/scene/rng.ts";
@@ -18,130 +25,147 @@ import type { PresetName } from "../../engine/scene/materials.ts";
 import { importedMaterial } from "../../engine/scene/gltf.ts";
 
 export interface LibraryPropKind {
-  /** Furniture library id. */
-  id: string;
+  /** Manifest key, `<library>/<id>`. */
+  key: string;
+  category: CategoryId;
   noun: string;
   traits: Trait[];
-  /** Collider in the unit frame: a box, an upright cylinder, or a sphere. */
-  collider: "box" | "cylinder" | "sphere";
   /** Material preset: the physics (density, friction, bounce) and the caption's material word. */
   preset: PresetName;
   /**
-   * The colour a person would name (looked at in renders), when one does; otherwise captions
-   * name none (an area mean of a two-tone cup is neither of its colours).
+   * The colour a person would name: that of a plain material covering most of its surface,
+   * else none (an area mean of a two-tone cup is neither of its colours).
    */
   color?: string;
   /** False where the physics preset is no word for what it is made of (a cupcake is not cardboard). */
   sayMaterial?: boolean;
-  /** Laid on its side (axis horizontal) when it must roll. */
-  liesToRoll?: boolean;
 }
 
-/** CC0 models (Blend Swap CC-0) that fit on a table and in a hand. */
-export const LIBRARY_PROPS: LibraryPropKind[] = [
-  {
-    id: "caffe_final",
-    noun: "coffee cup",
-    traits: ["upright"],
-    collider: "cylinder",
-    preset: "ceramic",
-    color: "white",
-  },
-  {
-    id: "plasticCup",
-    noun: "plastic cup",
-    traits: ["upright"],
-    collider: "cylinder",
-    preset: "plastic",
-    color: "blue",
-  },
-  {
-    id: "cupcake",
-    noun: "cupcake",
-    traits: ["upright"],
-    collider: "cylinder",
-    preset: "cardboard",
-    sayMaterial: false,
-  },
-  {
-    id: "tetrapak",
-    noun: "milk carton",
-    traits: ["tall"],
-    collider: "box",
-    preset: "cardboard",
-    color: "white",
-  },
-  {
-    id: "yogurtBottle",
-    noun: "yogurt bottle",
-    traits: ["tall", "rolls"],
-    collider: "cylinder",
-    preset: "plastic",
-    color: "white",
-    liesToRoll: true,
-  },
-  {
-    id: "mamadeira",
-    noun: "baby bottle",
-    traits: ["tall", "rolls"],
-    collider: "cylinder",
-    preset: "plastic",
-    liesToRoll: true,
-  },
-  {
-    id: "bread",
-    noun: "loaf of bread",
-    traits: ["upright", "oblong"],
-    collider: "box",
-    preset: "cardboard",
-    sayMaterial: false,
-  },
-  {
-    id: "butter",
-    noun: "butter dish",
-    traits: ["upright", "oblong", "base"],
-    collider: "box",
-    preset: "ceramic",
-  },
-  {
-    id: "iphone",
-    noun: "phone",
-    // 8 mm thin: a hand pushing it passes over it (measured: 3 of 96 clips failed); it is only
-    // something to stack on
-    traits: ["base"],
-    collider: "box",
-    preset: "glass",
-    sayMaterial: false,
-  },
-  {
-    id: "basketball",
-    noun: "basketball",
-    traits: ["rolls"],
-    collider: "sphere",
-    preset: "rubber",
-    color: "orange",
-  },
-];
+/** What an action may do with a prop of each tabletop category, and what it is made of. */
+const PROP_CATEGORIES: Partial<
+  Record<CategoryId, Pick<LibraryPropKind, "traits" | "preset" | "sayMaterial">>
+> = {
+  cup: { traits: ["upright"], preset: "ceramic" },
+  glass: { traits: ["upright"], preset: "glass" },
+  bottle: { traits: ["tall", "rolls"], preset: "glass" },
+  carton: { traits: ["tall"], preset: "cardboard" },
+  bowl: { traits: ["upright"], preset: "ceramic" },
+  plate: { traits: ["base"], preset: "ceramic" },
+  food: { traits: ["upright"], preset: "cardboard", sayMaterial: false },
+  box: { traits: ["upright", "base"], preset: "cardboard" },
+  book: { traits: ["base"], preset: "cardboard", sayMaterial: false },
+  phone: { traits: ["base"], preset: "glass", sayMaterial: false },
+  toy: { traits: ["upright"], preset: "plastic", sayMaterial: false },
+  ball: { traits: ["rolls"], preset: "rubber" },
+  shoe: { traits: ["upright"], preset: "rubber", sayMaterial: false },
+  kitchenware: { traits: ["upright"], preset: "metal", sayMaterial: false },
+  vase: { traits: ["upright"], preset: "ceramic" },
+};
+
+/** Looked at in renders: what the automatic rules get wrong. */
+const OVERRIDES: Record<string, Partial<LibraryPropKind>> = {
+  "BlendSwap-CC-0/caffe_final": { color: "white" },
+  "BlendSwap-CC-0/plasticCup": { color: "blue" },
+  "BlendSwap-CC-0/tetrapak": { color: "white" },
+  "BlendSwap-CC-0/yogurtBottle": { color: "white" },
+  "BlendSwap-CC-0/basketball": { color: "orange" },
+  // 8 mm thin: a hand pushing it passes over it (measured: 3 of 96 clips failed)
+  "BlendSwap-CC-0/iphone": { traits: ["base"] },
+};
+
+/** Catalogue names that make a poor caption noun. */
+const NOUNS: Record<string, string> = {
+  milk: "milk carton",
+  "cup cake": "cupcake",
+  "woman shoes": "pair of shoes",
+  slippers: "pair of slippers",
+  "french fries": "carton of french fries",
+  "bowl with salad": "bowl of salad",
+  sugar: "sugar bowl",
+  "stone grill device": "stone grill",
+  "car model": "toy car",
+  "wood toy": "wooden toy",
+  gift: "gift box",
+  "apple iphone": "phone",
+};
+
+/** Names that say the thing is plastic (the category's preset would say glass or ceramic). */
+const PLASTIC = /\b(plastic|yogurt|baby|spray|medicine|oil)\b/i;
+
+/** Smallest footprint side a hand can push, tallest and widest thing a hand moves, metres. */
+const MIN_SIDE = 0.03;
+const MIN_HEIGHT = 0.012;
+const MAX_SIDE = 0.32;
+
+/** The prop kind of a manifest row, or undefined for rows no action can use. */
+export function propKind(row: ManifestEntry): LibraryPropKind | undefined {
+  const spec = PROP_CATEGORIES[row.category];
+  if (!spec || !row.graspable) return undefined;
+  const [w, h, d] = row.size;
+  if (Math.max(w, h, d) > MAX_SIDE || h < MIN_HEIGHT) return undefined;
+  const thin = Math.min(w, d) < MIN_SIDE;
+  if (thin && !spec.traits.includes("base")) return undefined;
+  let traits = [...spec.traits];
+  // tall things topple rather than slide; a long footprint shows spinning and tilting
+  if (h >= 1.6 * Math.max(w, d) && !traits.includes("tall")) traits = [...traits, "tall"];
+  if (traits.includes("tall")) traits = traits.filter((t) => t !== "upright");
+  if (Math.max(w, d) >= 1.5 * Math.min(w, d) && !thin) traits.push("oblong");
+  const preset = PLASTIC.test(row.name) ? "plastic" : spec.preset;
+  return {
+    key: row.key,
+    category: row.category,
+    noun: NOUNS[row.name.toLowerCase()] ?? row.name.toLowerCase(),
+    traits,
+    preset,
+    sayMaterial: spec.sayMaterial,
+    ...OVERRIDES[row.key],
+  };
+}
+
+let kinds: LibraryPropKind[] | undefined;
+
+/** Every prop kind of the installed library (none without it), in manifest order. */
+export function libraryPropKinds(): LibraryPropKind[] {
+  if (!kinds) {
+    const folder = furnitureFolder();
+    kinds = folder
+      ? assetManifest(folder).map(propKind).filter((k): k is LibraryPropKind => k !== undefined)
+      : [];
+  }
+  return kinds;
+}
 
 interface Loaded {
   entry: FurnitureEntry;
   parts: MeshPart[];
   textures: Map<string, { width: number; height: number; data: Uint8Array }>;
+  /** The colour of a plain material covering most of the surface, if one does. */
+  color?: string;
+  /** Hull points in the unit box (hull_points.ts). */
+  hull: Float32Array;
 }
+
+/** Share of the surface one plain material must cover for the prop to be called its colour. */
+const MAIN_COLOR_SHARE = 0.6;
 
 const loaded = new Map<string, Loaded | null>();
 
+/** The scene mesh key of a prop kind. */
+const meshKey = (kind: LibraryPropKind) => `lib_${kind.key.replace("/", ":")}`;
+
 /** The model as unit-box parts (cached), or null when the library or the model is missing. */
 function load(kind: LibraryPropKind): Loaded | null {
-  if (loaded.has(kind.id)) return loaded.get(kind.id)!;
+  if (loaded.has(kind.key)) return loaded.get(kind.key)!;
   let result: Loaded | null = null;
   const folder = furnitureFolder();
   if (folder) {
-    const entry = furnitureEntry(folder, kind.id);
+    const entry = furnitureEntry(folder, kind.key);
     const asset = loadFurniture(folder, entry);
     const [w, h, d] = entry.size;
-    const key = `lib_${kind.id}`;
+    const key = meshKey(kind);
     const textures = new Map<string, { width: number; height: number; data: Uint8Array }>();
+    const areas = new Map<string, number>();
+    let total = 0;
     const parts = asset.parts.map((p): MeshPart => {
       const pos = p.mesh.positions.slice(), nrm = p.mesh.normals.slice();
       for (let i = 0; i < pos.length; i += 3) {
@@ -155,22 +179,56 @@ function load(kind: LibraryPropKind): Loaded | null {
         nrm[i + 1] = ny / n;
         nrm[i + 2] = nz / n;
       }
+      const area = surfaceArea(p.mesh.positions, p.mesh.indices);
+      total += area;
+      if (!p.texture) {
+        const name = nameLinearColor(p.baseColor);
+        areas.set(name, (areas.get(name) ?? 0) + area);
+      }
       return {
         mesh: { ...p.mesh, positions: pos, normals: nrm },
         material: importedMaterial(key, p, textures),
       };
     });
-    result = { entry, parts, textures };
+    const [main] = [...areas].sort((a, b) => b[1] - a[1]);
+    const points = new Float32Array(parts.reduce((n, p) => n + p.mesh.positions.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      points.set(p.mesh.positions, o);
+      o += p.mesh.positions.length;
+    }
+    result = {
+      entry,
+      parts,
+      textures,
+      color: main && main[1] >= MAIN_COLOR_SHARE * total ? main[0] : undefined,
+      hull: hullPoints(points),
+    };
   }
-  loaded.set(kind.id, result);
+  loaded.set(kind.key, result);
   return result;
 }
 
-/** The library props with all of `traits` and none of `without`, whose models load. */
+/** Area of a triangle mesh, square metres. */
+function surfaceArea(p: ArrayLike<number>, indices: ArrayLike<number>): number {
+  let area = 0;
+  for (let t = 0; t < indices.length; t += 3) {
+    const [a, b, c] = [indices[t] * 3, indices[t + 1] * 3, indices[t + 2] * 3];
+    const u = [p[b] - p[a], p[b + 1] - p[a + 1], p[b + 2] - p[a + 2]];
+    const v = [p[c] - p[a], p[c + 1] - p[a + 1], p[c + 2] - p[a + 2]];
+    area += Math.hypot(
+      u[1] * v[2] - u[2] * v[1],
+      u[2] * v[0] - u[0] * v[2],
+      u[0] * v[1] - u[1] * v[0],
+    ) / 2;
+  }
+  return area;
+}
+
+/** The library props with all of `traits` and none of `without` (none without the library). */
 export function libraryPropsWith(traits: Trait[], without: Trait[] = []): LibraryPropKind[] {
-  return LIBRARY_PROPS.filter((k) =>
-    traits.every((t) => k.traits.includes(t)) && !without.some((t) => k.traits.includes(t)) &&
-    load(k) !== null
+  return libraryPropKinds().filter((k) =>
+    traits.every((t) => k.traits.includes(t)) && !without.some((t) => k.traits.includes(t))
   );
 }
 
@@ -184,13 +242,14 @@ export function addLibraryProp(
 ): SceneObject {
   const kind = rng.choice(kinds);
   const model = load(kind)!;
-  const key = `lib_${kind.id}`;
+  const key = meshKey(kind);
   if (!scene.meshes.has(key)) {
     scene.meshes.set(key, model.parts);
     for (const [texture, image] of model.textures) scene.textures.set(texture, image);
   }
   const factor = rng.uniform(0.9, 1.1) * sizeFactor;
   const scale = model.entry.size.map((v) => v * factor) as Vec3;
+  const color = kind.color ?? model.color;
   return scene.add({
     name,
     class: kind.noun,
@@ -201,16 +260,17 @@ export function addLibraryProp(
     // colour is made up from the placeholder grey.
     material: {
       color: [0.8, 0.8, 0.8],
-      colorName: kind.color,
-      texture: kind.color ? undefined : key,
+      colorName: color,
+      texture: color ? undefined : key,
       roughness: 0.5,
       metalness: 0,
       preset: kind.preset,
     },
     attributes: {
       shape: kind.noun,
+      category: kind.category,
       size: Math.round(Math.max(...scale) * 1000) / 1000,
-      asset: `library:${kind.id}`,
+      asset: `library:${kind.key}`,
       ...(kind.sayMaterial === false ? { material_word: false } : {}),
       creator: model.entry.creator,
       licence: model.entry.licence,
@@ -218,22 +278,19 @@ export function addLibraryProp(
   });
 }
 
-/** A library prop's collider, in world units (its scale applied), or undefined for others. */
-export function libraryCollider(object: SceneObject): Shape | undefined {
-  const kind = LIBRARY_PROPS.find((k) => object.mesh === `lib_${k.id}`);
-  if (!kind) return undefined;
-  const [sx, sy, sz] = object.scale;
-  switch (kind.collider) {
-    case "box":
-      return { kind: "box", halfExtents: [sx / 2, sy / 2, sz / 2] };
-    case "sphere":
-      return { kind: "sphere", radius: Math.min(sx, sy, sz) / 2 };
-    case "cylinder":
-      return { kind: "cylinder", radius: Math.min(sx, sz) / 2, halfHeight: sy / 2 };
-  }
+/** The kind of a library prop's mesh, or undefined for other meshes. */
+function kindOf(mesh: string): LibraryPropKind | undefined {
+  return mesh.startsWith("lib_") ? libraryPropKinds().find((k) => meshKey(k) === mesh) : undefined;
 }
 
-/** Whether a library prop of this mesh lies down to roll. */
-export function libraryLiesToRoll(mesh: string): boolean {
-  return LIBRARY_PROPS.some((k) => mesh === `lib_${k.id}` && k.liesToRoll);
+/** A library prop's collider, in world units (its scale applied), or undefined for others. */
+export function libraryCollider(object: SceneObject): Shape | undefined {
+  const kind = kindOf(object.mesh);
+  if (!kind) return undefined;
+  const unit = load(kind)!.hull;
+  const points = new Float32Array(unit.length);
+  for (let i = 0; i < unit.length; i += 3) {
+    for (let k = 0; k < 3; k++) points[i + k] = unit[i + k] * object.scale[k];
+  }
+  return { kind: "hull", points };
 }

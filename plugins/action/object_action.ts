@@ -18,7 +18,7 @@ import {
 import type { Quat, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import { dot, length, qangle, sub } from "./math.ts";
 import { fillTemplate, PROPS } from "./props.ts";
-import { LIBRARY_PROPS } from "./library_props.ts";
+import { libraryPropKinds } from "./library_props.ts";
 import { makeStage, type Stage } from "./stage.ts";
 import { meshPoints } from "../../engine/physics/world.ts";
 
@@ -144,7 +144,12 @@ export function objectAction<O extends Options>(spec: ObjectActionSpec<O>): Obje
     // Props and hands are named after the plugin key; a floor is added when the scene has none.
     creates: (key) => ({
       names: [`${key}_*`, "floor"],
-      classes: [...PROPS.map((p) => p.noun), ...LIBRARY_PROPS.map((p) => p.noun), "hand", "floor"],
+      classes: [
+        ...PROPS.map((p) => p.noun),
+        ...new Set(libraryPropKinds().map((p) => p.noun)),
+        "hand",
+        "floor",
+      ],
     }),
     create() {
       let run: {
@@ -196,6 +201,17 @@ export function objectAction<O extends Options>(spec: ObjectActionSpec<O>): Obje
           const stage = makeStage(ctx, spec.seconds);
           const plan = spec.plan(stage, ctx.options);
           run = { stage, plan, tracks: plan.subjects.map(() => []), emitted: false };
+          // which things the clip is about: a library model's category and asset key
+          ctx.record(
+            "subjects",
+            plan.subjects.map((s) => ({
+              id: s.id,
+              class: s.cls,
+              ...(s.attributes.category
+                ? { category: s.attributes.category, asset: s.attributes.asset }
+                : {}),
+            })),
+          );
           announceActors(ctx, plan.subjects.map((o) => o.id), plan.hands.map((o) => o.id));
         },
         frame(ctx) {
