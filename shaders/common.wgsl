@@ -68,6 +68,8 @@ struct Instance {
   emissive: vec4f,
   // x: instance id (0 = background)
   ids: vec4u,
+  // xy: texture repeats across the mesh's uv square (Material.uvScale); zw unused
+  uv_scale: vec4f,
 }
 
 // A read-only storage buffer, not a uniform buffer: lavapipe (Mesa 22.3) inlines uniform values
@@ -110,7 +112,7 @@ fn vs_main(v: VertexIn) -> VertexOut {
   out.world_pos = world.xyz;
   out.view_pos = view.xyz;
   out.world_normal = (inst.normal_matrix * vec4f(v.normal, 0.0)).xyz;
-  out.uv = v.uv;
+  out.uv = v.uv * inst.uv_scale.xy;
   out.instance = v.instance;
   return out;
 }

@@ -6,8 +6,10 @@
 // the store's rgba8unorm array.
 
 struct Params {
-  // albedo: 0 noise, 1 checker, 2 stripes, 3 marble, 4 wood, 5 dots;
-  // surface: 0 wood, 1 painted, 2 ceramic, 3 brushed, 4 fabric, 5 paper, 6 cardboard
+  // albedo: 0 noise, 1 checker, 2 stripes, 3 marble, 4 wood, 5 dots, 6 planks, 7 tiles,
+  // 8 carpet, 9 wallpaper;
+  // surface: 0 wood, 1 painted, 2 ceramic, 3 brushed, 4 fabric, 5 paper, 6 cardboard, 7 planks,
+  // 8 tiles, 9 carpet
   pattern: u32,
   seed: u32,
   // cells (checker, dots), stripes or rings per tile; rings, cells, threads or flutes (surfaces)
@@ -112,6 +114,52 @@ fn cell_edge(p: vec2f, k: i32) -> f32 {
   return (d2 - d1) / f32(k);
 }
 
+// Floor boards: k boards across u, each cut into PLANK_LENGTHS lengths along v, the joints of
+// each board shifted by its own amount (as boards are laid). The albedo and the planks finish
+// share it, so with one seed and frequency the grooves fall on the painted seams.
+const PLANK_LENGTHS: i32 = 2;
+
+struct Plank {
+  // distance to the nearest seam, in tile units
+  edge: f32,
+  // 0 … 1, one value per length of board
+  tone: f32,
+  // 0 … 1, this length's grain: streaks along v, shifted per length
+  grain: f32,
+}
+
+fn plank(p: vec2f, k: i32) -> Plank {
+  let across = p.x * f32(k);
+  let board = i32(floor(across));
+  let along = p.y * f32(PLANK_LENGTHS) + lattice(board, 0, k, 41u);
+  let piece = i32(floor(along));
+  let period = vec2i(k, PLANK_LENGTHS);
+  let du = min(fract(across), 1.0 - fract(across)) / f32(k);
+  let dv = min(fract(along), 1.0 - fract(along)) / f32(PLANK_LENGTHS);
+  let tone = lattice2(board, piece, period, 43u);
+  // shifting v by a per-length amount keeps the noise periodic and gives each its own streaks
+  let q = fract(p + vec2f(0.0, lattice2(board, piece, period, 47u)));
+  let streaks = noise2(q, vec2i(12 * k, 3), 53u) * 0.65 + noise2(q, vec2i(40 * k, 5), 59u) * 0.35;
+  return Plank(min(du, dv), tone, smoothstep(0.25, 0.75, streaks));
+}
+
+// Square tiles, k per tile each way, with grout between them: distance to the nearest grout
+// line's centre (tile units) and the tile's cell.
+struct Tile {
+  edge: f32,
+  cell: vec2i,
+}
+
+fn tile(p: vec2f, k: i32) -> Tile {
+  let q = p * f32(k);
+  let f = fract(q);
+  let d = min(min(f.x, 1.0 - f.x), min(f.y, 1.0 - f.y)) / f32(k);
+  return Tile(d, vec2i(floor(q)));
+}
+
+// Half the width of a grout line or a board seam: a bit over one texel of the 256² tile.
+const SEAM: f32 = 0.6 / 256.0;
+
 fn surface(p: vec2f) -> Surface {
   let k = max(i32(params.frequency), 1);
   let phase = f32(hash(params.seed) & 0xffffu) / 65535.0;
@@ -164,7 +212,7 @@ fn surface(p: vec2f) -> Surface {
         0.3 * noise2(p, vec2i(24, 128), 5u);
       s.roughness = 0.95 + 0.05 * noise(p, 8, 7u);
     }
-    default: {
+    case 6u: {
       // cardboard: the liner over corrugation flutes along u, fibres
       let flutes = f32(3 * k);
       let ridge = 0.5 + 0.5 * cos(TAU * p.y * flutes);
@@ -172,6 +220,31 @@ fn surface(p: vec2f) -> Surface {
       s.height = sqrt(ridge) + 0.15 * fibre;
       s.roughness = 0.92 + 0.08 * fibre;
       s.cavity = 0.85 + 0.15 * ridge;
+    }
+    case 7u: {
+      // planks: a V groove at every seam, grain streaks, boards a little uneven; the varnish
+      // wears differently on each length
+      let b = plank(p, k);
+      let groove = smoothstep(0.0, 2.5 * SEAM, b.edge);
+      s.height = 0.7 * groove + 0.2 * b.grain + 0.1 * b.tone;
+      s.roughness = mix(1.0, 0.6 + 0.25 * b.tone + 0.15 * b.grain, groove);
+      s.cavity = 0.55 + 0.45 * groove;
+    }
+    case 8u: {
+      // tiles: glazed faces, slightly wavy, over recessed matte grout
+      let t = tile(p, k);
+      let face = smoothstep(SEAM, 2.5 * SEAM, t.edge);
+      s.height = 0.85 * face + 0.15 * noise(p, 2 * k, 61u);
+      s.roughness = mix(1.0, 0.35 + 0.1 * lattice(t.cell.x, t.cell.y, k, 67u), face);
+      s.cavity = 0.7 + 0.3 * face;
+    }
+    default: {
+      // carpet: dense tufts of pile, dark between them, matte
+      let pile = 0.6 * noise(p, 128, 71u) + 0.4 * noise(p, 32 * k, 73u);
+      s.height = pile;
+      // the tufts' tips catch a faint sheen
+      s.roughness = 1.0 - 0.1 * pile;
+      s.cavity = 0.7 + 0.3 * pile;
     }
   }
   return s;
@@ -199,8 +272,17 @@ fn relief() -> f32 {
     case 5u: {
       return 0.0025;
     }
-    default: {
+    case 6u: {
       return 0.05 / (3.0 * k);
+    }
+    case 7u: {
+      return 0.003;
+    }
+    case 8u: {
+      return 0.002;
+    }
+    default: {
+      return 0.0015;
     }
   }
 }
@@ -266,6 +348,32 @@ fn generate(@builtin(global_invocation_id) gid: vec3u) {
       let grain = fbm(vec2f(p.x, p.y), 8);
       let rings = fract(p.x * k + phase + 0.6 * fbm(p, 2) + 0.08 * sin(TAU * p.y * 2.0));
       t = clamp(smoothstep(0.0, 0.7, rings) * 0.8 + 0.2 * grain, 0.0, 1.0);
+    }
+    case 6u: {
+      // planks: each length its own tone and grain, dark seams between them
+      let b = plank(p, i32(params.frequency));
+      let wood = 0.05 + 0.35 * b.tone + 0.25 * b.grain;
+      t = mix(1.0, wood, smoothstep(0.0, SEAM, b.edge));
+    }
+    case 7u: {
+      // tiles: near-white faces that differ a little tile to tile, grout in the second colour
+      let c = tile(p, i32(params.frequency));
+      let face = 0.1 * lattice(c.cell.x, c.cell.y, i32(params.frequency), 67u) +
+        0.06 * noise(p, 16 * i32(params.frequency), 79u);
+      t = mix(1.0, face, smoothstep(SEAM, 1.8 * SEAM, c.edge));
+    }
+    case 8u: {
+      // carpet: fine speckle of tufts over broad, faint wear
+      let tufts = 0.55 * noise(p, 128, 71u) + 0.45 * noise(p, 32 * i32(params.frequency), 73u);
+      t = clamp(0.75 * tufts + 0.25 * fbm(p, 2), 0.0, 1.0);
+    }
+    case 9u: {
+      // wallpaper: straight bands, a pinstripe on each light band, faint paper fibres
+      let f = fract(p.x * k + phase);
+      let w = k / 256.0; // one texel, in bands
+      let band = smoothstep(0.5 - w, 0.5 + w, f) * (1.0 - smoothstep(1.0 - w, 1.0, f));
+      let pin = 1.0 - smoothstep(0.02, 0.02 + w, abs(f - 0.25));
+      t = clamp(0.6 * band + 0.8 * pin + 0.08 * noise(p, 64, 83u), 0.0, 1.0);
     }
     default: {
       let cell = floor(p * k);

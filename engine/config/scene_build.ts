@@ -1,5 +1,6 @@
 /** Builds one clip's Scene from a SceneConfig, drawing its samplers with the scene's RNG stream. */
 import { type MeshData, primitives } from "../scene/mesh.ts";
+import { TABLE_MESHES } from "../scene/table_mesh.ts";
 import {
   applyFinish,
   type Finish,
@@ -33,7 +34,8 @@ export class MeshLibrary {
 
   static async load(config: SceneConfig): Promise<MeshLibrary> {
     const lib = new MeshLibrary();
-    for (const key of MESH_KEYS) lib.#parts.set(key, [{ mesh: primitives[key]() }]);
+    const builtIn = { ...primitives, ...TABLE_MESHES };
+    for (const key of MESH_KEYS) lib.#parts.set(key, [{ mesh: builtIn[key]() }]);
     for (const [key, path] of Object.entries(config.assets)) {
       let asset;
       try {

@@ -16,6 +16,7 @@ import { type Document, isMap, LineCounter, parseDocument, visit } from "yaml";
 import type { CheckContext, Options, PluginDefinition } from "../plugin/contract.ts";
 import { checkFile } from "../plugin/checks.ts";
 import { FINISHES, PATTERNS } from "../scene/procedural_texture.ts";
+import { TABLE_MESHES } from "../scene/table_mesh.ts";
 import {
   didYouMean,
   type Issue,
@@ -154,7 +155,10 @@ const finishSchema: Schema = {
   },
 };
 
-export const MESH_KEYS = ["cube", "sphere", "cylinder", "cone", "torus", "plane", "capsule"];
+export const MESH_KEYS = [
+  ...["cube", "sphere", "cylinder", "cone", "torus", "plane", "capsule"],
+  ...Object.keys(TABLE_MESHES),
+];
 
 export const keyframeSchema: Schema = {
   type: "object",
@@ -409,13 +413,23 @@ export async function loadScene(file: string, options: LoadOptions): Promise<Sce
   const meshKeys = [...MESH_KEYS, ...Object.keys(rawAssets)];
   const names = new Map<string, number>();
   objects.forEach((o, i) => {
-    if (o && typeof o.mesh === "string" && !meshKeys.includes(o.mesh)) {
-      report({
-        path: ["objects", i, "mesh"],
-        message: `unknown mesh "${o.mesh}"${didYouMean(o.mesh, meshKeys)}; expected one of ${
-          meshKeys.join(", ")
-        } (or add a glTF file under assets:)`,
-      });
+    // `mesh: cube`, or a sampler `mesh: { choice: [a, b] }` whose every choice must be known
+    const choices = o && typeof o.mesh === "object" && o.mesh !== null &&
+        Array.isArray((o.mesh as Record<string, unknown>).choice)
+      ? ((o.mesh as Record<string, unknown>).choice as unknown[]).map((m, k) => ({
+        mesh: m,
+        path: ["objects", i, "mesh", "choice", k],
+      }))
+      : [{ mesh: o?.mesh, path: ["objects", i, "mesh"] }];
+    for (const { mesh, path } of choices) {
+      if (typeof mesh === "string" && !meshKeys.includes(mesh)) {
+        report({
+          path,
+          message: `unknown mesh "${mesh}"${didYouMean(mesh, meshKeys)}; expected one of ${
+            meshKeys.join(", ")
+          } (or add a glTF file under assets:)`,
+        });
+      }
     }
     if (o && typeof o.name === "string") {
       const first = names.get(o.name);

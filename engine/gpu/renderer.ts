@@ -65,7 +65,7 @@ const FRAME_UNIFORM_BYTES = 1232; // see Frame in common.wgsl
 const MAX_PENUMBRA_TEXELS = 24;
 /** Shadows cover at most this far (metres) around the camera. */
 const SHADOW_REACH = 25;
-const INSTANCE_FLOATS = 68; // 3 mat4 + 5 vec4 (see Instance in common.wgsl)
+const INSTANCE_FLOATS = 72; // 3 mat4 + 6 vec4 (see Instance in common.wgsl)
 const MAX_LIGHTS = 8;
 
 const BYTES_PER_PIXEL: Record<TargetName, number> = {
@@ -511,6 +511,9 @@ export class Renderer {
         mapped = this.#writeMaps(scene, o.name, material, data, base + 56) || mapped;
         ids.fill(0, base + 64, base + 68);
         ids[base + 64] = o.id;
+        data.set(material.uvScale ?? [1, 1], base + 68);
+        data[base + 70] = 0;
+        data[base + 71] = 0;
         if (rank < inView) {
           if (isolated.has(o.id)) {
             let own = isolatedDraws.get(o.id);

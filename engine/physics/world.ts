@@ -34,6 +34,7 @@ import { applyPreset, materialPreset, type PresetName } from "../scene/materials
 import type { ClipContext, Options } from "../plugin/contract.ts";
 import type { Quat, Scene, SceneObject, Vec3 } from "../scene/scene.ts";
 import { posedMesh } from "../scene/skin.ts";
+import { meshBounds } from "../scene/mesh.ts";
 
 export {
   MATERIAL_PRESETS,
@@ -162,6 +163,17 @@ export function meshPoints(scene: Scene, object: SceneObject): Float32Array {
 export function shapeOf(scene: Scene, object: SceneObject): Shape {
   const [sx, sy, sz] = object.scale;
   const round = sx === sz;
+  // A mesh that asks for its bounds (a table with legs) collides as the box it fills.
+  const parts = scene.meshes.get(object.mesh);
+  if (parts?.length === 1 && parts[0].mesh.collider === "bounds" && !parts[0].matrix) {
+    const { min, max } = meshBounds(parts[0].mesh);
+    const centre = [0, 1, 2].map((k) => ((max[k] + min[k]) / 2) * object.scale[k]) as Vec3;
+    return {
+      kind: "box",
+      halfExtents: [0, 1, 2].map((k) => ((max[k] - min[k]) / 2) * object.scale[k]) as Vec3,
+      ...(centre.some((c) => c !== 0) ? { offset: centre } : {}),
+    };
+  }
   switch (object.mesh) {
     case "cube":
       return { kind: "box", halfExtents: [sx / 2, sy / 2, sz / 2] };

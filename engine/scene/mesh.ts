@@ -25,12 +25,17 @@ export interface MeshData {
   uvs: Float32Array; // uv per vertex
   indices: Uint32Array; // triangles, counter-clockwise when seen from outside
   convex: boolean; // true when the mesh is a closed convex solid
+  /**
+   * "bounds": physics collides the object as its bounding box, not as a hull of its points (a
+   * table with legs: its top is the unit cube's, and nothing falls between its legs, as before).
+   */
+  collider?: "bounds";
   /** Joints and weights of a skinned mesh (engine/scene/skin.ts); its object carries the matrices. */
   skin?: Skin;
 }
 
 /** Growable vertex/index lists, frozen into typed arrays by `finish`. */
-class Builder {
+export class Builder {
   positions: number[] = [];
   normals: number[] = [];
   uvs: number[] = [];

@@ -46,12 +46,35 @@ export const PALETTES = {
     white: "#fafafa",
     "midnight blue": "#1b2440",
   },
+  // each name ends in the floor's material: engine/scene/floor_looks.ts draws it by that word
   floor: {
     "light wood": "#c9a36b",
     "dark wood": "#6b4a2e",
     concrete: "#9a9a96",
     "white tile": "#dcdcd8",
     "gray carpet": "#6f6f72",
+    "honey wood": "#b07a45",
+    "terracotta tile": "#b5643c",
+    "beige carpet": "#b8a88a",
+    "blue carpet": "#3f5670",
+  },
+  // skirting boards and trim, against the "wall" colours
+  trim: {
+    white: "#f4f2ec",
+    "dark wood": "#5a3b24",
+    gray: "#6a6a6a",
+    black: "#242424",
+  },
+  // tables: wood tones and painted tops
+  furniture: {
+    "light wood": "#c8a27a",
+    "honey wood": "#b07a45",
+    "dark wood": "#6b4528",
+    "reddish wood": "#8b4a32",
+    white: "#e6e2da",
+    black: "#2a2a2a",
+    gray: "#8a8a88",
+    "sage green": "#8fa388",
   },
 } as const satisfies Record<string, Record<string, string>>;
 

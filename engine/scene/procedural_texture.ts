@@ -5,7 +5,19 @@
  */
 import type { Material, Texture, Vec3 } from "./scene.ts";
 
-export const PATTERNS = ["noise", "checker", "stripes", "marble", "wood", "dots"] as const;
+export const PATTERNS = [
+  "noise",
+  "checker",
+  "stripes",
+  "marble",
+  "wood",
+  "dots",
+  // places: floors and walls (their textures repeat per metre: Material.uvScale)
+  "planks", // floor boards along v, per-board tone and grain, dark seams
+  "tiles", // square tiles with grout lines in the second colour
+  "carpet", // fine speckle of tufts
+  "wallpaper", // straight bands with a pinstripe
+] as const;
 export type Pattern = typeof PATTERNS[number];
 
 export interface ProceduralSpec {
@@ -31,6 +43,9 @@ export const FINISHES = [
   "fabric", // plain weave: threads over and under, dark between them
   "paper", // short fibres, matte
   "cardboard", // corrugation ridges under the liner, fibres
+  "planks", // grooves at the planks pattern's seams (same seed and frequency), grain, varnish
+  "tiles", // glossy tile faces over recessed matte grout (the tiles pattern's)
+  "carpet", // pile: tufts, matte, dark between them
 ] as const;
 export type Finish = typeof FINISHES[number];
 
@@ -107,6 +122,9 @@ export const FINISH_FREQUENCY: Readonly<Record<Finish, readonly [number, number]
   fabric: [2, 6],
   paper: [1, 1],
   cardboard: [2, 5],
+  planks: [10, 14],
+  tiles: [3, 6],
+  carpet: [2, 4],
 };
 
 export interface FinishChoice {

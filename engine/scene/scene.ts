@@ -14,6 +14,12 @@ export interface Material {
   /** Key of a texture in `Scene.textures`, multiplied with `color`. */
   texture?: string;
   /**
+   * How many times every texture of the material repeats across the mesh's UV square, along u
+   * and v ([1, 1] when absent). A 12 m floor needs its boards repeated, not one 256-texel tile
+   * stretched over it.
+   */
+  uvScale?: [number, number];
+  /**
    * Tangent-space normal map (glTF convention: +x along u, +y up the image, i.e. towards -v;
    * linear bytes). Changes the shading normal of rgb only: the normals label stays geometric.
    */

@@ -3,6 +3,7 @@ import type { PluginDefinition } from "../../engine/plugin/contract.ts";
 import { cameraRandomizer } from "./camera.ts";
 import { cameraEffectsRandomizer } from "./camera_effects.ts";
 import { clutterRandomizer } from "./clutter.ts";
+import { floorRandomizer } from "./floor.ts";
 import { lightingRandomizer } from "./lighting.ts";
 import { materialsRandomizer } from "./materials.ts";
 import { qualityRandomizer } from "./quality.ts";
@@ -13,6 +14,7 @@ export const randomizers: readonly PluginDefinition<any>[] = [
   sceneTypeRandomizer,
   lightingRandomizer,
   materialsRandomizer,
+  floorRandomizer,
   clutterRandomizer,
   cameraRandomizer,
   cameraEffectsRandomizer,

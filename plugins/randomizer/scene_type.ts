@@ -1,9 +1,9 @@
 /**
  * Scene types. env: an equirectangular HDR environment (a .hdr file next to
  * the scene, or a procedural sky) lights the scene and fills the background,
- * with a sun key light matching the sky; basic: an indoor room (floor and
- * four walls, wall colour from the "wall" palette) lit by a shadowed key and
- * a fill; empty: no room, a solid RGBA background (the scene's, or a named
+ * with a sun key light matching the sky; basic: an indoor room (a wood, tile,
+ * carpet or concrete floor, four painted, plastered or papered walls in a
+ * "wall" palette colour, baseboards; room.ts) lit by a shadowed key and a fill; empty: no room, a solid RGBA background (the scene's, or a named
  * "backdrop" colour) or a sky.
  */
 import { kelvinToLinear } from "../../engine/scene/color.ts";
@@ -32,6 +32,7 @@ import { definePlugin } from "../../engine/plugin/contract.ts";
 import { type EnvironmentImage, setEnvironment } from "../../engine/scene/render_settings.ts";
 import { SUN_DIAMETER, type Vec3 } from "../../engine/scene/scene.ts";
 import { place } from "./lighting.ts";
+import { addRoom, WALL_LOOKS, type WallLook } from "./room.ts";
 
 export const SCENE_TYPES = ["env", "basic", "empty"] as const;
 const HDRI_GROUPS = ["any", "indoor", "outdoor"];
@@ -123,6 +124,13 @@ export const sceneTypeRandomizer = definePlugin({
     room_size_range: [8, 14],
     /** basic: wall height, metres. */
     room_height: 3.2,
+    /**
+     * basic: comma-separated wall looks, one drawn per clip for all four walls: paint (an orange
+     * peel finish), plaster (soft blotches), wallpaper (bands with a pinstripe, paper fibres).
+     */
+    wall_looks: WALL_LOOKS.join(","),
+    /** basic: baseboard height, metres, drawn per clip; [0, 0] leaves them out. */
+    baseboard_height_range: [0.08, 0.14],
     /** basic: key and fill light colour temperatures, kelvin, each drawn from this range. */
     light_temperature_range: [2700, 6500],
   },
@@ -271,40 +279,15 @@ export const sceneTypeRandomizer = definePlugin({
           );
           const size = Math.max(draw(o.room_size_range), 2 * (extent + ROOM_MARGIN));
           const h = o.room_height;
-          const wall = pickColor(rng, "wall");
-          const floor = pickColor(rng, "floor");
           // A scene with its own floor keeps it: two planes at y = 0 would z-fight.
           const ownFloor = scene.objects.some((ob) => ob.cls === "floor" || ob.cls === "ground");
-          if (!ownFloor) {
-            scene.add({
-              name: "room_floor",
-              class: "floor",
-              mesh: "plane",
-              scale: [size, 1, size],
-              material: {
-                color: floor.linear,
-                roughness: 0.8,
-                metalness: 0,
-                colorName: floor.name,
-              },
-            });
-          }
-          const walls: [string, Vec3, Vec3][] = [
-            ["room_wall_back", [0, h / 2, -size / 2], [size, h, 0.1]],
-            ["room_wall_front", [0, h / 2, size / 2], [size, h, 0.1]],
-            ["room_wall_left", [-size / 2, h / 2, 0], [0.1, h, size]],
-            ["room_wall_right", [size / 2, h / 2, 0], [0.1, h, size]],
-          ];
-          for (const [name, position, scale] of walls) {
-            scene.add({
-              name,
-              class: "wall",
-              mesh: "cube",
-              position,
-              scale,
-              material: { color: wall.linear, roughness: 0.9, metalness: 0, colorName: wall.name },
-            });
-          }
+          const room = addRoom(rng, scene, {
+            size,
+            height: h,
+            walls: o.wall_looks.split(",").map((w) => w.trim()).filter(Boolean) as WallLook[],
+            baseboard: o.baseboard_height_range,
+            ownFloor,
+          });
           // two lights under the ceiling: a shadowed spot key and a soft point fill
           const keyKelvin = draw(o.light_temperature_range);
           const fillKelvin = draw(o.light_temperature_range);
@@ -333,10 +316,7 @@ export const sceneTypeRandomizer = definePlugin({
           scene.addLight(fill);
           scene.ambient = { color: kelvinToLinear(fillKelvin), intensity: 0.15 };
           record.room = {
-            size,
-            height: h,
-            wall: { name: wall.name, srgb: wall.srgb },
-            floor: ownFloor ? undefined : { name: floor.name, srgb: floor.srgb },
+            ...room,
             key: { temperature: keyKelvin, azimuth: keyAzimuth },
             fill: { temperature: fillKelvin },
           };
