@@ -120,7 +120,7 @@ fn cell_edge(p: vec2f, k: i32) -> f32 {
 const PLANK_LENGTHS: i32 = 2;
 
 struct Plank {
-  // distance to the nearest seam, in tile units
+  // distance past the board's seam (its left or top edge), in tile units
   edge: f32,
   // 0 … 1, one value per length of board
   tone: f32,
@@ -134,8 +134,9 @@ fn plank(p: vec2f, k: i32) -> Plank {
   let along = p.y * f32(PLANK_LENGTHS) + lattice(board, 0, k, 41u);
   let piece = i32(floor(along));
   let period = vec2i(k, PLANK_LENGTHS);
-  let du = min(fract(across), 1.0 - fract(across)) / f32(k);
-  let dv = min(fract(along), 1.0 - fract(along)) / f32(PLANK_LENGTHS);
+  // from the board's own left and top edges only: a seam is one texel wide, not one each side
+  let du = fract(across) / f32(k);
+  let dv = fract(along) / f32(PLANK_LENGTHS);
   let tone = lattice2(board, piece, period, 43u);
   // shifting v by a per-length amount keeps the noise periodic and gives each its own streaks
   let q = fract(p + vec2f(0.0, lattice2(board, piece, period, 47u)));
@@ -225,7 +226,7 @@ fn surface(p: vec2f) -> Surface {
       // planks: a V groove at every seam, grain streaks, boards a little uneven; the varnish
       // wears differently on each length
       let b = plank(p, k);
-      let groove = smoothstep(0.0, 2.5 * SEAM, b.edge);
+      let groove = smoothstep(SEAM, 3.0 * SEAM, b.edge);
       s.height = 0.7 * groove + 0.2 * b.grain + 0.1 * b.tone;
       s.roughness = mix(1.0, 0.6 + 0.25 * b.tone + 0.15 * b.grain, groove);
       s.cavity = 0.55 + 0.45 * groove;
@@ -353,7 +354,7 @@ fn generate(@builtin(global_invocation_id) gid: vec3u) {
       // planks: each length its own tone and grain, dark seams between them
       let b = plank(p, i32(params.frequency));
       let wood = 0.05 + 0.35 * b.tone + 0.25 * b.grain;
-      t = mix(1.0, wood, smoothstep(0.0, SEAM, b.edge));
+      t = mix(1.0, wood, smoothstep(SEAM, 1.6 * SEAM, b.edge));
     }
     case 7u: {
       // tiles: near-white faces that differ a little tile to tile, grout in the second colour

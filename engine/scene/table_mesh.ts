@@ -282,7 +282,7 @@ export function tableRoundLegs(): MeshData {
   const radius = 0.026;
   shop.top();
   for (const [x, z] of legCentres(0.09, radius)) {
-    shop.roundLeg(x, z, 0.017, radius, 0, h - TOP_THICKNESS);
+    shop.roundLeg(x, z, 0.02, radius, 0, h - TOP_THICKNESS);
   }
   return shop.finish();
 }
