@@ -481,8 +481,13 @@ plugins:
     const labels = await readLabels(a.out);
     const room = labels.randomization["randomizer/scene"].room;
     assert(typeof room.wall.name === "string");
-    const walls = labels.objects.filter((o: { class: string }) => o.class === "wall");
+    // class "wall" holds the four walls and, as their own instances, the four baseboards
+    type Labelled = { class: string; attributes?: { part?: string } };
+    const walls = labels.objects.filter((o: Labelled) => o.class === "wall" && !o.attributes?.part);
     assertEquals(walls.length, 4);
+    const boards = labels.objects.filter((o: Labelled) => o.attributes?.part === "baseboard");
+    assertEquals(boards.length, 4);
+    assert(boards.every((o: { class: string }) => o.class === "wall"));
     assertEquals(walls[0].material.colorName, room.wall.name);
     assertEquals(labels.sampled.scene !== undefined, true);
   },
