@@ -234,7 +234,9 @@ Deno.test("basic room: a baseboard at the foot of each wall, none overlapping, w
     for (let i = 0; i < 4; i++) {
       for (let j = i + 1; j < 4; j++) {
         const [p, q] = [box(boards[i]), box(boards[j])];
-        const overlap = [0, 1, 2].every((k) => p.min[k] < q.max[k] - 1e-9 && q.min[k] < p.max[k] - 1e-9);
+        const overlap = [0, 1, 2].every((k) =>
+          p.min[k] < q.max[k] - 1e-9 && q.min[k] < p.max[k] - 1e-9
+        );
         assert(!overlap, `${boards[i].name} and ${boards[j].name} overlap`);
       }
     }

@@ -86,7 +86,13 @@ class TableShop {
    * are left out where the part butts against another (the underside of the top), so two faces
    * never share a plane.
    */
-  frustum(bottom: Section, top: Section, y0: number, y1: number, caps = { top: true, bottom: true }) {
+  frustum(
+    bottom: Section,
+    top: Section,
+    y0: number,
+    y1: number,
+    caps = { top: true, bottom: true },
+  ) {
     const ring = (s: Section, y: number): V3[] => [
       [s.x - s.hx, y, s.z + s.hz],
       [s.x + s.hx, y, s.z + s.hz],
@@ -123,8 +129,12 @@ class TableShop {
     for (let j = 0; j <= segments; j++) {
       const a = (2 * Math.PI * (j % segments)) / segments;
       const [c, s] = [Math.cos(a), Math.sin(a)];
-      rows[0].push(this.vertex([x + r1 * c, y1, z + r1 * s], [nr * c, ny, nr * s], j / segments, 0));
-      rows[1].push(this.vertex([x + r0 * c, y0, z + r0 * s], [nr * c, ny, nr * s], j / segments, 1));
+      rows[0].push(
+        this.vertex([x + r1 * c, y1, z + r1 * s], [nr * c, ny, nr * s], j / segments, 0),
+      );
+      rows[1].push(
+        this.vertex([x + r0 * c, y0, z + r0 * s], [nr * c, ny, nr * s], j / segments, 1),
+      );
     }
     for (let j = 0; j < segments; j++) {
       this.triangle(rows[0][j], rows[1][j], rows[1][j + 1]);
@@ -155,7 +165,12 @@ class TableShop {
     const arc = (co: number, cy: number, r: number, from: number, to: number, steps: number) => {
       for (let i = 0; i <= steps; i++) {
         const th = ((from + ((to - from) * i) / steps) * Math.PI) / 180;
-        profile.push({ o: co + r * Math.cos(th), y: cy + r * Math.sin(th), out: Math.cos(th), up: Math.sin(th) });
+        profile.push({
+          o: co + r * Math.cos(th),
+          y: cy + r * Math.sin(th),
+          out: Math.cos(th),
+          up: Math.sin(th),
+        });
       }
     };
     arc(-re, h - re, re, 90, 0, 4);
@@ -167,7 +182,9 @@ class TableShop {
     const cz = d / 2 - CORNER_RADIUS;
     const centres: [number, number][] = [[cx, cz], [-cx, cz], [-cx, -cz], [cx, -cz]];
     centres.forEach((c, k) => {
-      for (let i = 0; i <= perCorner; i++) angles.push({ c, a: (Math.PI / 2) * (k + i / perCorner) });
+      for (let i = 0; i <= perCorner; i++) {
+        angles.push({ c, a: (Math.PI / 2) * (k + i / perCorner) });
+      }
     });
     const at = (k: number, o: number, y: number): V3 => {
       const { c, a } = angles[k % angles.length];
@@ -234,7 +251,11 @@ function normalize(v: V3): V3 {
 /** The corners of a flat face of a convex part, in the order whose normal points away from it. */
 function outward(corners: V3[], centre: V3): V3[] {
   const n = cross(sub(corners[2], corners[0]), sub(corners[3], corners[1]));
-  const mid = corners.reduce((s, p) => [s[0] + p[0] / 4, s[1] + p[1] / 4, s[2] + p[2] / 4], [0, 0, 0]);
+  const mid = corners.reduce((s, p) => [s[0] + p[0] / 4, s[1] + p[1] / 4, s[2] + p[2] / 4], [
+    0,
+    0,
+    0,
+  ]);
   const away = sub(mid as V3, centre);
   return n[0] * away[0] + n[1] * away[1] + n[2] * away[2] >= 0 ? corners : [...corners].reverse();
 }
@@ -269,8 +290,16 @@ export function tableSquareLegs(): MeshData {
   const back = half - 0.008 - board / 2;
   const open = { top: false, bottom: true };
   for (const s of [1, -1]) {
-    shop.box([-lx, under - apron, s * (lz + back) - board / 2], [lx, under, s * (lz + back) + board / 2], open);
-    shop.box([s * (lx + back) - board / 2, under - apron, -lz], [s * (lx + back) + board / 2, under, lz], open);
+    shop.box([-lx, under - apron, s * (lz + back) - board / 2], [
+      lx,
+      under,
+      s * (lz + back) + board / 2,
+    ], open);
+    shop.box([s * (lx + back) - board / 2, under - apron, -lz], [
+      s * (lx + back) + board / 2,
+      under,
+      lz,
+    ], open);
   }
   return shop.finish();
 }
@@ -299,7 +328,10 @@ export function tableTrestle(): MeshData {
   for (const s of [1, -1]) {
     const cx = s * x;
     shop.box([cx - 0.035, 0, -(d / 2 - 0.1)], [cx + 0.035, foot, d / 2 - 0.1]);
-    shop.box([cx - 0.03, foot, -0.07], [cx + 0.03, under - cleat, 0.07], { top: false, bottom: false });
+    shop.box([cx - 0.03, foot, -0.07], [cx + 0.03, under - cleat, 0.07], {
+      top: false,
+      bottom: false,
+    });
     shop.box([cx - 0.03, under - cleat, -(d / 2 - 0.12)], [cx + 0.03, under, d / 2 - 0.12], {
       top: false,
       bottom: true,

@@ -168,8 +168,11 @@ export const materialsRandomizer = definePlugin({
     metal_chance: 0.1,
     /** Chance an object gets a procedural texture, 0 … 1; otherwise its texture is removed. */
     texture_chance: 0.35,
-    /** Comma-separated patterns a texture is drawn from; "" = no textures (all removed). */
-    patterns: PATTERNS.join(","),
+    /**
+     * Comma-separated patterns a texture is drawn from; "" = no textures (all removed). The
+     * floor and wall patterns (planks, tiles, carpet, wallpaper) are left out unless listed.
+     */
+    patterns: "noise,checker,stripes,marble,wood,dots",
     /** Pattern cells, stripes or rings per texture tile, drawn and rounded to an integer. */
     frequency_range: [2, 10],
     /** Objects with a physical preset (wood, metal, …) keep its roughness and metalness. */

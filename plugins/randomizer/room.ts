@@ -60,7 +60,11 @@ const WALL_PATTERNS: Record<Exclude<WallLook, "paint">, {
 export function addRoom(rng: Rng, scene: Scene, o: RoomOptions): Record<string, unknown> {
   const { size, height: h } = o;
   const wall = pickColor(rng, "wall");
-  const record: Record<string, unknown> = { size, height: h, wall: { name: wall.name, srgb: wall.srgb } };
+  const record: Record<string, unknown> = {
+    size,
+    height: h,
+    wall: { name: wall.name, srgb: wall.srgb },
+  };
   if (!o.ownFloor) {
     const floor = scene.add({
       name: "room_floor",
@@ -156,7 +160,8 @@ function wallLook(
 
 /** A trim colour that differs from the wall's in lightness, so the baseboard reads as its own. */
 function contrasting(rng: Rng, wall: NamedColor): NamedColor {
-  const luma = (c: NamedColor) => 0.2126 * c.linear[0] + 0.7152 * c.linear[1] + 0.0722 * c.linear[2];
+  const luma = (c: NamedColor) =>
+    0.2126 * c.linear[0] + 0.7152 * c.linear[1] + 0.0722 * c.linear[2];
   const trims = paletteColors("trim");
   const apart = trims.filter((t) => Math.abs(luma(t) - luma(wall)) > 0.15);
   return rng.choice(apart.length > 0 ? apart : trims);
