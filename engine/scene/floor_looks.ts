@@ -49,7 +49,7 @@ export const FLOOR_KINDS: Readonly<Record<string, FloorKind>> = {
     finish: "tiles",
     tile: 1.2,
     frequency: [3, 6],
-    tint: 0.45,
+    tint: 0.35,
     roughness: [0.5, 0.8],
     preset: "ceramic",
   },

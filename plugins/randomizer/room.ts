@@ -133,7 +133,7 @@ function wallLook(
   // plaster's is a shade of its own
   const other = rng.choice(paletteColors("wall").filter((c) => c.name !== wall.name));
   const tint: Vec3 = look === "wallpaper"
-    ? other.linear.map((v) => 0.55 + 0.45 * v) as Vec3
+    ? other.linear.map((v) => 0.35 + 0.65 * v) as Vec3
     : [0.88, 0.88, 0.88];
   const spec = {
     pattern: kind.pattern,
