@@ -17,7 +17,8 @@ import { primitives } from "../engine/scene/mesh.ts";
 import { Scene, type SceneObject } from "../engine/scene/scene.ts";
 import { initPhysics, PhysicsWorld } from "../engine/physics/world.ts";
 import { loadScene, SceneError } from "../engine/config/scene_file.ts";
-import { planDataset } from "../engine/run/dataset_run.ts";
+import { planDataset, renderDataset } from "../engine/run/dataset_run.ts";
+import { testGpu } from "./helpers.ts";
 import { Rng } from "../engine/scene/rng.ts";
 import { builtins } from "../plugins/mod.ts";
 import {
@@ -29,6 +30,7 @@ import { assert, assertEquals } from "./assert.ts";
 
 const folder = furnitureFolder();
 const withLibrary = { ignore: !folder };
+const gpuTest = { sanitizeResources: false, sanitizeOps: false };
 
 Deno.test({
   name: "asset manifest: every model has a category, licence and a size its category allows",
@@ -200,5 +202,46 @@ Deno.test({
     }
     assert(categories.size >= 8, `${categories.size} categories: ${[...categories]}`);
     assert(assets.size >= 30, `${assets.size} distinct library objects`);
+  },
+});
+
+Deno.test({
+  name: "credits.json lists every library model the clips used, props of plugins included",
+  ...withLibrary,
+  ...gpuTest,
+  async fn() {
+    const out = await Deno.makeTempDir({ prefix: "synthvid_credits_" });
+    try {
+      await renderDataset({
+        scene: "scenes/something_something.yaml",
+        out,
+        overrides: { clips: 3, frames: 30, width: 64, height: 48, quality: "low" },
+        gpu: await testGpu(),
+        log: () => {},
+      });
+      const used = new Set<string>();
+      for (let c = 0; c < 3; c++) {
+        const labels = JSON.parse(
+          await Deno.readTextFile(`${out}/clip_${String(c).padStart(5, "0")}/labels.json`),
+        );
+        for (const a of labels.assets ?? []) used.add(a);
+        for (const o of labels.objects) {
+          if (typeof o.attributes?.asset === "string") {
+            assert(labels.assets.includes(o.attributes.asset), `${o.name}: ${o.attributes.asset}`);
+          }
+        }
+      }
+      assert(used.size > 0, "the clips used library props");
+      const credits = JSON.parse(await Deno.readTextFile(`${out}/credits.json`));
+      assertEquals(credits.assets.map((a: { asset: string }) => a.asset).sort(), [...used].sort());
+      for (const a of credits.assets) {
+        assert(a.creator && a.licence && a.source, `${a.asset}: creator, licence, source`);
+        if (a.licence !== "CC0-1.0") {
+          assert(credits.attribution_required.some((line: string) => line.includes(a.creator)));
+        }
+      }
+    } finally {
+      await Deno.remove(out, { recursive: true });
+    }
   },
 });

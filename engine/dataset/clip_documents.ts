@@ -59,6 +59,8 @@ export interface ClipSummary {
   captions: Caption[];
   sampled: Record<string, unknown>;
   records: Record<string, Record<string, unknown>>;
+  /** Library models the clip's objects are (`library:<library>/<id>`), for credits.json. */
+  assets?: string[];
 }
 
 export interface ClipDocuments {
@@ -162,6 +164,7 @@ function labelsJson(
       };
     }),
     events: s.events,
+    ...(s.assets?.length ? { assets: s.assets } : {}),
     framing: s.framing,
     sampled: s.sampled,
     randomization: Object.fromEntries(

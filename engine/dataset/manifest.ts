@@ -8,6 +8,8 @@ export interface ClipOutcome {
   error?: string;
   events: readonly { verb: string }[];
   captions: readonly unknown[];
+  /** Library models the clip uses (credits.json is made from these). */
+  assets?: readonly string[];
 }
 
 export function clipDirName(clip: number): string {
@@ -23,6 +25,7 @@ export function manifestLine(result: ClipOutcome, dir: string, frames: number) {
       frames,
       events: result.events.map((e) => e.verb),
       captions: result.captions,
+      ...(result.assets?.length ? { assets: result.assets } : {}),
     }
     : { clip: result.clip, dir, status: "failed", error: result.error };
 }
@@ -53,6 +56,16 @@ export class Manifest {
       const entry = JSON.parse(line);
       this.#lines.set(entry.clip, line);
     }
+  }
+
+  /** The library models the listed ok clips use. */
+  assets(): Set<string> {
+    const used = new Set<string>();
+    for (const line of this.#lines.values()) {
+      const entry = JSON.parse(line);
+      if (entry.status === "ok") { for (const a of entry.assets ?? []) used.add(a); }
+    }
+    return used;
   }
 
   isOk(clip: number): boolean {

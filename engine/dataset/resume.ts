@@ -118,6 +118,7 @@ export interface FinishedClip {
   clip: number;
   events: { verb: string }[];
   captions: unknown[];
+  assets?: string[];
 }
 
 const NPY_SHAPES: Partial<
@@ -191,6 +192,7 @@ export async function checkClip(
       clip,
       events: labels!.events as { verb: string }[],
       captions: captions!.captions as unknown[],
+      assets: labels!.assets as string[] | undefined,
     },
   };
 }

@@ -41,6 +41,8 @@ export interface ClipResult {
   records: Record<string, Record<string, unknown>>;
   /** How well the clip frames its acting objects (labels.json `framing`). */
   framing?: ClipFraming;
+  /** Library models the clip's objects are (credits.json). */
+  assets?: string[];
 }
 
 // deno-lint-ignore no-explicit-any
@@ -237,6 +239,7 @@ export async function runClip(
     return { clip, status: "ok", events, captions, sampled, records, framing, redraw: true };
   }
 
+  const assets = libraryAssets(config, seen.values());
   let files: Promise<void> | undefined;
   if (render && recorder) {
     // Mixes the sounds (audio/, audio.json) and hands the mix to the mp4's AAC track.
@@ -256,11 +259,22 @@ export async function runClip(
       captions,
       sampled,
       records,
+      assets,
     }, mix);
     // Awaited by the caller (settle); this only keeps an early failure from counting as unhandled.
     files.catch(() => {});
   }
-  return { clip, status: "ok", events, captions, sampled, records, framing, files };
+  return { clip, status: "ok", events, captions, sampled, records, framing, files, assets };
+}
+
+/** The library models (`library:…`) among the clip's objects: named by the scene or a plugin. */
+function libraryAssets(config: SceneConfig, objects: Iterable<SceneObject>): string[] {
+  const used = new Set<string>();
+  for (const o of objects) {
+    const asset = o.attributes.asset ?? config.assets[o.mesh];
+    if (typeof asset === "string" && asset.startsWith("library:")) used.add(asset);
+  }
+  return [...used].sort();
 }
 
 export function failed(clip: number, error: unknown): ClipResult {

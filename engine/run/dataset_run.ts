@@ -5,8 +5,7 @@
  * `planDataset` runs the same clip loop without rendering.
  */
 import { writeJsonAtomic } from "../dataset/atomic.ts";
-import { assetCredits } from "../config/asset_credits.ts";
-import { libraryId } from "../scene/furniture_library.ts";
+import { assetCredits, needsCredits } from "../config/asset_credits.ts";
 import { MeshLibrary } from "../config/scene_build.ts";
 import {
   loadScene,
@@ -178,9 +177,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
     await Deno.mkdir(out, { recursive: true });
     lock = await lockRun(out, lockName(shard));
     await claimDataset(out, datasetJson(config, await sceneDigest(config.file)), options.resume);
-    if (Object.values(config.assets).some((a) => libraryId(a) !== undefined)) {
-      await writeJsonAtomic(`${out}/credits.json`, assetCredits(config));
-    }
+    await writeCredits(out, config, new Set());
     await removeLeftovers(out, partialName(shard), manifestName(shard), shard !== undefined);
     manifest = new Manifest(`${out}/${manifestName(shard)}`);
     await manifest.load();
@@ -193,6 +190,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
         captions: r.captions as Caption[],
         sampled: {},
         records: {},
+        assets: r.assets,
       };
       await manifest.put(manifestLine(result, clipDirName(r.clip), config.frames));
     }
@@ -253,6 +251,7 @@ export async function renderDataset(options: RunOptions): Promise<RunSummary> {
       writing.catch(() => {});
     }
     await writing;
+    await writeCredits(out, config, manifest.assets());
   } finally {
     await writing.catch(() => {});
     await manifest?.flush();
@@ -313,4 +312,19 @@ export async function planDataset(options: Omit<RunOptions, "out">): Promise<Run
     frames: 0,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * credits.json: the scene's named models and those the finished clips used, with what an
+ * earlier run or another shard of this folder already listed (credits only grow).
+ */
+async function writeCredits(out: string, config: SceneConfig, used: Set<string>) {
+  const path = `${out}/credits.json`;
+  try {
+    const before = JSON.parse(await Deno.readTextFile(path)) as { assets?: { asset: string }[] };
+    for (const a of before.assets ?? []) used.add(a.asset);
+  } catch {
+    // none yet
+  }
+  if (needsCredits(config, used)) await writeJsonAtomic(path, assetCredits(config, used));
 }

@@ -7,22 +7,21 @@
  * materials and textures, and collides as the convex hull of its points. Only used when the
  * library is there.
  */
+import { furnitureFolder } from "../../engine/scene/furniture_library.ts";
 import {
-  type FurnitureEntry,
-  furnitureEntry,
-  furnitureFolder,
-  loadFurniture,
-} from "../../engine/scene/furniture_library.ts";
+  type LibraryModel,
+  libraryModel,
+  libraryModelKey,
+  useLibraryModel,
+} from "../../engine/scene/library_model.ts";
 import { assetManifest, type ManifestEntry } from "../../engine/scene/asset_manifest.ts";
 import type { CategoryId } from "../../engine/scene/asset_categories.ts";
-import { hullPoints } from "../../engine/scene/hull_points.ts";
 import { nameLinearColor } from "../../engine/caption/color_names.ts";
 import type { Shape } from "../../engine/physics/world.ts";
-import type { MeshPart, Scene, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
+import type { Scene, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import type { Rng } from "../../engine/scene/rng.ts";
 import type { Trait } from "./props.ts";
 import type { PresetName } from "../../engine/scene/materials.ts";
-import { importedMaterial } from "../../engine/scene/gltf.ts";
 
 export interface LibraryPropKind {
   /** Manifest key, `<library>/<id>`. */
@@ -135,94 +134,9 @@ export function libraryPropKinds(): LibraryPropKind[] {
   return kinds;
 }
 
-interface Loaded {
-  entry: FurnitureEntry;
-  parts: MeshPart[];
-  textures: Map<string, { width: number; height: number; data: Uint8Array }>;
-  /** The colour of a plain material covering most of the surface, if one does. */
-  color?: string;
-  /** Hull points in the unit box (hull_points.ts). */
-  hull: Float32Array;
-}
-
-/** Share of the surface one plain material must cover for the prop to be called its colour. */
-const MAIN_COLOR_SHARE = 0.6;
-
-const loaded = new Map<string, Loaded | null>();
-
-/** The scene mesh key of a prop kind. */
-const meshKey = (kind: LibraryPropKind) => `lib_${kind.key.replace("/", ":")}`;
-
-/** The model as unit-box parts (cached), or null when the library or the model is missing. */
-function load(kind: LibraryPropKind): Loaded | null {
-  if (loaded.has(kind.key)) return loaded.get(kind.key)!;
-  let result: Loaded | null = null;
-  const folder = furnitureFolder();
-  if (folder) {
-    const entry = furnitureEntry(folder, kind.key);
-    const asset = loadFurniture(folder, entry);
-    const [w, h, d] = entry.size;
-    const key = meshKey(kind);
-    const textures = new Map<string, { width: number; height: number; data: Uint8Array }>();
-    const areas = new Map<string, number>();
-    let total = 0;
-    const parts = asset.parts.map((p): MeshPart => {
-      const pos = p.mesh.positions.slice(), nrm = p.mesh.normals.slice();
-      for (let i = 0; i < pos.length; i += 3) {
-        // from metres standing on y = 0 to the unit box centred on the origin
-        pos[i] /= w;
-        pos[i + 1] = pos[i + 1] / h - 0.5;
-        pos[i + 2] /= d;
-        const nx = nrm[i] * w, ny = nrm[i + 1] * h, nz = nrm[i + 2] * d;
-        const n = Math.hypot(nx, ny, nz) || 1;
-        nrm[i] = nx / n;
-        nrm[i + 1] = ny / n;
-        nrm[i + 2] = nz / n;
-      }
-      const area = surfaceArea(p.mesh.positions, p.mesh.indices);
-      total += area;
-      if (!p.texture) {
-        const name = nameLinearColor(p.baseColor);
-        areas.set(name, (areas.get(name) ?? 0) + area);
-      }
-      return {
-        mesh: { ...p.mesh, positions: pos, normals: nrm },
-        material: importedMaterial(key, p, textures),
-      };
-    });
-    const [main] = [...areas].sort((a, b) => b[1] - a[1]);
-    const points = new Float32Array(parts.reduce((n, p) => n + p.mesh.positions.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      points.set(p.mesh.positions, o);
-      o += p.mesh.positions.length;
-    }
-    result = {
-      entry,
-      parts,
-      textures,
-      color: main && main[1] >= MAIN_COLOR_SHARE * total ? main[0] : undefined,
-      hull: hullPoints(points),
-    };
-  }
-  loaded.set(kind.key, result);
-  return result;
-}
-
-/** Area of a triangle mesh, square metres. */
-function surfaceArea(p: ArrayLike<number>, indices: ArrayLike<number>): number {
-  let area = 0;
-  for (let t = 0; t < indices.length; t += 3) {
-    const [a, b, c] = [indices[t] * 3, indices[t + 1] * 3, indices[t + 2] * 3];
-    const u = [p[b] - p[a], p[b + 1] - p[a + 1], p[b + 2] - p[a + 2]];
-    const v = [p[c] - p[a], p[c + 1] - p[a + 1], p[c + 2] - p[a + 2]];
-    area += Math.hypot(
-      u[1] * v[2] - u[2] * v[1],
-      u[2] * v[0] - u[0] * v[2],
-      u[0] * v[1] - u[1] * v[0],
-    ) / 2;
-  }
-  return area;
+/** The colour a person would name for a prop: its override, else its main plain colour. */
+function colorOf(kind: LibraryPropKind, model: LibraryModel): string | undefined {
+  return kind.color ?? (model.mainColor ? nameLinearColor(model.mainColor) : undefined);
 }
 
 /** The library props with all of `traits` and none of `without` (none without the library). */
@@ -241,15 +155,11 @@ export function addLibraryProp(
   sizeFactor = 1,
 ): SceneObject {
   const kind = rng.choice(kinds);
-  const model = load(kind)!;
-  const key = meshKey(kind);
-  if (!scene.meshes.has(key)) {
-    scene.meshes.set(key, model.parts);
-    for (const [texture, image] of model.textures) scene.textures.set(texture, image);
-  }
+  const model = libraryModel(kind.key)!;
+  const key = useLibraryModel(scene, model);
   const factor = rng.uniform(0.9, 1.1) * sizeFactor;
   const scale = model.entry.size.map((v) => v * factor) as Vec3;
-  const color = kind.color ?? model.color;
+  const color = colorOf(kind, model);
   return scene.add({
     name,
     class: kind.noun,
@@ -278,16 +188,11 @@ export function addLibraryProp(
   });
 }
 
-/** The kind of a library prop's mesh, or undefined for other meshes. */
-function kindOf(mesh: string): LibraryPropKind | undefined {
-  return mesh.startsWith("lib_") ? libraryPropKinds().find((k) => meshKey(k) === mesh) : undefined;
-}
-
 /** A library prop's collider, in world units (its scale applied), or undefined for others. */
 export function libraryCollider(object: SceneObject): Shape | undefined {
-  const kind = kindOf(object.mesh);
-  if (!kind) return undefined;
-  const unit = load(kind)!.hull;
+  const key = libraryModelKey(object.mesh);
+  if (!key || !libraryPropKinds().some((k) => k.key === key)) return undefined;
+  const unit = libraryModel(key)!.hull;
   const points = new Float32Array(unit.length);
   for (let i = 0; i < unit.length; i += 3) {
     for (let k = 0; k < 3; k++) points[i + k] = unit[i + k] * object.scale[k];
