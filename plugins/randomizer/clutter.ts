@@ -1,8 +1,9 @@
 /**
- * Background clutter: N distractor primitives on the ground around the
- * subject, placed by rejection sampling so that their footprints overlap
- * neither the foreground objects nor each other. Class "clutter" (not in
- * the alpha matte, never the default camera subject).
+ * Background clutter: N distractors on the ground around the subject, placed by rejection
+ * sampling so that their footprints overlap neither the foreground objects nor each other.
+ * Each is a primitive with a random material, or (a `library` share of them) a real model of
+ * the furniture library drawn from the manifest's categories at its real size — a chair, a
+ * plant, a bin. Class "clutter" (not in the alpha matte, never the default camera subject).
  */
 import { eulerToQuat } from "../../engine/scene/keyframes.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
@@ -12,6 +13,10 @@ import type { Vec3 } from "../../engine/scene/scene.ts";
 import { isForeground } from "../../engine/scene/foreground.ts";
 import { center, findSubject, objectBounds } from "./bounds.ts";
 import { randomizeMaterial } from "./materials.ts";
+import { CATEGORY_IDS } from "../../engine/scene/asset_categories.ts";
+import { assetManifest, type ManifestEntry } from "../../engine/scene/asset_manifest.ts";
+import { furnitureFolder } from "../../engine/scene/furniture_library.ts";
+import { libraryModel, useLibraryModel } from "../../engine/scene/library_model.ts";
 
 const TRIES = 200;
 
@@ -36,9 +41,22 @@ export const clutterRandomizer = definePlugin({
     palette: "basic",
     /** Chance a distractor gets a procedural texture, 0 … 1. */
     texture_chance: 0.3,
+    /** Share of distractors that are furniture-library models (0 without the library). */
+    library: 0,
+    /** Comma-separated manifest categories the library distractors are drawn from. */
+    categories: "chair,plant,box,bin,lamp,toy,ball,bag,cabinet,appliance,decor,table",
+    /** Largest side of a library distractor, metres (models outside are not drawn). */
+    library_size_range: [0.2, 1.6],
   },
-  limits: { count: { min: 0, max: 500, integer: true }, clearance: { min: 0 } },
+  limits: {
+    count: { min: 0, max: 500, integer: true },
+    clearance: { min: 0 },
+    library: { min: 0, max: 1 },
+  },
   check: (o, scene) => [
+    ...(typeof o.categories === "string"
+      ? checkNames("categories", o.categories, CATEGORY_IDS)
+      : []),
     ...(typeof o.meshes === "string" ? checkNames("meshes", o.meshes, scene.meshKeys) : []),
     ...(typeof o.palette === "string" ? checkName("palette", o.palette, PALETTE_NAMES) : []),
   ],
@@ -60,17 +78,32 @@ export const clutterRandomizer = definePlugin({
           });
         const meshes = o.meshes.split(",").map((m) => m.trim()).filter((m) => scene.meshes.has(m));
         if (meshes.length === 0) throw new RangeError(`No known mesh in "${o.meshes}"`);
+        const models = o.library > 0 ? libraryCandidates(o.categories, o.library_size_range) : [];
         const placed: Record<string, unknown>[] = [];
         for (let i = 0; i < o.count; i++) {
-          const mesh = rng.choice(meshes);
-          const size = rng.uniform(o.size_range[0], o.size_range[1]);
+          // no draw for the share when nothing can be drawn: scenes without the library keep
+          // their numbers
+          const row = models.length > 0 && rng.chance(o.library) ? rng.choice(models) : undefined;
+          const model = row ? libraryModel(row.key) : null;
+          const mesh = model ? useLibraryModel(scene, model) : rng.choice(meshes);
+          const size = model ? 0 : rng.uniform(o.size_range[0], o.size_range[1]);
           const yaw = rng.uniform(0, 360);
           const object = scene.add({
             name: `clutter_${i}`,
             class: "clutter",
             mesh,
-            scale: [size, size, size],
+            scale: model ? [...model.entry.size] as Vec3 : [size, size, size],
             rotation: eulerToQuat([0, yaw, 0]),
+            ...(model
+              ? {
+                attributes: {
+                  asset: `library:${model.key}`,
+                  category: row!.category,
+                  creator: model.entry.creator,
+                  licence: model.entry.licence,
+                },
+              }
+              : {}),
           });
           const b = objectBounds(scene, object);
           const radius = Math.hypot(b.max[0] - b.min[0], b.max[2] - b.min[2]) / 2;
@@ -93,6 +126,17 @@ export const clutterRandomizer = definePlugin({
           // rest on the ground: lift by the distance from the origin to the bottom of the bounds
           object.position = [spot[0], o.ground_y - b.min[1], spot[1]] as Vec3;
           taken.push([spot[0], spot[1], radius]);
+          if (model) {
+            // its own materials and textures draw it
+            placed.push({
+              name: object.name,
+              id: object.id,
+              asset: `library:${model.key}`,
+              yaw,
+              position: object.position,
+            });
+            continue;
+          }
           const material = randomizeMaterial(rng, scene, object.material, {
             palette: o.palette,
             roughness_range: [0.3, 0.9],
@@ -116,3 +160,14 @@ export const clutterRandomizer = definePlugin({
     };
   },
 });
+
+/** Manifest rows of `categories` whose largest side is within `size` (none without the library). */
+function libraryCandidates(categories: string, size: readonly number[]): ManifestEntry[] {
+  const folder = furnitureFolder();
+  if (!folder) return [];
+  const wanted = new Set(categories.split(",").map((c) => c.trim()));
+  return assetManifest(folder).filter((row) => {
+    const largest = Math.max(...row.size);
+    return wanted.has(row.category) && largest >= size[0] && largest <= size[1];
+  });
+}
