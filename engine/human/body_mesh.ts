@@ -55,9 +55,9 @@ await MeshoptSimplifier.ready;
  * (meshoptimizer's edge collapses keep a subset of the vertices, so their SDF normals stay
  * exact) to within `error` metres of the field. Vertices on a border between slots are
  * locked, so a hem or sleeve edge keeps the dense grid's ~1 cm steps instead of zigzagging
- * along long simplified triangles.
+ * along long simplified triangles. (The object actions' hand, hand_mesh.ts, uses it too.)
  */
-function grid(
+export function primitiveSurface(
   primitives: Primitive[],
   cell: number,
   error: number,
@@ -151,14 +151,14 @@ export function buildBodyMesh(
   const slot = (owner: Primitive, p: Vec3) => SLOTS.indexOf(slotOf(look, owner, p, bind, faces));
   const body = primitives.filter((p) => p.grid === "body");
   const hands = (["left", "right"] as const).map((side) =>
-    grid(
+    primitiveSurface(
       primitives.filter((p) => p.grid === "hand" && p.side === side),
       HAND_CELL * h,
       SIMPLIFY_HAND * h,
       slot,
     )
   );
-  const all = concat([grid(body, BODY_CELL * h, SIMPLIFY_BODY * h, slot), ...hands]);
+  const all = concat([primitiveSurface(body, BODY_CELL * h, SIMPLIFY_BODY * h, slot), ...hands]);
   const n = all.positions.length / 3;
   const skin = skinWeights(all.positions, primitives, h, n);
   // Angle around (turns), distance along (m) and girth (m) of each vertex's limb: u = turns × girth.

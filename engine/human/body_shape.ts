@@ -313,7 +313,7 @@ function limbs(look: Appearance, pose: WorldPose, side: Side): Primitive[] {
   const along = normalize(sub(wrist, at("elbow")));
   const wristRadius = 0.019 * h * Math.sqrt(g);
   out.push(cone(j("elbow"), "forearm", at("elbow"), wrist, 0.026 * h * g, wristRadius, 0.02 * h, { ...common, cut: { point: wrist, normal: scale(along, -1) } }));
-  out.push(...hand(look, pose, side, wristRadius));
+  out.push(...handPrimitives(pose, side, h * p.arms, wristRadius));
   out.push(cone(j("hip"), "thigh", at("hip"), at("knee"), 0.058 * h * g, 0.036 * h * g, 0.03 * h, common));
   const knee = at("knee");
   const ankle = at("ankle");
@@ -330,8 +330,11 @@ function limbs(look: Appearance, pose: WorldPose, side: Side): Primitive[] {
   return out;
 } // deno-fmt-ignore
 
-function hand(look: Appearance, pose: WorldPose, side: Side, wristRadius: number): Primitive[] {
-  const size = look.proportions.height * look.proportions.arms;
+/**
+ * One hand's primitives in `pose`: a wrist stub (region "forearm"), the palm and three bones
+ * per finger, for a person of height × arms = `size` (the object actions' hand uses it too).
+ */
+export function handPrimitives(pose: WorldPose, side: Side, size: number, wristRadius: number): Primitive[] {
   const q = pose.rotations[JOINT_INDEX[`${side}_wrist`]];
   const wrist = pose.positions[JOINT_INDEX[`${side}_wrist`]];
   const [x, y, z] = [rotate(q, [1, 0, 0]), rotate(q, [0, 1, 0]), rotate(q, [0, 0, 1])];

@@ -2,15 +2,15 @@
  * Where an object action happens: the support surface (the scene's "table", else its "floor",
  * else a floor added here), the camera's ground axes (screen-right and away-from-camera projected
  * on the ground, so directions read as a viewer says them), an anchor point on the surface in
- * view, and the hands: kinematic proxies (class "hand") that follow keyframes and can grasp and
- * release bodies.
+ * view, and the hands (hand_mesh.ts; class "hand"): kinematic bodies that follow keyframes and
+ * can grasp and release bodies.
  */
 import { meshPoints, physicsFor, type PhysicsWorld } from "../../engine/physics/world.ts";
 import type { ClipContext } from "../../engine/plugin/contract.ts";
 import type { Rng } from "../../engine/scene/rng.ts";
 import type { Quat, Scene, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
-import { cube } from "../../engine/scene/mesh.ts";
 import { srgbToLinear } from "../../engine/scene/color.ts";
+import { handCollider, useHandMesh } from "./hand_mesh.ts";
 import {
   add,
   dot,
@@ -178,24 +178,7 @@ export function span(stage: Stage, fraction: number): number {
 
 const SKIN = ["#f1c6a7", "#e0ac85", "#c68642", "#8d5524", "#5c3a21", "#ffdbac"];
 
-/** Hand proxy: palm facing local +x, fingers up +y (a mitten of boxes), origin at palm centre. */
-export const HAND = { palm: [0.024, 0.075, 0.085] as Vec3, fingers: 0.05 };
-
-function handMesh(scene: Scene): void {
-  if (scene.meshes.has("hand")) return;
-  const box = (size: Vec3, at: Vec3) => ({
-    mesh: cube(),
-    matrix: new Float32Array([size[0], 0, 0, 0, 0, size[1], 0, 0, 0, 0, size[2], 0, ...at, 1]),
-  });
-  const [px, py, pz] = HAND.palm;
-  const parts = [box(HAND.palm, [0, 0, 0])];
-  for (let i = 0; i < 4; i++) {
-    const z = -pz / 2 + pz * (i + 0.5) / 4;
-    parts.push(box([px * 0.8, HAND.fingers, pz / 4.6], [0, py / 2 + HAND.fingers / 2, z]));
-  }
-  parts.push(box([px * 0.8, 0.045, 0.02], [0, -0.005, pz / 2 + 0.01])); // thumb
-  scene.meshes.set("hand", parts);
-}
+export { HAND } from "./hand_mesh.ts";
 
 /** Palm-down rotation with fingers pointing along `dir` on the ground. */
 export function palmDown(dir: Vec3): Quat {
@@ -215,7 +198,6 @@ export function addHand(
   position: Vec3,
   rotation: Quat,
 ): SceneObject {
-  handMesh(stage.scene);
   const hex = stage.rng.choice(SKIN);
   const n = parseInt(hex.slice(1), 16);
   const color = [(n >> 16) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255].map(
@@ -224,7 +206,7 @@ export function addHand(
   const hand = stage.scene.add({
     name: `${stage.prefix}_${suffix}`,
     class: "hand",
-    mesh: "hand",
+    mesh: useHandMesh(stage.scene, mode),
     position,
     rotation,
     material: { color, roughness: 0.6, metalness: 0, preset: "rubber" },
@@ -233,6 +215,7 @@ export function addHand(
   stage.physics.addBody(stage.scene, hand, {
     type: "kinematic",
     ghost: mode === "grasp",
+    shape: handCollider(),
     restyle: false,
     restitution: 0,
     friction: 0.2,
@@ -251,8 +234,8 @@ export function pushStart(
   gap: number,
   rotation: Quat,
 ): Vec3 {
-  handMesh(stage.scene);
-  const hand = { mesh: "hand", scale: [1, 1, 1], rotation } as unknown as SceneObject;
+  const mesh = useHandMesh(stage.scene, "push");
+  const hand = { mesh, scale: [1, 1, 1], rotation } as unknown as SceneObject;
   const back = reach(stage, object, scale(dir, -1)) + reach(stage, hand, dir);
   const at = madd(object.position, dir, -(back + gap));
   return [at[0], stage.surface.top + reach(stage, hand, [0, -1, 0]) + 0.004, at[2]];
