@@ -11,7 +11,7 @@
 import type { MeshData } from "../../engine/scene/mesh.ts";
 import type { Shape } from "../../engine/physics/world.ts";
 import type { Scene, Vec3 } from "../../engine/scene/scene.ts";
-import { axisAngle, DEG, qmul } from "../../engine/human/math.ts";
+import { add, axisAngle, DEG, qmul, scale } from "../../engine/human/math.ts";
 import { primitiveSurface } from "../../engine/human/body_mesh.ts";
 import { handPrimitives, type Primitive } from "../../engine/human/body_shape.ts";
 import { fingerRotations, HAND_SHAPES, type HandShape, mixHand } from "../../engine/human/hands.ts";
@@ -71,6 +71,14 @@ const THUMB_SCALE = 0.8;
 /** The proxy's palm is broader than the skeleton's: knuckles spread across it, long fingers thicker. */
 const KNUCKLE_SPREAD = 1.35;
 const FINGER_THICKNESS = 1.3;
+const THUMB_THICKNESS = 1.15;
+/**
+ * The palm: a slab across the knuckles (its half length) and an ellipsoid heel (half sizes;
+ * x: how much thinner than the slab, so their union bulges little out of the slab's faces).
+ */
+const KNUCKLE_HALF = 0.024;
+const HEEL: Vec3 = [0.002, 0.033, 0.036];
+const HEEL_BLEND = 0.006;
 /** Blend radius of the long fingers' first bones with the palm, metres. */
 const WEBBING = 0.008;
 /** Grid cell and simplification error of the body's hands, as shares of the height. */
@@ -102,22 +110,39 @@ function posedHand({ shape, thumbIn }: HandPose): WorldPose {
 }
 
 /**
- * The body's primitives of that hand, the palm slab sized to HAND.palm and the fingers
- * thickened. The wrist stub only joins a hand to its forearm: a lone hand ends at its heel.
+ * The body's primitives of that hand fitted to HAND, and the palm's centre. The palm slab
+ * keeps HAND.palm's width at the knuckles and narrows to a rounded heel; the long fingers are
+ * thicker and melt into it. The wrist stub only joins a hand to its forearm: a lone hand ends
+ * at its heel.
  */
-function primitivesOf(pose: WorldPose): Primitive[] {
-  const out = handPrimitives(pose, "left", SIZE, 0).filter((p) => p.region === "hand");
-  const slab = HAND.palm[0] / 2;
-  return out.map((p) => {
-    // Edges rounded as far as the slab allows: a palm, not a box.
-    if (p.shape === "box") return { ...p, radii: HAND.palm.map((x) => x / 2) as Vec3, round: slab };
+function primitivesOf(pose: WorldPose): { primitives: Primitive[]; centre: Vec3 } {
+  const all = handPrimitives(pose, "left", SIZE, 0).filter((p) => p.region === "hand");
+  const [px, py, pz] = HAND.palm.map((x) => x / 2);
+  const palm = all.find((p) => p.shape === "box")!;
+  // Towards the fingers (−y of the wrist's frame: the hand hangs).
+  const fingerward = (d: number) => add(palm.centre, scale(palm.axes[1], -d));
+  const knuckles: Primitive = {
+    ...palm,
+    centre: fingerward(py - KNUCKLE_HALF),
+    radii: [px, KNUCKLE_HALF, pz],
+    round: px, // as round as the slab allows
+  };
+  const heel: Primitive = {
+    ...palm,
+    shape: "ellipsoid",
+    centre: fingerward(HEEL[1] - py),
+    radii: [px - HEEL[0], HEEL[1], HEEL[2]],
+    blend: HEEL_BLEND,
+  };
+  const primitives = all.flatMap((p): Primitive[] => {
+    if (p === palm) return [knuckles, heel];
     // The thumb's ball (its first bone) stays within the palm's slab.
-    if (p.joint === "left_thumb_1") return { ...p, ra: Math.min(p.ra, slab) };
-    if (p.joint.startsWith("left_thumb")) return p;
-    const thick = { ...p, ra: p.ra * FINGER_THICKNESS, rb: p.rb * FINGER_THICKNESS };
-    // The first bones melt into the palm (the webbing between the knuckles).
-    return p.joint.endsWith("_1") ? { ...thick, blend: WEBBING } : thick;
+    if (p.joint === "left_thumb_1") return [{ ...p, ra: Math.min(p.ra, px) }];
+    const k = p.joint.startsWith("left_thumb") ? THUMB_THICKNESS : FINGER_THICKNESS;
+    const thick = { ...p, ra: p.ra * k, rb: p.rb * k };
+    return [p.joint.endsWith("_1") ? { ...thick, blend: WEBBING } : thick];
   });
+  return { primitives, centre: palm.centre };
 }
 
 /**
@@ -139,9 +164,8 @@ const built = new Map<HandMode, BuiltHand>();
 
 function build(mode: HandMode): BuiltHand {
   const pose = posedHand(HAND_POSES[mode]);
-  const primitives = primitivesOf(pose);
-  const palm = primitives.find((p) => p.shape === "box")!;
-  const frame = toHandFrame(palm.centre);
+  const { primitives, centre } = primitivesOf(pose);
+  const frame = toHandFrame(centre);
   const surface = primitiveSurface(primitives, CELL, ERROR, () => 0);
   const n = surface.positions.length / 3;
   const positions = new Float32Array(n * 3);
