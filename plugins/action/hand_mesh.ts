@@ -1,8 +1,8 @@
 /**
  * The hand the object actions push and carry with: the engine's human hand (skeleton rest
  * offsets, a named hand shape through `fingerRotations`, the body's hand primitives
- * polygonized by surface nets) fitted to the proxy's measurements (HAND) in the proxy's frame,
- * built once per pose and cached.
+ * polygonized by surface nets) fitted to the measurements (HAND) and frame of the mitten of boxes
+ * it replaced, built once per pose and cached.
  *
  * It lives here, not in engine/human, because its size, frame and poses are the actions':
  * a person's hands come with their body mesh (engine/human/body_mesh.ts); this is a lone
@@ -54,21 +54,25 @@ export const HAND_POSES = {
     },
     thumbIn: 25,
   },
-  /** Carrying: curled round what it holds. */
-  grasp: { shape: HAND_SHAPES.grip, thumbIn: 0 },
+  /**
+   * Carrying: the fingers curled as in a grip; the thumb out of opposition and swung away
+   * from the fingers, so it hangs down the side of what the hand holds from above instead of
+   * curling under the palm into it.
+   */
+  grasp: { shape: { ...HAND_SHAPES.grip, opposition: 10 }, thumbIn: -15 },
 } satisfies Record<string, HandPose>;
 export type HandMode = keyof typeof HAND_POSES;
 
 /** Scene mesh key of a mode's hand. */
 export const handMeshKey = (mode: HandMode): string => `hand_${mode}`;
 
-/** The skeleton's hand of a person this tall has the proxy's palm length (wrist to knuckle). */
+/** The skeleton's hand of a person this tall has HAND's palm length (wrist to knuckle). */
 const SIZE = HAND.palm[1] / 0.054;
-/** Shortens the long fingers' bones to the proxy's finger length (tip radius included). */
+/** Shortens the long fingers' bones to HAND's finger length (tip radius included). */
 const FINGER_SCALE = 0.6;
 /** The thumb keeps more of its length: it reaches the index finger's middle joint. */
 const THUMB_SCALE = 0.8;
-/** The proxy's palm is broader than the skeleton's: knuckles spread across it, long fingers thicker. */
+/** HAND's palm is broader than the skeleton's: knuckles spread across it, long fingers thicker. */
 const KNUCKLE_SPREAD = 1.35;
 const FINGER_THICKNESS = 1.3;
 const THUMB_THICKNESS = 1.15;
@@ -92,10 +96,10 @@ const joint = (finger: Finger, k: 1 | 2 | 3 | "tip") =>
 function posedHand({ shape, thumbIn }: HandPose): WorldPose {
   const offsets = restOffsets({ ...AVERAGE, height: SIZE });
   for (const finger of FINGERS) {
-    for (const k of [2, 3, "tip"] as const) {
-      const i = joint(finger, k);
-      const scale = finger === "thumb" ? THUMB_SCALE : FINGER_SCALE;
-      offsets[i] = offsets[i].map((x) => x * scale) as Vec3;
+    for (const bone of [2, 3, "tip"] as const) {
+      const i = joint(finger, bone);
+      const k = finger === "thumb" ? THUMB_SCALE : FINGER_SCALE;
+      offsets[i] = offsets[i].map((x) => x * k) as Vec3;
     }
   }
   for (const finger of FINGERS) offsets[joint(finger, 1)][2] *= KNUCKLE_SPREAD;
@@ -146,7 +150,7 @@ function primitivesOf(pose: WorldPose): { primitives: Primitive[]; centre: Vec3 
 }
 
 /**
- * From the rest frame (fingers −y, the left palm facing −x, thumb +z) to the proxy's
+ * From the rest frame (fingers −y, the left palm facing −x, thumb +z) to HAND's
  * (fingers +y, palm +x, origin at the palm's centre): half a turn about z.
  */
 function toHandFrame(centre: Vec3): (p: Vec3) => Vec3 {
