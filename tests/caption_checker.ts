@@ -262,7 +262,18 @@ const GARMENTS = [
   "skirt",
   "dress",
 ];
-const SURFACES = ["floor", "ground", "wall", "walls", "table", "ceiling", "room", "backdrop"];
+const SURFACES = [
+  "floor",
+  "ground",
+  "wall",
+  "walls",
+  "table",
+  "ceiling",
+  "room",
+  "kitchen",
+  "living room",
+  "backdrop",
+];
 const NUMBERS = [
   "no",
   "one",
@@ -382,11 +393,16 @@ export function disagreements(
 
   // 0. Room and setting words: walls, floor, sky, background, clutter count.
   const room =
-    /\b(?:in|inside) a room\b(?: with ([a-z ,]+?) walls| with an? ([a-z ]+?) back wall)?(?: and an? ([a-z ]+?) floor)?\b[,.]/
+    /\b(?:in|inside) a (room|kitchen|living room)\b(?: with ([a-z ,]+?) walls| with an? ([a-z ]+?) back wall)?(?: and an? ([a-z ]+?) floor)?\b[,.]/
       .exec(t);
   if (room) {
     if (walls.length < 2) problems.push("a room is named but the scene has no walls");
-    const wallWords = room[1] ?? "";
+    // a kitchen or living room is one that randomizer/room_set furnished as one
+    const [, kind, wallWords = "", backWall, floorWord] = room;
+    const set = kind === "room" ? undefined : kind.replace(" ", "_");
+    if (set && !scene.objects.some((o) => o.attributes?.room_set === set)) {
+      problems.push(`"${kind}" but no ${set} furniture`);
+    }
     if (wallWords === "multicoloured") {
       if (new Set(walls.map(colorOf)).size < 3) problems.push("walls called multicoloured");
     } else if (wallWords) {
@@ -394,16 +410,16 @@ export function disagreements(
         if (!walls.some((w) => colorOf(w) === c)) problems.push(`no ${c} wall`);
       }
     }
-    if (room[2]) {
+    if (backWall) {
       const ahead = wallAhead(scene, walls);
-      if (!ahead || colorOf(ahead) !== room[2]) {
+      if (!ahead || colorOf(ahead) !== backWall) {
         problems.push(
-          `${room[2]} back wall, but the camera faces ${ahead ? colorOf(ahead) : "none"}`,
+          `${backWall} back wall, but the camera faces ${ahead ? colorOf(ahead) : "none"}`,
         );
       }
     }
-    if (room[3] && !scene.objects.some((o) => o.cls === "floor" && colorOf(o) === room[3])) {
-      problems.push(`no ${room[3]} floor`);
+    if (floorWord && !scene.objects.some((o) => o.cls === "floor" && colorOf(o) === floorWord)) {
+      problems.push(`no ${floorWord} floor`);
     }
   }
   const SKIES: Record<string, string> = {

@@ -130,6 +130,8 @@ export interface SettingFacts {
   type?: "room" | "sky" | "backdrop";
   /** Distinct wall colour names, most common first. */
   walls?: string[];
+  /** What room it is, when a furnished set says so ("kitchen", "living room"). */
+  room?: string;
   /** Colour of the wall straight ahead of the camera on frame 0 (behind the action). */
   backWall?: string;
   /** Floor colour name ("dark wood", "gray"). */

@@ -218,7 +218,8 @@ export function settingPhrase(s: SettingFacts, rng: Rng, withFloor = false): str
       : "multicoloured walls";
     const floor = withFloor && s.floor ? withArticle(`${s.floor} floor`) : "";
     const features = listPhrase([walls, floor].filter(Boolean));
-    return `${rng.choice(["in", "inside"])} a room${features ? ` with ${features}` : ""}`;
+    const room = s.room ?? "room";
+    return `${rng.choice(["in", "inside"])} a ${room}${features ? ` with ${features}` : ""}`;
   }
   if (s.type === "sky") return s.place ?? (s.sky ? SKY_PHRASES[s.sky] : "");
   if (s.background) {

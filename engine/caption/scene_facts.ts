@@ -318,8 +318,18 @@ export function settingFacts(src: FactSources, objects: readonly ObjectFacts[]):
   const records = randomizations(src.records);
   const floor = objects.find((o) => o.cls === "floor" || o.cls === "ground")?.color;
   // A randomizer's room stands inside anything else: its walls are the ones in view.
-  const room = records.map((r) => r.room as Rec | undefined).find((r) => r && named(r.wall));
-  if (room) return { type: "room", walls: [named(room.wall)!], floor: named(room.floor) ?? floor };
+  const rooms = records.map((r) => r.room as Rec | undefined);
+  const room = rooms.find((r) => r && named(r.wall));
+  // a furnished room says what room it is (randomizer/room_set: "kitchen")
+  const kind = rooms.map((r) => r?.place).find((p) => typeof p === "string") as string | undefined;
+  if (room) {
+    return {
+      type: "room",
+      walls: [named(room.wall)!],
+      floor: named(room.floor) ?? floor,
+      ...(kind ? { room: kind } : {}),
+    };
+  }
   const walls = objects.filter((o) => o.cls === "wall" || o.cls === "walls");
   if (walls.length >= 2) {
     const ahead = wallAhead(src, new Set(walls.map((w) => w.id)));

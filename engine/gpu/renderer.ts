@@ -461,7 +461,9 @@ export class Renderer {
         cullBack,
       };
       if (!skinned) {
-        shadowDraws.push({ ...draw, instanceCount: list.length, cullBack: false });
+        if (mesh.castShadow !== false) {
+          shadowDraws.push({ ...draw, instanceCount: list.length, cullBack: false });
+        }
         if (inView > 0) draws.push(draw);
       }
       const counted = range.coverage === "flat" ? coverage.flat : coverage.convex;
@@ -491,7 +493,7 @@ export class Renderer {
           );
           single = { ...single, ...at };
           draws.push(single);
-          shadowDraws.push(single);
+          if (mesh.castShadow !== false) shadowDraws.push(single);
           addRect(o.id, undefined); // posed vertices: no sphere kept
         }
         mat4.transpose(mat4.inverse(model, m), m);
@@ -669,6 +671,7 @@ export class Renderer {
     const world = new Float32Array(16);
     for (const o of now.objects) {
       for (const [index, part] of (scene.meshes.get(o.mesh) ?? []).entries()) {
+        if (part.mesh.castShadow === false) continue; // casts nothing: the map need not hold it
         const b = posedBounds(part.mesh, o.skinMatrices);
         place(o.model, partMatrix(o, part, index), world);
         for (let i = 0; i < 8; i++) {

@@ -30,6 +30,11 @@ export interface MeshData {
    * table with legs: its top is the unit cube's, and nothing falls between its legs, as before).
    */
   collider?: "bounds";
+  /**
+   * false: leaves no mark in shadow maps (a room's walls and ceiling, so a key light placed
+   * beyond them still lights the room, as through a window; they still receive shadows).
+   */
+  castShadow?: boolean;
   /** Joints and weights of a skinned mesh (engine/scene/skin.ts); its object carries the matrices. */
   skin?: Skin;
 }

@@ -4,6 +4,7 @@
  * Each is a primitive with a random material, or (a `library` share of them) a real model of
  * the furniture library drawn from the manifest's categories at its real size — a chair, a
  * plant, a bin. Class "clutter" (not in the alpha matte, never the default camera subject).
+ * Inside a room set's walls they keep off its furniture (floor_space.ts).
  */
 import { eulerToQuat } from "../../engine/scene/keyframes.ts";
 import { definePlugin } from "../../engine/plugin/contract.ts";
@@ -17,6 +18,7 @@ import { CATEGORY_IDS } from "../../engine/scene/asset_categories.ts";
 import { assetManifest, type ManifestEntry } from "../../engine/scene/asset_manifest.ts";
 import { furnitureFolder } from "../../engine/scene/furniture_library.ts";
 import { libraryModel, useLibraryModel } from "../../engine/scene/library_model.ts";
+import { circleIsFree, floorSpace } from "./floor_space.ts";
 
 const TRIES = 200;
 
@@ -76,6 +78,8 @@ export const clutterRandomizer = definePlugin({
             const r = Math.hypot(b.max[0] - b.min[0], b.max[2] - b.min[2]) / 2;
             return [(b.min[0] + b.max[0]) / 2, (b.min[2] + b.max[2]) / 2, r];
           });
+        // inside the walls and off the furniture of a room set, when there is one
+        const space = floorSpace(ctx);
         const meshes = o.meshes.split(",").map((m) => m.trim()).filter((m) => scene.meshes.has(m));
         if (meshes.length === 0) throw new RangeError(`No known mesh in "${o.meshes}"`);
         const models = o.library > 0 ? libraryCandidates(o.categories, o.library_size_range) : [];
@@ -114,7 +118,9 @@ export const clutterRandomizer = definePlugin({
             const x = c[0] + Math.cos(angle) * dist;
             const z = c[2] + Math.sin(angle) * dist;
             if (
-              taken.every(([tx, tz, tr]) => Math.hypot(x - tx, z - tz) >= tr + radius + o.clearance)
+              taken.every(([tx, tz, tr]) =>
+                Math.hypot(x - tx, z - tz) >= tr + radius + o.clearance
+              ) && circleIsFree(space, x, z, radius, o.clearance)
             ) {
               spot = [x, z];
             }

@@ -7,6 +7,7 @@ import { floorRandomizer } from "./floor.ts";
 import { lightingRandomizer } from "./lighting.ts";
 import { materialsRandomizer } from "./materials.ts";
 import { qualityRandomizer } from "./quality.ts";
+import { roomSetRandomizer } from "./room_set.ts";
 import { sceneTypeRandomizer } from "./scene_type.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -15,6 +16,7 @@ export const randomizers: readonly PluginDefinition<any>[] = [
   lightingRandomizer,
   materialsRandomizer,
   floorRandomizer,
+  roomSetRandomizer,
   clutterRandomizer,
   cameraRandomizer,
   cameraEffectsRandomizer,

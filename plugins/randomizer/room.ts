@@ -41,6 +41,25 @@ export interface RoomOptions {
   baseboard: readonly number[];
   /** Whether the scene has a floor of its own (then none is added). */
   ownFloor: boolean;
+  /**
+   * false: the walls cast no shadows, so a key light beyond them (a sun, a lamp placed farther
+   * out than the room is wide) still reaches the room, as through a window.
+   */
+  wallShadows?: boolean;
+}
+
+/**
+ * The key of a copy of mesh `key` that casts no shadow (MeshData.castShadow false), registered in
+ * `scene` on first use.
+ */
+export function shadowlessMesh(scene: Scene, key: string): string {
+  const copy = `${key}_shadowless`;
+  if (!scene.meshes.has(copy)) {
+    const parts = scene.meshes.get(key);
+    if (!parts) throw new RangeError(`mesh "${key}" is not registered`);
+    scene.meshes.set(copy, parts.map((p) => ({ ...p, mesh: { ...p.mesh, castShadow: false } })));
+  }
+  return copy;
 }
 
 /** What a wall look puts on a wall: its pattern and finish, and how many metres a tile spans. */
@@ -90,10 +109,11 @@ export function addRoom(rng: Rng, scene: Scene, o: RoomOptions): Record<string, 
     ["room_wall_left", [-size / 2, h / 2, 0], [WALL_THICKNESS, h, size]],
     ["room_wall_right", [size / 2, h / 2, 0], [WALL_THICKNESS, h, size]],
   ];
+  const mesh = o.wallShadows === false ? shadowlessMesh(scene, "cube") : "cube";
   for (const [name, position, scale] of walls) {
     const material = wallMaterial();
     paint(material, [size, h]);
-    scene.add({ name, class: "wall", mesh: "cube", position, scale, material });
+    scene.add({ name, class: "wall", mesh, position, scale, material });
   }
   record.walls = { look };
   const height = rng.uniform(o.baseboard[0], o.baseboard[1]);
