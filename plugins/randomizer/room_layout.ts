@@ -161,9 +161,8 @@ class Layout {
     to = wall.length / 2 - CORNER,
   ) {
     let s = from + this.rng.uniform(0, 0.3);
-    const end = to;
-    while (s < end) {
-      const choices = this.fitting(pool, end - s);
+    while (s < to) {
+      const choices = this.fitting(pool, to - s);
       if (choices.length === 0) break;
       const key = this.rng.choice(choices);
       const w = this.size(key)[0];
