@@ -4,11 +4,16 @@ import { fetchFurniture } from "./fetch_furniture.ts";
 import { furnitureCatalogue, furnitureFolder, furnitureHint } from "../scene/furniture_library.ts";
 import { assetManifest, manifestText } from "../scene/asset_manifest.ts";
 import { writeFileAtomic } from "../dataset/atomic.ts";
+import { convertLibrary } from "../scene/model_cache.ts";
 
 const PROJECT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 
 export const FLAGS = {
-  fetch: { type: "boolean", description: "fetch the library into .cache/furniture if missing" },
+  fetch: {
+    type: "boolean",
+    description: "fetch the library into .cache/furniture if missing, and convert its models to " +
+      "GLB once (.cache/models)",
+  },
   json: { type: "boolean", description: "print the catalogue as JSON (the asset manifest)" },
   manifest: {
     type: "boolean",
@@ -43,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`error: ${furnitureHint(PROJECT)}`);
     return 1;
   }
+  if (args.fetch) await convertLibrary(folder, (line) => console.error(line), PROJECT);
   if (args.manifest) {
     const path = `${PROJECT}/assets/furniture_manifest.json`;
     await Deno.mkdir(`${PROJECT}/assets`, { recursive: true });

@@ -17,6 +17,7 @@ import { parse } from "yaml";
 import { mallocTunables, V8_FLAGS } from "../run/memory.ts";
 import { furnitureFolder, libraryId } from "../scene/furniture_library.ts";
 import { fetchFurniture } from "./fetch_furniture.ts";
+import { convertLibrary } from "../scene/model_cache.ts";
 import { blenderHdriFolder, isBlenderHdri } from "../scene/blender_hdris.ts";
 import { fetchBlenderHdris } from "./fetch_debian.ts";
 
@@ -134,8 +135,10 @@ function usesLibrary(scene: string): boolean {
   try {
     const text = Deno.readTextFileSync(scene);
     const doc = parse(text) as { assets?: Record<string, unknown> };
-    // `library_props` above 0: the object actions draw real props from the library
+    // `library_props` above 0: the object actions draw real props from the library; a room
+    // set furnishes with it, and clutter may draw from it
     return /\blibrary_props:\s*(0*\.0*[1-9]|[1-9])/.test(text) ||
+      /\brandomizer\/(room_set|clutter)\b/.test(text) ||
       Object.values(doc?.assets ?? {}).some((v) =>
         typeof v === "string" && libraryId(v) !== undefined
       );
@@ -346,6 +349,16 @@ export async function launch(command: string, argv: string[]): Promise<number> {
     } catch (error) {
       // the renderer then names the scene's library assets and how to get the library
       console.error(`warning: ${(error as Error).message}`);
+    }
+  }
+  // ...converted to GLB once (the render may write only its output, so it is done here)
+  const furniture = furnitureFolder(real(PROJECT));
+  if (furniture && sceneFiles(command, argv, cwd).some(usesLibrary)) {
+    try {
+      await convertLibrary(furniture, (line) => console.error(line), real(PROJECT));
+    } catch (error) {
+      // the renderer then parses the OBJs it uses, as before
+      console.error(`warning: converting the furniture library: ${(error as Error).message}`);
     }
   }
   // ...and one that names Blender's HDRIs gets blender-data's world maps (once, ~31 MB).

@@ -10,12 +10,8 @@ import {
   proceduralTexture,
 } from "../scene/procedural_texture.ts";
 import { importedMaterial, loadGltf } from "../scene/gltf.ts";
-import {
-  furnitureEntry,
-  furnitureFolder,
-  libraryId,
-  loadFurniture,
-} from "../scene/furniture_library.ts";
+import { furnitureEntry, furnitureFolder, libraryId } from "../scene/furniture_library.ts";
+import { furnitureAsset } from "../scene/model_cache.ts";
 import { kelvinToLinear, srgbToLinear } from "../scene/color.ts";
 import { eulerToQuat, type Keyframe } from "../scene/keyframes.ts";
 import type { Rng } from "../scene/rng.ts";
@@ -40,7 +36,7 @@ export class MeshLibrary {
       let asset;
       try {
         const id = libraryId(path);
-        asset = id !== undefined ? libraryAsset(id) : await loadGltf(path);
+        asset = id !== undefined ? await libraryAsset(id) : await loadGltf(path);
       } catch (error) {
         throw new SceneError(config.file, [
           `${config.file}: assets.${key}: ${(error as Error).message.split("\n")[0]}`,
@@ -70,7 +66,7 @@ export class MeshLibrary {
 function libraryAsset(id: string) {
   const folder = furnitureFolder();
   if (!folder) throw new Error("the furniture library is not installed");
-  return loadFurniture(folder, furnitureEntry(folder, id));
+  return furnitureAsset(folder, furnitureEntry(folder, id));
 }
 
 export interface BuiltScene {

@@ -186,10 +186,14 @@ export function loadFurniture(folder: string, entry: FurnitureEntry): ImportedAs
       for (let c = 0; c < 3; c++) p[i + c] = (p[i + c] + offset[c]) * scale[c];
       // normals of a non-uniformly scaled mesh scale by the inverse
       const nx = n[i] / scale[0], ny = n[i + 1] / scale[1], nz = n[i + 2] / scale[2];
-      const length = Math.hypot(nx, ny, nz) || 1;
-      n[i] = nx / length;
-      n[i + 1] = ny / length;
-      n[i + 2] = nz / length;
+      const length = Math.hypot(nx, ny, nz);
+      // a zero normal (some files have them) shades as +Y, as glTF import makes it
+      if (length === 0) n.set([0, 1, 0], i);
+      else {
+        n[i] = nx / length;
+        n[i + 1] = ny / length;
+        n[i + 2] = nz / length;
+      }
     }
   }
   const [w, h, d] = entry.size;

@@ -132,6 +132,10 @@ export async function loadGltf(path: string): Promise<ImportedAsset> {
   return { parts, bounds: assetBounds(parts) };
 }
 
+function isVec3(value: unknown): value is [number, number, number] {
+  return Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === "number");
+}
+
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -191,7 +195,9 @@ function readPart(
   });
   // Without a material glTF prescribes the default one: white, metallic 1, roughness 1.
   const [r, g, b, a] = material?.getBaseColorFactor() ?? [1, 1, 1, 1];
-  const [er, eg, eb] = material?.getEmissiveFactor() ?? [0, 0, 0];
+  // radiance above glTF's [0, 1] factor, as model_cache.ts stores it
+  const extra = material?.getExtras().emissive;
+  const [er, eg, eb] = isVec3(extra) ? extra : material?.getEmissiveFactor() ?? [0, 0, 0];
   return {
     mesh,
     baseColor: [r, g, b, a],
@@ -216,6 +222,8 @@ function readMesh(prim: Primitive, texCoord: number, fail: (why: string) => Erro
     const accessor = prim.getAttribute(name);
     if (!accessor) return undefined;
     if (accessor.getCount() !== count) throw fail(`${name} count differs from POSITION`);
+    const array = accessor.getArray();
+    if (array instanceof Float32Array && accessor.getElementSize() === size) return array.slice();
     // getElement also undoes normalized integer encodings (KHR_mesh_quantization).
     const out = new Float32Array(count * size);
     const element: number[] = [];
@@ -236,7 +244,11 @@ function readMesh(prim: Primitive, texCoord: number, fail: (why: string) => Erro
   const mesh = normals
     ? { positions, normals: normalize(normals), uvs, indices, convex: false }
     : flatShaded(positions, uvs, indices);
-  mesh.convex = isClosedConvex(mesh.positions, mesh.indices);
+  // a converted library model says whether it is convex (model_cache.ts); others are tested
+  const declared = prim.getExtras().convex;
+  mesh.convex = typeof declared === "boolean"
+    ? declared
+    : isClosedConvex(mesh.positions, mesh.indices);
   return mesh;
 }
 
@@ -246,10 +258,14 @@ function sequence(n: number): Uint32Array {
   return out;
 }
 
-/** Rescales normals to unit length; zero ones (bad data) become +Y. */
+/**
+ * Rescales normals to unit length; zero ones (bad data) become +Y. Ones already unit to float32
+ * precision are kept as they are, so a model written by model_cache.ts reads back bit for bit.
+ */
 function normalize(n: Float32Array): Float32Array {
   for (let i = 0; i < n.length; i += 3) {
     const len = Math.hypot(n[i], n[i + 1], n[i + 2]);
+    if (Math.abs(len - 1) < 1e-6) continue;
     if (len > 0) {
       n[i] /= len;
       n[i + 1] /= len;

@@ -10,7 +10,8 @@ import {
   furnitureFolder,
   loadFurniture,
 } from "./furniture_library.ts";
-import { importedMaterial } from "./gltf.ts";
+import { type ImportedAsset, importedMaterial } from "./gltf.ts";
+import { convertedModel } from "./model_cache.ts";
 import { hullPoints } from "./hull_points.ts";
 import type { MeshPart, Scene, Vec3 } from "./scene.ts";
 
@@ -41,58 +42,79 @@ export function libraryModelKey(mesh: string): string | undefined {
 
 const loaded = new Map<string, LibraryModel | null>();
 
-/** The model of a manifest key (cached), or null when the library is not installed. */
+/**
+ * The model of a manifest key (cached), or null when the library is not installed. One that
+ * loadLibraryModels() did not read is parsed from its OBJ here, synchronously.
+ */
 export function libraryModel(key: string): LibraryModel | null {
   if (loaded.has(key)) return loaded.get(key)!;
-  let result: LibraryModel | null = null;
   const folder = furnitureFolder();
-  if (folder) {
-    const entry = furnitureEntry(folder, key);
-    const asset = loadFurniture(folder, entry);
-    const [w, h, d] = entry.size;
-    const meshKey = libraryMeshKey(key);
-    const textures = new Map<string, { width: number; height: number; data: Uint8Array }>();
-    const plain: { color: Vec3; area: number }[] = [];
-    let total = 0;
-    const parts = asset.parts.map((p): MeshPart => {
-      const pos = p.mesh.positions.slice(), nrm = p.mesh.normals.slice();
-      for (let i = 0; i < pos.length; i += 3) {
-        // from metres standing on y = 0 to the unit box centred on the origin
-        pos[i] /= w;
-        pos[i + 1] = pos[i + 1] / h - 0.5;
-        pos[i + 2] /= d;
-        const nx = nrm[i] * w, ny = nrm[i + 1] * h, nz = nrm[i + 2] * d;
-        const n = Math.hypot(nx, ny, nz) || 1;
-        nrm[i] = nx / n;
-        nrm[i + 1] = ny / n;
-        nrm[i + 2] = nz / n;
-      }
-      const area = surfaceArea(p.mesh.positions, p.mesh.indices);
-      total += area;
-      if (!p.texture) plain.push({ color: [p.baseColor[0], p.baseColor[1], p.baseColor[2]], area });
-      return {
-        mesh: { ...p.mesh, positions: pos, normals: nrm },
-        material: importedMaterial(meshKey, p, textures),
-      };
-    });
-    const main = plain.sort((a, b) => b.area - a.area)[0];
-    const points = new Float32Array(parts.reduce((n, p) => n + p.mesh.positions.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      points.set(p.mesh.positions, o);
-      o += p.mesh.positions.length;
-    }
-    result = {
-      key,
-      entry,
-      parts,
-      textures,
-      mainColor: main && main.area >= MAIN_COLOR_SHARE * total ? main.color : undefined,
-      hull: hullPoints(points),
-    };
-  }
+  const entry = folder ? furnitureEntry(folder, key) : undefined;
+  const result = entry ? modelOf(key, entry, loadFurniture(folder!, entry)) : null;
   loaded.set(key, result);
   return result;
+}
+
+/**
+ * Reads those models of `keys` that were converted to GLB (model_cache.ts) ahead of
+ * libraryModel(), which then parses none of their OBJs. A plugin's setup calls it for the
+ * models it may draw; ones not converted are left to libraryModel, which parses only what a
+ * clip uses.
+ */
+export async function loadLibraryModels(keys: Iterable<string>): Promise<void> {
+  const folder = furnitureFolder();
+  if (!folder) return;
+  for (const key of new Set(keys)) {
+    if (loaded.has(key)) continue;
+    const entry = furnitureEntry(folder, key);
+    const asset = await convertedModel(folder, entry);
+    if (asset) loaded.set(key, modelOf(key, entry, asset));
+  }
+}
+
+/** A loaded model (metres, standing on y = 0) moved into the unit box. */
+function modelOf(key: string, entry: FurnitureEntry, asset: ImportedAsset): LibraryModel {
+  const [w, h, d] = entry.size;
+  const meshKey = libraryMeshKey(key);
+  const textures = new Map<string, { width: number; height: number; data: Uint8Array }>();
+  const plain: { color: Vec3; area: number }[] = [];
+  let total = 0;
+  const parts = asset.parts.map((p): MeshPart => {
+    const pos = p.mesh.positions.slice(), nrm = p.mesh.normals.slice();
+    for (let i = 0; i < pos.length; i += 3) {
+      // from metres standing on y = 0 to the unit box centred on the origin
+      pos[i] /= w;
+      pos[i + 1] = pos[i + 1] / h - 0.5;
+      pos[i + 2] /= d;
+      const nx = nrm[i] * w, ny = nrm[i + 1] * h, nz = nrm[i + 2] * d;
+      const n = Math.hypot(nx, ny, nz) || 1;
+      nrm[i] = nx / n;
+      nrm[i + 1] = ny / n;
+      nrm[i + 2] = nz / n;
+    }
+    const area = surfaceArea(p.mesh.positions, p.mesh.indices);
+    total += area;
+    if (!p.texture) plain.push({ color: [p.baseColor[0], p.baseColor[1], p.baseColor[2]], area });
+    return {
+      mesh: { ...p.mesh, positions: pos, normals: nrm },
+      material: importedMaterial(meshKey, p, textures),
+    };
+  });
+  const main = plain.sort((a, b) => b.area - a.area)[0];
+  const points = new Float32Array(parts.reduce((n, p) => n + p.mesh.positions.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    points.set(p.mesh.positions, o);
+    o += p.mesh.positions.length;
+  }
+  return {
+    key,
+    entry,
+    parts,
+    textures,
+    mainColor: main && main.area >= MAIN_COLOR_SHARE * total ? main.color : undefined,
+    hull: hullPoints(points),
+  };
 }
 
 /** Registers the model's mesh and textures in `scene` (once) and returns its mesh key. */

@@ -12,6 +12,7 @@ import {
   type LibraryModel,
   libraryModel,
   libraryModelKey,
+  loadLibraryModels,
   useLibraryModel,
 } from "../../engine/scene/library_model.ts";
 import { assetManifest, type ManifestEntry } from "../../engine/scene/asset_manifest.ts";
@@ -133,6 +134,15 @@ export function libraryPropKinds(): LibraryPropKind[] {
       : [];
   }
   return kinds;
+}
+
+/**
+ * Reads the converted models of every library prop before the first clip, when a scene's
+ * `library_props` may be above 0 (library_model.ts: loadLibraryModels).
+ */
+export async function preloadLibraryProps(share: unknown): Promise<void> {
+  if (share === 0 || share === undefined) return;
+  await loadLibraryModels(libraryPropKinds().map((k) => k.key));
 }
 
 /** The colour a person would name for a prop: its override, else its main plain colour. */

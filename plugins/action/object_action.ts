@@ -18,7 +18,7 @@ import {
 import type { Quat, SceneObject, Vec3 } from "../../engine/scene/scene.ts";
 import { dot, length, qangle, sub } from "./math.ts";
 import { fillTemplate, PROPS } from "./props.ts";
-import { libraryPropKinds } from "./library_props.ts";
+import { libraryPropKinds, preloadLibraryProps } from "./library_props.ts";
 import { makeStage, type Stage } from "./stage.ts";
 import { meshPoints } from "../../engine/physics/world.ts";
 
@@ -196,7 +196,10 @@ export function objectAction<O extends Options>(spec: ObjectActionSpec<O>): Obje
       };
 
       return {
-        setup: () => initPhysics(),
+        async setup(ctx) {
+          await initPhysics();
+          await preloadLibraryProps(ctx.rawOptions.library_props);
+        },
         clipStart(ctx) {
           const stage = makeStage(ctx, spec.seconds);
           const plan = spec.plan(stage, ctx.options);

@@ -7,6 +7,7 @@
 import { definePlugin, type Options, type PluginHooks } from "../../engine/plugin/contract.ts";
 import { checkNames } from "../../engine/plugin/checks.ts";
 import { initPhysics } from "../../engine/physics/world.ts";
+import { preloadLibraryProps } from "./library_props.ts";
 import { objectActionPlugins } from "./object_action_list.ts";
 
 const NAMES = objectActionPlugins.map((p) => p.spec.name);
@@ -66,6 +67,7 @@ export default definePlugin({
           );
         }
         await initPhysics();
+        await preloadLibraryProps(ctx.rawOptions.library_props);
       },
       clipStart(ctx) {
         const name = ctx.options.order === "random"

@@ -17,7 +17,11 @@ import { randomizeMaterial } from "./materials.ts";
 import { CATEGORY_IDS } from "../../engine/scene/asset_categories.ts";
 import { assetManifest, type ManifestEntry } from "../../engine/scene/asset_manifest.ts";
 import { furnitureFolder } from "../../engine/scene/furniture_library.ts";
-import { libraryModel, useLibraryModel } from "../../engine/scene/library_model.ts";
+import {
+  libraryModel,
+  loadLibraryModels,
+  useLibraryModel,
+} from "../../engine/scene/library_model.ts";
 import { circleIsFree, floorSpace } from "./floor_space.ts";
 
 const TRIES = 200;
@@ -65,6 +69,15 @@ export const clutterRandomizer = definePlugin({
   creates: () => ({ names: ["clutter_*"], classes: ["clutter"] }),
   create() {
     return {
+      async setup(ctx) {
+        // the models clutter may draw, from the GLB cache, so no clip parses an OBJ
+        const o = ctx.rawOptions;
+        if (o.library === 0 || typeof o.categories !== "string") return;
+        const size = Array.isArray(o.library_size_range) ? o.library_size_range : [0, Infinity];
+        await loadLibraryModels(
+          libraryCandidates(o.categories, size as number[]).map((r) => r.key),
+        );
+      },
       clipStart(ctx) {
         const o = ctx.options;
         const rng = ctx.rng;

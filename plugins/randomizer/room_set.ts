@@ -17,14 +17,18 @@ import { checkNames } from "../../engine/plugin/checks.ts";
 import { eulerToQuat } from "../../engine/scene/keyframes.ts";
 import { assetManifest } from "../../engine/scene/asset_manifest.ts";
 import { furnitureFolder } from "../../engine/scene/furniture_library.ts";
-import { libraryModel, useLibraryModel } from "../../engine/scene/library_model.ts";
+import {
+  libraryModel,
+  loadLibraryModels,
+  useLibraryModel,
+} from "../../engine/scene/library_model.ts";
 import { isForeground } from "../../engine/scene/foreground.ts";
 import type { Scene, Vec3 } from "../../engine/scene/scene.ts";
 import { objectBounds } from "./bounds.ts";
 import { type FloorRect, floorSpace } from "./floor_space.ts";
 import { addRoom, shadowlessMesh, WALL_LOOKS, type WallLook } from "./room.ts";
 import { footprint, layoutRoomSet, wallSides } from "./room_layout.ts";
-import { ROOM_SET_PLACES, ROOM_SETS, type RoomSetName } from "./room_sets.ts";
+import { ROOM_SET_PLACES, ROOM_SETS, roomSetKeys, type RoomSetName } from "./room_sets.ts";
 
 /** Walls are 10 cm thick (room.ts); their inner faces lie this far inside the room's side. */
 const HALF_WALL = 0.05;
@@ -64,6 +68,8 @@ export const roomSetRandomizer = definePlugin({
   }),
   create() {
     return {
+      // the set's models from the GLB cache now, so no clip parses an OBJ
+      setup: () => loadLibraryModels(roomSetKeys()),
       clipStart(ctx) {
         const o = ctx.options;
         const rng = ctx.rng;
