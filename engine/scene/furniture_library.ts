@@ -196,8 +196,13 @@ export function loadFurniture(folder: string, entry: FurnitureEntry): ImportedAs
       }
     }
   }
+  return { parts: asset.parts, bounds: catalogueBounds(entry) };
+}
+
+/** A model's box at its catalogue size: standing on y = 0, centred on x and z. */
+export function catalogueBounds(entry: FurnitureEntry): ImportedAsset["bounds"] {
   const [w, h, d] = entry.size;
-  return { parts: asset.parts, bounds: { min: [-w / 2, 0, -d / 2], max: [w / 2, h, d / 2] } };
+  return { min: [-w / 2, 0, -d / 2], max: [w / 2, h, d / 2] };
 }
 
 /** What a dataset's credits.json says about one model. */

@@ -13,12 +13,14 @@ import { Document, NodeIO, type Texture } from "@gltf-transform/core";
 import { writeFileAtomic } from "../dataset/atomic.ts";
 import { encodePng } from "../dataset/png.ts";
 import {
+  catalogueBounds,
   FURNITURE_LIBRARIES,
   furnitureCatalogue,
   type FurnitureEntry,
   loadFurniture,
 } from "./furniture_library.ts";
 import { type ImportedAsset, type ImportedTexture, loadGltf } from "./gltf.ts";
+import { hashString } from "./rng.ts";
 
 /** Bump when what loadFurniture() makes, or how it is stored, changes. */
 const CONVERTER_VERSION = 1;
@@ -37,7 +39,8 @@ export function modelCacheFolder(furniture: string, projectRoot = PROJECT): stri
       stamp += `|${library}:-`;
     }
   }
-  return `${projectRoot}/.cache/models/v${CONVERTER_VERSION}-${fnv1a(stamp)}`;
+  const name = hashString(stamp).toString(16).padStart(8, "0");
+  return `${projectRoot}/.cache/models/v${CONVERTER_VERSION}-${name}`;
 }
 
 /** Where one model's GLB is in `cache`. */
@@ -49,11 +52,7 @@ const COMPLETE = "complete.json";
 
 /** Whether every model of the catalogue has been converted into `cache`. */
 export function modelCacheComplete(cache: string): boolean {
-  try {
-    return Deno.statSync(`${cache}/${COMPLETE}`).isFile;
-  } catch {
-    return false;
-  }
+  return exists(`${cache}/${COMPLETE}`);
 }
 
 /**
@@ -102,8 +101,7 @@ export async function readModelGlb(
       { cause: error },
     );
   }
-  const [w, h, d] = entry.size;
-  return { parts: asset.parts, bounds: { min: [-w / 2, 0, -d / 2], max: [w / 2, h, d / 2] } };
+  return { parts: asset.parts, bounds: catalogueBounds(entry) };
 }
 
 const caches = new Map<string, string>();
@@ -196,14 +194,4 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** 32-bit FNV-1a of a string, hex: a short stable name for the cache's stamp. */
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
 }
