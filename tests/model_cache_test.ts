@@ -5,12 +5,8 @@ import {
   furnitureFolder,
   loadFurniture,
 } from "../engine/scene/furniture_library.ts";
-import {
-  modelCacheFolder,
-  modelGlbPath,
-  readModelGlb,
-  writeModelGlb,
-} from "../engine/scene/model_cache.ts";
+import { modelCacheFolder, modelGlbPath, readModelGlb } from "../engine/scene/model_cache.ts";
+import { writeModelGlb } from "../engine/cli/convert_library.ts";
 
 const folder = furnitureFolder();
 

@@ -4,7 +4,7 @@ import { fetchFurniture } from "./fetch_furniture.ts";
 import { furnitureCatalogue, furnitureFolder, furnitureHint } from "../scene/furniture_library.ts";
 import { assetManifest, manifestText } from "../scene/asset_manifest.ts";
 import { writeFileAtomic } from "../dataset/atomic.ts";
-import { convertLibrary } from "../scene/model_cache.ts";
+import { convertLibrary } from "./convert_library.ts";
 
 const PROJECT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
 

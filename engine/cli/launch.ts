@@ -17,7 +17,7 @@ import { parse } from "yaml";
 import { mallocTunables, V8_FLAGS } from "../run/memory.ts";
 import { furnitureFolder, libraryId } from "../scene/furniture_library.ts";
 import { fetchFurniture } from "./fetch_furniture.ts";
-import { convertLibrary } from "../scene/model_cache.ts";
+import { convertLibrary } from "./convert_library.ts";
 import { blenderHdriFolder, isBlenderHdri } from "../scene/blender_hdris.ts";
 import { fetchBlenderHdris } from "./fetch_debian.ts";
 
